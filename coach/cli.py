@@ -10,7 +10,13 @@ import argparse
 import importlib
 import sys
 
-_COMMAND_MODULES = ("coach.commands.review", "coach.commands.synth", "coach.commands.evaluate", "coach.commands.bench")
+_COMMAND_MODULES = (
+    "coach.commands.review",
+    "coach.commands.synth",
+    "coach.commands.evaluate",
+    "coach.commands.accuracy",
+    "coach.commands.bench",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
