@@ -1,0 +1,196 @@
+"""The one rep-counting state machine that every exercise shares.
+
+It reads a single "depth" signal in degrees (0 at rest, larger = further into the rep) and gives
+events. Hysteresis (start/return thresholds), a minimum phase duration in seconds of *video* time,
+a visibility gate and a ready posture keep it from double counting on jitter, counting while the
+person gets into position, or losing the count when the person rests or is briefly hidden.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+from coach.thresholds import CounterThresholds
+
+
+class Phase(StrEnum):
+    """Where the person is in the rep cycle."""
+
+    NOT_READY = "not_ready"
+    REST = "rest"
+    DOWN = "down"
+    DEEP = "deep"
+    UP = "up"
+
+
+class EventKind(StrEnum):
+    """What happened on this update."""
+
+    READY = "ready"
+    STARTED = "started"
+    DEEP = "deep"
+    COMPLETED = "completed"
+    PARTIAL = "partial"
+    ABANDONED = "abandoned"
+
+
+@dataclass(frozen=True, slots=True)
+class RepEvent:
+    """A counter event; times are seconds of video time, values degrees of the depth signal."""
+
+    kind: EventKind
+    time_s: float
+    start_s: float
+    end_s: float
+    peak_deg: float
+    peak_time_s: float
+    count: int
+    seen_from_start: bool = True
+
+
+class RepCounter:
+    """Counts reps on a depth signal.
+
+    Args:
+        cfg: Thresholds for this exercise's signal.
+        count_from_depth: If True, a clip (or a set) may start at the bottom of the rep: the
+            ready posture may be the deep position, and returning to rest from there counts a rep
+            (a conventional deadlift from the floor). If False, a rep must start at rest.
+    """
+
+    def __init__(self, cfg: CounterThresholds, *, count_from_depth: bool = False) -> None:
+        if not cfg.return_deg < cfg.start_deg <= cfg.depth_deg:
+            raise ValueError(
+                f"counter thresholds must satisfy return_deg < start_deg <= depth_deg, got "
+                f"{cfg.return_deg}, {cfg.start_deg}, {cfg.depth_deg}"
+            )
+        self.cfg = cfg
+        self.count_from_depth = count_from_depth
+        self.phase = Phase.NOT_READY
+        self.count = 0
+        self._pending: Phase | None = None
+        self._pending_since = math.nan
+        self._last_rest_s = math.nan
+        self._rep_start_s = math.nan
+        self._seen_from_start = True
+        self._peak = -math.inf
+        self._peak_t = math.nan
+        self._last_visible_s = math.nan
+
+    def _target(self, value: float) -> Phase | None:
+        """The phase the signal asks for, or None to stay."""
+        c = self.cfg
+        if self.phase is Phase.NOT_READY:
+            if value < c.start_deg:
+                return Phase.REST
+            if self.count_from_depth and value >= c.depth_deg:
+                return Phase.DEEP
+            return None
+        if self.phase is Phase.REST:
+            return Phase.DOWN if value > c.start_deg else None
+        if self.phase is Phase.DOWN:
+            if value >= c.depth_deg:
+                return Phase.DEEP
+            return Phase.REST if value < c.return_deg else None
+        if self.phase is Phase.DEEP:
+            return Phase.UP if value < c.depth_deg else None
+        # UP
+        if value >= c.depth_deg:
+            return Phase.DEEP
+        return Phase.REST if value < c.return_deg else None
+
+    def _still_wanted(self, pending: Phase, value: float) -> bool:
+        """Whether a pending change survives a value just short of its threshold (noise band)."""
+        c = self.cfg
+        band = (c.start_deg - c.return_deg) / 2.0
+        if pending is Phase.DEEP:
+            return value >= c.depth_deg - band
+        if pending is Phase.REST:
+            return value < c.return_deg + band
+        if pending is Phase.DOWN:
+            return value > c.start_deg - band
+        if pending is Phase.UP:
+            return value < c.depth_deg + band
+        return False
+
+    def update(self, time_s: float, value: float, visible: bool = True) -> tuple[RepEvent, ...]:
+        """Feed one frame: its timestamp (s), the depth signal (deg) and whether it is trustworthy."""
+        if not visible or math.isnan(value):
+            return self._gap(time_s)
+        self._last_visible_s = time_s
+        if self.phase in (Phase.REST, Phase.NOT_READY) and value < self.cfg.return_deg:
+            self._last_rest_s = time_s
+        if self.phase in (Phase.DOWN, Phase.DEEP, Phase.UP) and value > self._peak:
+            self._peak, self._peak_t = value, time_s
+        target = self._target(value)
+        if target is None and self._pending is not None and self._still_wanted(self._pending, value):
+            target = self._pending
+        if target is None:
+            self._pending = None
+            return ()
+        if target is not self._pending:
+            self._pending, self._pending_since = target, time_s
+        hold = self.cfg.ready_s if self.phase is Phase.NOT_READY else self.cfg.min_phase_s
+        if time_s - self._pending_since < hold:
+            return ()
+        return self._commit(target, time_s)
+
+    def _commit(self, target: Phase, time_s: float) -> tuple[RepEvent, ...]:
+        since = self._pending_since
+        previous, self.phase, self._pending = self.phase, target, None
+        if previous is Phase.NOT_READY:
+            if target is Phase.DEEP:
+                self._begin(since, seen_from_start=False)
+                return (self._event(EventKind.READY, time_s), self._event(EventKind.DEEP, time_s))
+            return (self._event(EventKind.READY, time_s),)
+        if target is Phase.DOWN:
+            start = self._last_rest_s if not math.isnan(self._last_rest_s) else since
+            self._begin(start, seen_from_start=True)
+            return (self._event(EventKind.STARTED, time_s),)
+        if target is Phase.DEEP and previous is Phase.DOWN:
+            return (self._event(EventKind.DEEP, time_s),)
+        if target is Phase.REST:
+            self._last_rest_s = since
+            if previous is Phase.DOWN:
+                return (self._event(EventKind.PARTIAL, time_s, end_s=since),)
+            if since - self._rep_start_s < self.cfg.min_rep_s:
+                return (self._event(EventKind.PARTIAL, time_s, end_s=since),)
+            self.count += 1
+            return (self._event(EventKind.COMPLETED, time_s, end_s=since),)
+        return ()
+
+    def _begin(self, start_s: float, *, seen_from_start: bool) -> None:
+        self._rep_start_s = start_s
+        self._seen_from_start = seen_from_start
+        self._peak, self._peak_t = -math.inf, math.nan
+
+    def _event(self, kind: EventKind, time_s: float, end_s: float = math.nan) -> RepEvent:
+        return RepEvent(
+            kind=kind,
+            time_s=time_s,
+            start_s=self._rep_start_s,
+            end_s=end_s,
+            peak_deg=self._peak if self._peak > -math.inf else math.nan,
+            peak_time_s=self._peak_t,
+            count=self.count,
+            seen_from_start=self._seen_from_start,
+        )
+
+    def _gap(self, time_s: float) -> tuple[RepEvent, ...]:
+        """A frame without a trustworthy signal: hold the state, abandon a rep after a long gap."""
+        self._pending = None
+        if math.isnan(self._last_visible_s) or time_s - self._last_visible_s <= self.cfg.max_gap_s:
+            return ()
+        if self.phase in (Phase.DOWN, Phase.DEEP, Phase.UP):
+            self.phase = Phase.NOT_READY
+            return (self._event(EventKind.ABANDONED, time_s, end_s=self._last_visible_s),)
+        if self.phase is Phase.REST:
+            self.phase = Phase.NOT_READY
+        return ()
+
+    @property
+    def in_rep(self) -> bool:
+        """True between leaving rest and returning to it."""
+        return self.phase in (Phase.DOWN, Phase.DEEP, Phase.UP)

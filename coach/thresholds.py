@@ -1,0 +1,137 @@
+"""Every threshold the coach uses, in one place, with units in the names and a source for each.
+
+No published degree threshold for "unsafe" spinal flexion in osteoporosis exists. Posture standards give
+anchors: ISO 11226 / EN 1005-4 call trunk inclination 0–20° neutral and twisting > 10° clearly visible.
+Spine thresholds are therefore *relative to the person's own calibrated neutral* (captured in the ready
+posture), and come in three strictness presets. Counting thresholds were set on the shared real clips
+(`coach eval`) and on synthetic clips with exact truth (`coach accuracy`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+
+class Strictness(StrEnum):
+    """How early the coach warns. GENTLE warns least, STRICT earliest."""
+
+    GENTLE = "gentle"
+    STANDARD = "standard"
+    STRICT = "strict"
+
+
+@dataclass(frozen=True, slots=True)
+class SpineThresholds:
+    """Spine-safety thresholds, relative to the calibrated neutral.
+
+    Sources: twist > 10° is "clearly visible" (ISO 11226); flexion and extension limits are set
+    relative to neutral because no clinical degree limit exists (Too Fit To Fracture advises avoiding
+    end-range, loaded, rapid or repeated flexion and twisting).
+    """
+
+    spinal_flexion_deg: float = 20.0
+    """Rounding beyond neutral (silhouette + landmarks estimate) that earns a warning."""
+    twist_deg: float = 15.0
+    """Shoulder line vs hip line beyond neutral (ISO 11226: > 10° clearly visible; margin for noise)."""
+    lumbar_hyperextension_deg: float = 15.0
+    """Extension beyond the calibrated lockout / peak range."""
+    neck_extension_deg: float = 25.0
+    """Head cranked back relative to the trunk line beyond neutral (back extension)."""
+    back_sag_deg: float = 15.0
+    """Trunk sag (extension) beyond neutral in quadruped work (bird-dog)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MovementThresholds:
+    """Tempo and control thresholds (guidance: no rapid or jerky spinal movement)."""
+
+    rapid_phase_s: float = 0.45
+    """A lowering or lifting phase quicker than this is "rapid"."""
+    min_hold_s: float = 2.0
+    """Bird-dog: target hold at full extension (configurable)."""
+    limb_below_horizontal_deg: float = 20.0
+    """Bird-dog: arm or leg more than this below horizontal at the top of the rep."""
+
+
+@dataclass(frozen=True, slots=True)
+class CounterThresholds:
+    """Rep-counter settings for one exercise's depth signal (degrees of the driving angle)."""
+
+    start_deg: float
+    """Leaving the rest posture: the signal rises above this."""
+    depth_deg: float
+    """The rep counts once the signal reaches this."""
+    return_deg: float
+    """Back at rest: the signal falls below this (hysteresis: return_deg < start_deg)."""
+    min_phase_s: float = 0.15
+    """A state change must hold this long (debounce, seconds of video time)."""
+    min_rep_s: float = 0.5
+    """A rep quicker than this is noise."""
+    max_gap_s: float = 2.0
+    """Lost visibility for longer than this mid-rep abandons the rep (the count is kept)."""
+    ready_s: float = 0.2
+    """The ready posture must be held this long before counting starts."""
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """The complete, immutable configuration for one analysis."""
+
+    spine: SpineThresholds = SpineThresholds()
+    movement: MovementThresholds = MovementThresholds()
+    squat_counter: CounterThresholds = CounterThresholds(start_deg=35.0, depth_deg=60.0, return_deg=25.0)
+    """Squat counter on knee flexion, degrees (0 = standing)."""
+    squat_good_depth_deg: float = 80.0
+    """Squat depth advice below this knee flexion (bodyweight squat to a chair height ~ 90°)."""
+    deadlift_counter: CounterThresholds = CounterThresholds(start_deg=30.0, depth_deg=45.0, return_deg=20.0)
+    """Hip-hinge counter on hip flexion, degrees (0 = standing tall)."""
+    back_extension_counter: CounterThresholds = CounterThresholds(start_deg=8.0, depth_deg=14.0, return_deg=5.0)
+    """Back-extension counter on trunk lift above the calibrated rest angle, degrees."""
+    bird_dog_counter: CounterThresholds = CounterThresholds(start_deg=35.0, depth_deg=55.0, return_deg=25.0)
+    """Bird-dog counter on limb lift from the rest posture (arm and opposite leg), degrees."""
+    min_person_height_px: float = 150.0
+    """Below this the pose model is unreliable (measured on rendered figures: < 120 px finds nobody)."""
+    min_brightness: float = 40.0
+    """Mean luma (0–255) below which the clip is called too dark."""
+    min_detection_share: float = 0.5
+    """Share of frames with a person below which the notice "person often lost" is given."""
+
+    def with_strictness(self, strictness: Strictness) -> Thresholds:
+        """A copy with spine thresholds scaled for a strictness preset."""
+        factor = {Strictness.GENTLE: 1.5, Strictness.STANDARD: 1.0, Strictness.STRICT: 0.7}[strictness]
+        s = self.spine
+        return replace(
+            self,
+            spine=SpineThresholds(
+                spinal_flexion_deg=s.spinal_flexion_deg * factor,
+                twist_deg=s.twist_deg * factor,
+                lumbar_hyperextension_deg=s.lumbar_hyperextension_deg * factor,
+                neck_extension_deg=s.neck_extension_deg * factor,
+                back_sag_deg=s.back_sag_deg * factor,
+            ),
+        )
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+def preset(strictness: Strictness | str = Strictness.STANDARD) -> Thresholds:
+    """The thresholds for a strictness preset."""
+    return DEFAULT_THRESHOLDS.with_strictness(Strictness(strictness))
+
+
+@dataclass(frozen=True, slots=True)
+class SetTarget:
+    """Reps per set and sets per session (guidance: 8–12 reps × 2–3 sets; 5 × 5 when supervised)."""
+
+    reps_min: int = 8
+    reps_max: int = 12
+    sets_min: int = 2
+    sets_max: int = 3
+    rest_s: float = 45.0
+    """No rep for this long ends a set, seconds."""
+
+
+OSTEOPOROSIS_TARGET = SetTarget()
+SUPERVISED_5X5_TARGET = SetTarget(reps_min=5, reps_max=5, sets_min=5, sets_max=5, rest_s=90.0)
