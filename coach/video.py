@@ -1,0 +1,472 @@
+"""Video input and output: probe, stream upright RGB frames, write browser-playable H.264 mp4.
+
+Decoding uses PyAV (FFmpeg). Frames are decoded on a background thread into a small bounded
+queue so decoding overlaps the consumer's work and the whole video is never held in memory.
+Timestamps are seconds from the container's presentation timestamps (variable frame rate is
+kept), relative to the first frame. Rotation metadata (display matrix) is applied, so phone
+clips come out upright.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import queue
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from types import TracebackType
+
+import av
+import av.error
+import numpy as np
+import numpy.typing as npt
+
+log = logging.getLogger(__name__)
+
+STILL_IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff", ".heic"})
+"""File suffixes rejected as still images."""
+
+QUEUE_SIZE = 4
+"""Decoded frames buffered ahead of the consumer."""
+
+ENCODER_PREFERENCE = ("libx264", "h264", "libopenh264", "mpeg4")
+"""Encoders tried in order by VideoWriter (first available wins)."""
+
+_PUT_TIMEOUT_S = 0.1
+
+
+class VideoError(Exception):
+    """A video could not be opened, decoded or written; str() is a one-line explanation."""
+
+
+@dataclass(frozen=True, slots=True)
+class VideoInfo:
+    """What a video file holds.
+
+    Attributes:
+        path: The file.
+        duration_s: Duration, s (0.0 when unknown).
+        fps: Average frame rate, frames/s (0.0 when unknown).
+        width: Upright frame width (after rotation), px.
+        height: Upright frame height (after rotation), px.
+        rotation_deg: Counter-clockwise display rotation applied to coded frames, degrees (0/90/180/270).
+        frame_count: Estimated number of frames (may be 0 when the container does not say).
+        codec: Video codec name (e.g. "h264").
+    """
+
+    path: Path
+    duration_s: float
+    fps: float
+    width: int
+    height: int
+    rotation_deg: int
+    frame_count: int
+    codec: str
+
+    @property
+    def portrait(self) -> bool:
+        """True when the upright frame is taller than wide."""
+        return self.height > self.width
+
+
+@dataclass(frozen=True, slots=True)
+class VideoFrame:
+    """One decoded frame: time from the first frame, s, and the upright RGB uint8 (H, W, 3) image."""
+
+    timestamp_s: float
+    image: npt.NDArray[np.uint8]
+
+
+def _check_file(path: Path) -> None:
+    """Raise VideoError for problems visible without decoding (missing, empty, still image)."""
+    if not path.exists():
+        raise VideoError(f"video file not found: '{path}'")
+    if path.is_dir():
+        raise VideoError(f"'{path}' is a directory, not a video file")
+    if path.stat().st_size == 0:
+        raise VideoError(f"video file '{path.name}' is empty (0 bytes)")
+    if path.suffix.lower() in STILL_IMAGE_SUFFIXES:
+        raise VideoError(f"'{path.name}' is a still image, not a video")
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception's message on one line (FFmpeg errors: just the reason, no errno or path)."""
+    reason = getattr(exc, "strerror", None) if isinstance(exc, av.error.FFmpegError) else None
+    text = " ".join(str(reason or exc).split())
+    return text or type(exc).__name__
+
+
+def _open(path: Path) -> tuple[av.container.InputContainer, av.video.stream.VideoStream]:
+    """Open `path` with PyAV and return the container and its first video stream."""
+    _check_file(path)
+    try:
+        container = av.open(str(path), mode="r")
+    except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
+        raise VideoError(f"could not read '{path.name}' as a video: {_one_line(exc)}") from exc
+    try:
+        fmt = container.format.name
+        if fmt == "image2" or fmt.endswith("_pipe"):
+            raise VideoError(f"'{path.name}' is a still image, not a video")
+        if not container.streams.video:
+            kinds = "audio only" if container.streams.audio else "no streams"
+            raise VideoError(f"'{path.name}' has no video stream ({kinds})")
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+    except BaseException:
+        container.close()
+        raise
+    return container, stream
+
+
+def _rotation(frame: av.VideoFrame) -> int:
+    """Counter-clockwise display rotation of a decoded frame, snapped to 0/90/180/270 degrees."""
+    try:
+        deg = int(frame.rotation)
+    except (AttributeError, TypeError, ValueError):
+        return 0
+    return (round(deg / 90) * 90) % 360
+
+
+def _upright(image: npt.NDArray[np.uint8], rotation_deg: int) -> npt.NDArray[np.uint8]:
+    """Rotate a coded image counter-clockwise by `rotation_deg` (multiple of 90) for display."""
+    k = (rotation_deg // 90) % 4
+    if k == 0:
+        return image
+    return np.ascontiguousarray(np.rot90(image, k=k))
+
+
+def _scaled_size(width: int, height: int, max_side_px: int | None) -> tuple[int, int]:
+    """(width, height) shrunk so the longer side is at most `max_side_px` (never enlarged), px."""
+    if max_side_px is None or max(width, height) <= max_side_px:
+        return width, height
+    scale = max_side_px / max(width, height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def probe(path: str | os.PathLike[str]) -> VideoInfo:
+    """Describe a video file (decodes only the first frame, to learn its rotation).
+
+    Raises:
+        VideoError: missing, empty, not a video, still image, no video stream, or undecodable.
+    """
+    path = Path(path)
+    container, stream = _open(path)
+    try:
+        first: av.VideoFrame | None = None
+        try:
+            for frame in container.decode(stream):
+                first = frame
+                break
+        except av.error.FFmpegError as exc:
+            raise VideoError(f"could not read '{path.name}' as a video: {_one_line(exc)}") from exc
+        if first is None:
+            raise VideoError(f"could not read '{path.name}' as a video: no frame could be decoded")
+        rotation = _rotation(first)
+        width, height = first.width, first.height
+        if rotation in (90, 270):
+            width, height = height, width
+        fps = float(stream.average_rate or stream.guessed_rate or 0.0)
+        if stream.duration is not None and stream.time_base is not None:
+            duration = float(stream.duration * stream.time_base)
+        elif container.duration is not None:
+            duration = container.duration / av.time_base
+        else:
+            duration = 0.0
+        frame_count = int(stream.frames or 0)
+        if frame_count == 0 and fps > 0 and duration > 0:
+            frame_count = round(duration * fps)
+        return VideoInfo(
+            path=path,
+            duration_s=duration,
+            fps=fps,
+            width=width,
+            height=height,
+            rotation_deg=rotation,
+            frame_count=frame_count,
+            codec=stream.codec_context.name,
+        )
+    finally:
+        container.close()
+
+
+@dataclass(frozen=True, slots=True)
+class _End:
+    """Queue sentinel: decoding finished; `error` is set when it stopped on a decode error."""
+
+    error: str | None = None
+
+
+class VideoReader:
+    """Iterate upright RGB frames of a video, decoded on a background thread.
+
+    Use as a context manager (or call close()); stopping early stops the thread and closes the file.
+    After iteration, `truncated` is True if decoding stopped on an error (`error_message` says why)
+    after at least one frame; if no frame decodes at all, iteration raises VideoError.
+
+    Args:
+        path: Video file.
+        max_side_px: If given, frames are downscaled so their longer side is at most this, px.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], max_side_px: int | None = None) -> None:
+        self.path = Path(path)
+        self.info = probe(self.path)
+        self.max_side_px = max_side_px
+        self.truncated = False
+        self.error_message: str | None = None
+        self.frames_read = 0
+        self._queue: queue.Queue[VideoFrame | _End] = queue.Queue(maxsize=QUEUE_SIZE)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._started = False
+
+    # -- context manager -------------------------------------------------------------------
+
+    def __enter__(self) -> VideoReader:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()
+
+    @property
+    def running(self) -> bool:
+        """True while the decoding thread is alive."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def close(self) -> None:
+        """Stop the decoding thread (if any) and release the file. Idempotent."""
+        self._stop.set()
+        thread = self._thread
+        if thread is None:
+            return
+        while thread.is_alive():
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    self._queue.get_nowait()
+            thread.join(timeout=0.05)
+        self._thread = None
+
+    # -- iteration -------------------------------------------------------------------------
+
+    def __iter__(self) -> Iterator[VideoFrame]:
+        if self._started:
+            raise RuntimeError("a VideoReader can be iterated only once")
+        self._started = True
+        self._thread = threading.Thread(target=self._decode, name=f"decode:{self.path.name}", daemon=True)
+        self._thread.start()
+        try:
+            while True:
+                item = self._queue.get()
+                if isinstance(item, _End):
+                    if item.error is not None:
+                        if self.frames_read == 0:
+                            raise VideoError(f"could not read '{self.path.name}' as a video: {item.error}")
+                        self.truncated = True
+                        self.error_message = (
+                            f"'{self.path.name}' stopped decoding after {self.frames_read} frames "
+                            f"(file truncated or damaged): {item.error}"
+                        )
+                        log.warning("%s", self.error_message)
+                    elif self.frames_read == 0:
+                        raise VideoError(f"could not read '{self.path.name}' as a video: no frame decoded")
+                    return
+                self.frames_read += 1
+                yield item
+        finally:
+            self.close()
+
+    def _put(self, item: VideoFrame | _End) -> bool:
+        """Hand an item to the consumer; False if the reader was closed meanwhile."""
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=_PUT_TIMEOUT_S)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _decode(self) -> None:
+        """Thread body: decode frames into the queue until the end, an error, or close()."""
+        error: str | None = None
+        last_end_s = 0.0
+        try:
+            container, stream = _open(self.path)
+        except VideoError as exc:
+            self._put(_End(str(exc)))
+            return
+        try:
+            first_pts: int | None = None
+            time_base = stream.time_base or Fraction(1, 1)
+            fps = self.info.fps or 30.0
+            index = 0
+            for frame in container.decode(stream):
+                if self._stop.is_set():
+                    return
+                rotation = _rotation(frame)
+                w, h = _scaled_size(frame.width, frame.height, self.max_side_px)
+                if (w, h) != (frame.width, frame.height):
+                    image = frame.to_ndarray(format="rgb24", width=w, height=h)
+                else:
+                    image = frame.to_ndarray(format="rgb24")
+                image = _upright(image, rotation)
+                if frame.pts is not None:
+                    if first_pts is None:
+                        first_pts = frame.pts
+                    t = float((frame.pts - first_pts) * time_base)
+                else:
+                    t = index / fps
+                last_end_s = t
+                index += 1
+                if not self._put(VideoFrame(timestamp_s=t, image=image)):
+                    return
+            if self.info.duration_s > 0 and index > 0:
+                # A file cut short inside the media data can end "cleanly" without an error.
+                expected = self.info.duration_s - 2.0 / fps
+                if last_end_s < expected * 0.9 - 0.5:
+                    error = f"decoding ended at {last_end_s:.2f} s of {self.info.duration_s:.2f} s"
+        except (av.error.FFmpegError, ValueError, MemoryError) as exc:
+            error = _one_line(exc)
+        finally:
+            container.close()
+        self._put(_End(error))
+
+
+def _pick_encoder() -> str:
+    """The first encoder in ENCODER_PREFERENCE that this PyAV build can open."""
+    for name in ENCODER_PREFERENCE:
+        try:
+            av.codec.Codec(name, "w")
+        except (av.error.FFmpegError, ValueError):
+            continue
+        return name
+    tried = ", ".join(ENCODER_PREFERENCE)
+    raise VideoError(f"no usable video encoder in this PyAV build (tried {tried})")
+
+
+class VideoWriter:
+    """Write RGB frames to an H.264 (yuv420p) mp4 that browsers can play.
+
+    Frames go to a temporary file next to `path`, which replaces `path` atomically on a
+    successful close(); on an exception inside the `with` block the temporary file is deleted.
+    Odd widths/heights are padded by 1 px (edge pixels repeated), as yuv420p needs even sizes.
+
+    Args:
+        path: Output .mp4 path.
+        fps: Nominal frame rate, frames/s.
+        width: Frame width, px.
+        height: Frame height, px.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], fps: float, width: int, height: int) -> None:
+        if fps <= 0 or width <= 0 or height <= 0:
+            raise VideoError(f"bad video size/rate: {width}x{height} at {fps} fps")
+        self.path = Path(path)
+        self.fps = float(fps)
+        self.width = int(width)
+        self.height = int(height)
+        self.codec_name = _pick_encoder()
+        self._pad_w = self.width % 2
+        self._pad_h = self.height % 2
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".part.mp4", dir=self.path.parent)
+        os.close(fd)
+        self._tmp = Path(tmp)
+        self._frames = 0
+        self._closed = False
+        try:
+            self._container = av.open(
+                str(self._tmp), mode="w", format="mp4", options={"movflags": "+faststart"}
+            )
+            rate = Fraction(self.fps).limit_denominator(1001)
+            stream = self._container.add_stream(self.codec_name, rate=rate)
+            stream.width = self.width + self._pad_w
+            stream.height = self.height + self._pad_h
+            stream.pix_fmt = "yuv420p"
+            stream.codec_context.time_base = Fraction(1, 90000)
+            if self.codec_name in ("libx264", "h264"):
+                stream.codec_context.options = {"preset": "veryfast", "crf": "23", "profile": "high"}
+            self._stream = stream
+        except BaseException:
+            self._discard()
+            raise
+
+    def __enter__(self) -> VideoWriter:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+    @property
+    def frames_written(self) -> int:
+        """Number of frames written so far."""
+        return self._frames
+
+    def write(self, image_rgb: npt.NDArray[np.uint8], timestamp_s: float | None = None) -> None:
+        """Append one RGB uint8 (height, width, 3) frame.
+
+        Args:
+            image_rgb: The frame, at the size given to the constructor.
+            timestamp_s: Presentation time, s (default: frame index / fps). Must increase.
+        """
+        if self._closed:
+            raise VideoError(f"VideoWriter for '{self.path.name}' is closed")
+        if image_rgb.shape != (self.height, self.width, 3) or image_rgb.dtype != np.uint8:
+            raise ValueError(
+                f"expected uint8 image of shape {(self.height, self.width, 3)}, "
+                f"got {image_rgb.dtype} {image_rgb.shape}"
+            )
+        if self._pad_w or self._pad_h:
+            image_rgb = np.pad(image_rgb, ((0, self._pad_h), (0, self._pad_w), (0, 0)), mode="edge")
+        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image_rgb), format="rgb24")
+        t = self._frames / self.fps if timestamp_s is None else float(timestamp_s)
+        frame.time_base = Fraction(1, 90000)
+        frame.pts = round(t * 90000)
+        frame.duration = round(90000 / self.fps)
+        for packet in self._stream.encode(frame):
+            self._container.mux(packet)
+        self._frames += 1
+
+    def close(self) -> None:
+        """Flush the encoder and move the finished file into place. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            for packet in self._stream.encode(None):
+                self._container.mux(packet)
+            self._container.close()
+        except BaseException:
+            self._discard()
+            raise
+        os.replace(self._tmp, self.path)
+
+    def abort(self) -> None:
+        """Stop writing and delete the temporary file; `path` is left untouched."""
+        if self._closed:
+            return
+        self._closed = True
+        self._discard()
+
+    def _discard(self) -> None:
+        container = getattr(self, "_container", None)
+        if container is not None:
+            with contextlib.suppress(Exception):
+                container.close()
+        with contextlib.suppress(FileNotFoundError):
+            self._tmp.unlink()
