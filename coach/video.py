@@ -113,8 +113,11 @@ def _open(path: Path) -> tuple[av.container.InputContainer, av.video.stream.Vide
         if fmt == "image2" or fmt.endswith("_pipe"):
             raise VideoError(f"'{path.name}' is a still image, not a video")
         if not container.streams.video:
-            kinds = "audio only" if container.streams.audio else "no streams"
-            raise VideoError(f"'{path.name}' has no video stream ({kinds})")
+            if container.streams.audio:
+                raise VideoError(f"'{path.name}' has no video stream (audio only)")
+            raise VideoError(
+                f"could not read '{path.name}' as a video: no streams found (truncated or not a video)"
+            )
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
     except BaseException:

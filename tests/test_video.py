@@ -1,0 +1,274 @@
+"""coach.video: probing, streaming (timestamps, rotation, truncation, bad inputs) and writing."""
+
+from __future__ import annotations
+
+import threading
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from coach.video import VideoError, VideoFrame, VideoInfo, VideoReader, VideoWriter, probe
+
+
+def _decode_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("decode:")]
+
+
+def _write_rotated(path: Path, rotation_deg: int, image: np.ndarray, frames: int = 3) -> None:
+    """Write an mp4 of `image` whose display matrix says: rotate `rotation_deg` counter-clockwise."""
+    height, width = image.shape[:2]
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=10)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        stream.set_display_rotation(rotation_deg)
+        for _ in range(frames):
+            for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+
+
+def test_roundtrip_probe_and_frames(make_clip):
+    path = make_clip(frames=12, fps=12.0, width=64, height=48)
+    info = probe(path)
+    assert isinstance(info, VideoInfo)
+    assert (info.width, info.height, info.rotation_deg, info.codec) == (64, 48, 0, "h264")
+    assert info.fps == pytest.approx(12.0)
+    assert info.duration_s == pytest.approx(1.0, abs=0.1)
+    assert info.frame_count == 12
+    assert not info.portrait
+    with VideoReader(path) as reader:
+        frames = list(reader)
+    assert len(frames) == 12 and not reader.truncated and reader.error_message is None
+    assert all(isinstance(f, VideoFrame) for f in frames)
+    assert frames[0].timestamp_s == 0.0
+    np.testing.assert_allclose([f.timestamp_s for f in frames], np.arange(12) / 12.0, atol=1e-3)
+    image = frames[5].image
+    assert image.shape == (48, 64, 3) and image.dtype == np.uint8
+    assert image[5, 5, 0] > 200 and image[5, 5, 2] < 60  # red block top-left survives the codec
+    assert abs(int(image[40, 60, 1]) - 40) < 12  # grey level 5 * 8
+
+
+def test_variable_frame_rate_timestamps(make_clip):
+    times = [0.0, 0.03, 0.1, 0.11, 0.5, 0.52, 1.0, 1.3]
+    path = make_clip(name="vfr.mp4", fps=30.0, timestamps=times)
+    with VideoReader(path) as reader:
+        got = [f.timestamp_s for f in reader]
+    np.testing.assert_allclose(got, times, atol=1e-3)
+
+
+def test_timestamps_relative_to_first_frame(tmp_path):
+    path = tmp_path / "offset.mp4"
+    with VideoWriter(path, fps=10, width=32, height=32) as writer:
+        for i in range(5):
+            writer.write(np.zeros((32, 32, 3), np.uint8), timestamp_s=2.0 + i / 10)
+    with VideoReader(path) as reader:
+        got = [f.timestamp_s for f in reader]
+    np.testing.assert_allclose(got, [0.0, 0.1, 0.2, 0.3, 0.4], atol=1e-3)
+
+
+@pytest.mark.parametrize("rotation", [90, -90, 180])
+def test_rotation_metadata_is_applied(tmp_path, rotation):
+    coded = np.zeros((48, 64, 3), np.uint8)
+    coded[:16, :32] = (255, 0, 0)  # red top-left
+    path = tmp_path / f"rot{rotation}.mp4"
+    _write_rotated(path, rotation, coded)
+    expected = np.rot90(coded, k=(rotation // 90) % 4)  # counter-clockwise for display (= ffmpeg autorotate)
+    info = probe(path)
+    assert info.rotation_deg == rotation % 360
+    assert (info.height, info.width) == expected.shape[:2]
+    with VideoReader(path) as reader:
+        image = next(iter(reader)).image
+    assert image.shape == expected.shape
+    assert np.abs(image.astype(int) - expected).mean() < 10
+
+
+def test_max_side_px_downscales_keeping_aspect(make_clip):
+    path = make_clip(width=128, height=64, frames=3)
+    with VideoReader(path, max_side_px=64) as reader:
+        shapes = {f.image.shape for f in reader}
+    assert shapes == {(32, 64, 3)}
+
+
+def test_shared_portrait_clip_is_upright(shared_videos):
+    info = probe(shared_videos / "squat" / "dillonloh_squat2.mp4")
+    assert (info.width, info.height) == (720, 1280) and info.portrait
+    with VideoReader(info.path, max_side_px=320) as reader:
+        frame = next(iter(reader))
+    assert frame.image.shape == (320, 180, 3)
+
+
+def test_truncated_file_yields_what_decodes(make_clip, tmp_path):
+    rng = np.random.default_rng(0)
+    path = tmp_path / "full.mp4"
+    with VideoWriter(path, fps=25, width=64, height=48) as writer:  # noise: frames of similar size
+        for _ in range(100):
+            writer.write(rng.integers(0, 256, (48, 64, 3), dtype=np.uint8))
+    data = path.read_bytes()
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(data[: int(len(data) * 0.6)])
+    with VideoReader(cut) as reader:
+        frames = list(reader)
+    assert 10 < len(frames) < 100
+    assert reader.truncated
+    assert reader.error_message and "cut.mp4" in reader.error_message and "\n" not in reader.error_message
+
+
+def test_truncated_to_nothing_raises(make_clip, tmp_path):
+    data = make_clip(frames=20).read_bytes()
+    cut = tmp_path / "stub.mp4"
+    cut.write_bytes(data[:200])
+    with pytest.raises(VideoError, match=r"could not read 'stub\.mp4' as a video"):
+        list(VideoReader(cut))
+
+
+def _one_line_error(path: Path) -> str:
+    with pytest.raises(VideoError) as info:
+        with VideoReader(path) as reader:
+            list(reader)
+    message = str(info.value)
+    assert "\n" not in message
+    return message
+
+
+def test_missing_file(tmp_path):
+    assert "not found" in _one_line_error(tmp_path / "nope.mp4")
+
+
+def test_zero_byte_file(tmp_path):
+    path = tmp_path / "empty.mp4"
+    path.write_bytes(b"")
+    assert "empty (0 bytes)" in _one_line_error(path)
+
+
+def test_text_renamed_mp4(tmp_path):
+    path = tmp_path / "notes.mp4"
+    path.write_text("this is not a video\n" * 20)
+    assert _one_line_error(path).startswith("could not read 'notes.mp4' as a video: ")
+
+
+def test_random_bytes(tmp_path):
+    path = tmp_path / "noise.mov"
+    path.write_bytes(np.random.default_rng(1).integers(0, 256, 40_000, dtype=np.uint8).tobytes())
+    assert _one_line_error(path).startswith("could not read 'noise.mov' as a video: ")
+
+
+def test_audio_only(tmp_path):
+    path = tmp_path / "voice.mp4"
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("aac", rate=44100)
+        for i in range(10):
+            frame = av.AudioFrame.from_ndarray(np.zeros((1, 1024), np.float32), format="fltp", layout="mono")
+            frame.sample_rate, frame.pts = 44100, i * 1024
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    assert "no video stream (audio only)" in _one_line_error(path)
+
+
+@pytest.mark.parametrize("name", ["photo.png", "photo_png.mp4"])
+def test_still_image_rejected(tmp_path, name):
+    path = tmp_path / name
+    with av.open(str(path), "w", format="image2") as container:
+        stream = container.add_stream("png", rate=1)
+        stream.width, stream.height, stream.pix_fmt = 16, 16, "rgb24"
+        for packet in stream.encode(av.VideoFrame.from_ndarray(np.zeros((16, 16, 3), np.uint8), format="rgb24")):
+            container.mux(packet)
+    assert "is a still image, not a video" in _one_line_error(path)
+
+
+def test_gif(tmp_path):
+    path = tmp_path / "anim.gif"
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("gif", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "rgb8"
+        for i in range(6):
+            image = np.full((48, 64, 3), i * 40, np.uint8)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    info = probe(path)
+    assert (info.codec, info.width, info.height) == ("gif", 64, 48)
+    with VideoReader(path) as reader:
+        frames = list(reader)
+    assert len(frames) == 6
+    np.testing.assert_allclose([f.timestamp_s for f in frames], np.arange(6) / 10, atol=1e-3)
+    assert frames[3].image.mean() > frames[1].image.mean()
+
+
+def test_early_stop_stops_thread(make_clip):
+    path = make_clip(frames=60)
+    before = len(_decode_threads())
+    with VideoReader(path) as reader:
+        for i, _ in enumerate(reader):
+            if i == 1:
+                break
+        time.sleep(0.05)  # let the decoder fill the queue and block
+    assert not reader.running
+    assert len(_decode_threads()) == before
+    assert reader.frames_read == 2
+
+
+def test_close_without_context_manager(make_clip):
+    reader = VideoReader(make_clip(frames=40))
+    iterator = iter(reader)
+    next(iterator)
+    assert reader.running
+    reader.close()
+    assert not reader.running
+
+
+def test_reader_iterates_once(make_clip):
+    with VideoReader(make_clip(frames=2)) as reader:
+        list(reader)
+        with pytest.raises(RuntimeError):
+            list(reader)
+
+
+def test_writer_is_browser_playable_h264(tmp_path):
+    path = tmp_path / "out.mp4"
+    with VideoWriter(path, fps=30, width=65, height=33) as writer:  # odd sizes are padded
+        for i in range(5):
+            writer.write(np.full((33, 65, 3), i * 20, np.uint8))
+    assert writer.codec_name in ("libx264", "h264", "libopenh264", "mpeg4")
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        assert stream.codec_context.name == "h264"
+        assert stream.codec_context.pix_fmt == "yuv420p"
+        assert (stream.width, stream.height) == (66, 34)
+        assert stream.average_rate == Fraction(30)
+    assert not list(tmp_path.glob("*.part.mp4"))
+
+
+def test_writer_is_atomic_on_error(tmp_path):
+    path = tmp_path / "result.mp4"
+    path.write_bytes(b"previous")
+    with pytest.raises(RuntimeError, match="boom"):
+        with VideoWriter(path, fps=10, width=32, height=32) as writer:
+            writer.write(np.zeros((32, 32, 3), np.uint8))
+            assert list(tmp_path.glob("*.part.mp4"))  # in progress: a temp file next to the target
+            raise RuntimeError("boom")
+    assert path.read_bytes() == b"previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["result.mp4"]
+
+
+def test_writer_target_appears_only_on_close(tmp_path):
+    path = tmp_path / "late.mp4"
+    writer = VideoWriter(path, fps=10, width=32, height=32)
+    writer.write(np.zeros((32, 32, 3), np.uint8))
+    assert not path.exists()
+    writer.close()
+    assert path.exists() and probe(path).frame_count == 1
+
+
+def test_writer_rejects_wrong_shape(tmp_path):
+    with VideoWriter(tmp_path / "x.mp4", fps=10, width=32, height=32) as writer:
+        with pytest.raises(ValueError, match="expected uint8 image"):
+            writer.write(np.zeros((16, 32, 3), np.uint8))
+        writer.write(np.zeros((32, 32, 3), np.uint8))
