@@ -1,0 +1,106 @@
+"""Which way the camera sees the person: side, front, rear or oblique.
+
+Per frame, from image landmarks: the shoulder (and hip) width relative to the torso length (mid-hip to
+mid-shoulder, so horizontal bodies work too) says side vs front/rear; the face says front vs rear.
+Over a clip, a robust vote of the per-frame views (ordinal median side < oblique < front/rear).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from coach.types import Lm, PoseFrame, View
+
+if TYPE_CHECKING:
+    from coach.features import BodyFeatures
+
+SIDE_MAX_RATIO = 0.30
+"""Width ratio (see `width_ratio`) at or below which a frame is a side view."""
+
+FRONT_MIN_RATIO = 0.55
+"""Width ratio at or above which a frame is a front or rear view."""
+
+HIP_WEIGHT = 0.5
+"""Weight of the hip width in the width ratio (hips are narrower and noisier than shoulders)."""
+
+FACE_VISIBILITY = 0.5
+"""Nose and an eye at least this visible → the face is visible."""
+
+MIN_FRAMES = 3
+"""Fewer frames with a person than this → UNKNOWN for a clip."""
+
+_ORDINAL = {View.SIDE: 0, View.OBLIQUE: 1, View.FRONT: 2, View.REAR: 2}
+
+
+def width_ratio(shoulder_width_px: float, hip_width_px: float, torso_length_px: float) -> float:
+    """(shoulder width + HIP_WEIGHT × hip width) / ((1 + HIP_WEIGHT) × torso length), dimensionless.
+
+    About 0.1 side-on, 0.6–0.8 square to the camera. NaN when the torso length is not measurable.
+    """
+    if not (torso_length_px > 1.0):
+        return float("nan")
+    if math.isfinite(hip_width_px):
+        return (shoulder_width_px + HIP_WEIGHT * hip_width_px) / ((1.0 + HIP_WEIGHT) * torso_length_px)
+    return shoulder_width_px / torso_length_px
+
+
+def classify_cues(ratio: float, face_front: bool) -> View:
+    """View from the width ratio and whether the face is towards the camera."""
+    if not math.isfinite(ratio):
+        return View.UNKNOWN
+    if ratio <= SIDE_MAX_RATIO:
+        return View.SIDE
+    if ratio < FRONT_MIN_RATIO:
+        return View.OBLIQUE
+    return View.FRONT if face_front else View.REAR
+
+
+def face_towards_camera(landmarks: np.ndarray) -> bool:
+    """True when the face is visible: nose and an eye visible, and the nose between the shoulders'
+    extent along the shoulder line (landmarks: (33, 4) image px + visibility)."""
+    lm = landmarks
+    vis_nose = lm[Lm.NOSE, 3]
+    vis_eye = max(lm[Lm.LEFT_EYE, 3], lm[Lm.RIGHT_EYE, 3])
+    if not (vis_nose >= FACE_VISIBILITY and vis_eye >= FACE_VISIBILITY):
+        return False
+    ls, rs = lm[Lm.LEFT_SHOULDER, :2], lm[Lm.RIGHT_SHOULDER, :2]
+    d = rs - ls
+    dd = float(np.dot(d, d))
+    if not dd > 1.0:
+        return False
+    t = float(np.dot(lm[Lm.NOSE, :2] - ls, d)) / dd
+    return -0.1 <= t <= 1.1
+
+
+def classify_frame(frame: PoseFrame) -> View:
+    """Per-frame view estimate; UNKNOWN when no person was detected."""
+    if not frame.detected:
+        return View.UNKNOWN
+    lm = frame.landmarks
+    ls, rs = lm[Lm.LEFT_SHOULDER, :2], lm[Lm.RIGHT_SHOULDER, :2]
+    lh, rh = lm[Lm.LEFT_HIP, :2], lm[Lm.RIGHT_HIP, :2]
+    sw = float(np.hypot(*(rs - ls)))
+    hw = float(np.hypot(*(rh - lh)))
+    torso = float(np.hypot(*((ls + rs) * 0.5 - (lh + rh) * 0.5)))
+    return classify_cues(width_ratio(sw, hw, torso), face_towards_camera(lm))
+
+
+def classify_view(features: Sequence[BodyFeatures]) -> View:
+    """Clip view: ordinal median (side < oblique < front/rear) of the per-frame views of frames with a
+    person; front vs rear by majority among the front/rear frames. UNKNOWN when too few frames."""
+    views = [f.view for f in features if f.detected and f.view in _ORDINAL]
+    if len(views) < MIN_FRAMES:
+        return View.UNKNOWN
+    ranks = sorted(_ORDINAL[v] for v in views)
+    median = ranks[(len(ranks) - 1) // 2] if len(ranks) % 2 else ranks[len(ranks) // 2 - 1]
+    if median == 0:
+        return View.SIDE
+    if median == 1:
+        return View.OBLIQUE
+    n_front = sum(v is View.FRONT for v in views)
+    n_rear = sum(v is View.REAR for v in views)
+    return View.FRONT if n_front >= n_rear else View.REAR
