@@ -7,12 +7,14 @@ found and the frame's brightness. With several people, the most prominent one is
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import os
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
+from weakref import WeakSet
 
 import numpy as np
 import numpy.typing as npt
@@ -34,6 +36,17 @@ MODEL_SHA256 = "80aeb47eaf3a953647efa6e3b5d03489468e995d4910630c67d0280782465209
 REBUILD_HINT = "rebuild it with `python scripts/build_pose_model.py`"
 
 _LUMA = np.array([0.299, 0.587, 0.114])
+
+
+_LIVE: WeakSet[PoseEstimator] = WeakSet()
+"""Open estimators, closed at interpreter exit (mediapipe raises TypeError if freed during shutdown)."""
+
+
+@atexit.register
+def _close_all() -> None:
+    for estimator in list(_LIVE):
+        with contextlib.suppress(Exception):
+            estimator.close()
 
 
 class ModelError(Exception):
@@ -146,6 +159,7 @@ class PoseEstimator:
         )
         try:
             self._landmarker = vision.PoseLandmarker.create_from_options(options)
+            _LIVE.add(self)
         except Exception as exc:  # mediapipe raises RuntimeError/ValueError with long multi-line texts
             first = " ".join(str(exc).split())[:200]
             raise ModelError(f"could not load pose model '{self.model_path}': {first}; {REBUILD_HINT}") from exc
@@ -165,6 +179,7 @@ class PoseEstimator:
     def close(self) -> None:
         """Release the landmarker (idempotent). Needed: mediapipe errors if it is freed at exit."""
         landmarker, self._landmarker = self._landmarker, None
+        _LIVE.discard(self)
         if landmarker is not None:
             landmarker.close()
 

@@ -1,0 +1,153 @@
+"""coach.pose: model checks (fast) and the real landmarker on a real clip (slow)."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+from coach import pose
+from coach.pose import (
+    MODEL_SHA256,
+    EstimatorMode,
+    ModelError,
+    PoseEstimator,
+    brightness,
+    check_model,
+    prominence,
+    resolve_model_path,
+)
+from coach.types import NUM_LANDMARKS, Lm, PoseFrame
+from coach.video import VideoReader
+
+
+def test_bundled_model_matches_checksum():
+    assert check_model(pose.DEFAULT_MODEL_PATH) == pose.DEFAULT_MODEL_PATH
+    assert len(MODEL_SHA256) == 64
+
+
+def test_model_path_env_override(tmp_path, monkeypatch):
+    monkeypatch.setenv("COACH_POSE_MODEL", str(tmp_path / "other.task"))
+    assert resolve_model_path() == tmp_path / "other.task"
+    assert resolve_model_path(tmp_path / "x.task") == tmp_path / "x.task"
+    monkeypatch.delenv("COACH_POSE_MODEL")
+    assert resolve_model_path() == pose.DEFAULT_MODEL_PATH
+
+
+def test_missing_model_error(tmp_path, monkeypatch):
+    missing = tmp_path / "nowhere" / "pose.task"
+    monkeypatch.setenv("COACH_POSE_MODEL", str(missing))
+    with pytest.raises(ModelError) as info:
+        PoseEstimator()
+    message = str(info.value)
+    assert "\n" not in message
+    assert str(missing) in message and "scripts/build_pose_model.py" in message
+
+
+def test_damaged_model_error(tmp_path):
+    damaged = tmp_path / "pose.task"
+    shutil.copy(pose.DEFAULT_MODEL_PATH, damaged)
+    data = bytearray(damaged.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="damaged") as info:
+        PoseEstimator(model_path=damaged)
+    assert "\n" not in str(info.value)
+
+
+def test_unloadable_model_without_checksum_is_model_error(tmp_path):
+    junk = tmp_path / "junk.task"
+    junk.write_bytes(b"not a model bundle")
+    with pytest.raises(ModelError, match="could not load") as info:
+        PoseEstimator(model_path=junk, expected_sha256=None)
+    assert "\n" not in str(info.value)
+
+
+def test_brightness_is_mean_luma():
+    assert brightness(np.zeros((40, 40, 3), np.uint8)) == 0.0
+    assert brightness(np.full((40, 40, 3), 200, np.uint8)) == pytest.approx(200.0)
+    red = np.zeros((40, 40, 3), np.uint8)
+    red[..., 0] = 255
+    assert brightness(red) == pytest.approx(0.299 * 255)
+
+
+def test_prominence_prefers_big_visible_person():
+    small = np.zeros((NUM_LANDMARKS, 4))
+    small[:, 0] = np.linspace(10, 30, NUM_LANDMARKS)
+    small[:, 1] = np.linspace(10, 60, NUM_LANDMARKS)
+    small[:, 3] = 0.9
+    big = small.copy()
+    big[:, :2] *= 3
+    faint = big.copy()
+    faint[:, 3] = 0.05
+    assert prominence(big, 640, 480) > prominence(small, 640, 480) > prominence(faint, 640, 480)
+
+
+def test_fake_estimator_replays(fake_estimator):
+    frames = [PoseFrame.empty(0.0, 10, 10), PoseFrame.empty(5.0, 10, 10)]
+    with fake_estimator(frames) as est:
+        first = est.estimate(np.zeros((10, 10, 3), np.uint8), 1.5)
+        est.estimate(np.zeros((10, 10, 3), np.uint8), 1.6)
+        extra = est.estimate(np.zeros((10, 10, 3), np.uint8), 1.7)
+    assert first.timestamp_s == 1.5 and extra.timestamp_s == 1.7 and not extra.detected
+    assert est.calls == [1.5, 1.6, 1.7] and est.closed
+
+
+@pytest.mark.slow
+def test_no_person_gives_empty_frame():
+    with PoseEstimator(mode=EstimatorMode.IMAGE, with_mask=False) as est:
+        frame = est.estimate(np.full((240, 320, 3), 90, np.uint8), 0.0)
+    assert not frame.detected and frame.people == 0
+    assert (frame.width, frame.height) == (320, 240)
+    assert frame.brightness == pytest.approx(90.0)
+
+
+@pytest.mark.slow
+def test_landmarks_land_on_person_in_portrait_clip(shared_videos):
+    """dillonloh_squat2 is portrait 720x1280: the person comes out upright and in pixels."""
+    results = []
+    with VideoReader(shared_videos / "squat" / "dillonloh_squat2.mp4") as reader, PoseEstimator() as est:
+        for i, video_frame in enumerate(reader):
+            frame = est.estimate(video_frame.image, video_frame.timestamp_s)
+            results.append(frame)
+            if i == 5:
+                break
+    frame = results[-1]
+    assert (frame.width, frame.height) == (720, 1280)
+    assert frame.detected and frame.people >= 1
+    assert frame.landmarks.shape == (NUM_LANDMARKS, 4) and frame.landmarks.dtype == np.float64
+    assert frame.world.shape == (NUM_LANDMARKS, 3)
+    assert frame.mask is not None and frame.mask.shape == (1280, 720) and frame.mask.dtype == np.float32
+    assert 0.0 < frame.brightness < 255.0
+    for lm in (Lm.LEFT_HIP, Lm.RIGHT_HIP, Lm.LEFT_SHOULDER, Lm.RIGHT_SHOULDER):
+        x, y = frame.xy(lm)
+        assert 0 <= x < 720 and 0 <= y < 1280, lm
+    hip_y = (frame.xy(Lm.LEFT_HIP)[1] + frame.xy(Lm.RIGHT_HIP)[1]) / 2
+    assert frame.xy(Lm.NOSE)[1] < hip_y  # upright: head above hips
+    xs, ys = frame.landmarks[:, 0], frame.landmarks[:, 1]
+    assert np.ptp(ys) > np.ptp(xs)  # a standing person is taller than wide
+    mask_person = frame.mask > 0.5
+    hx, hy = np.round(frame.xy(Lm.LEFT_HIP)).astype(int)
+    assert mask_person.mean() > 0.02 and mask_person[hy - 40 : hy + 40, hx - 40 : hx + 40].any()
+    assert [f.timestamp_s for f in results] == sorted(f.timestamp_s for f in results)
+
+
+@pytest.mark.slow
+def test_video_mode_tolerates_repeated_timestamps(shared_videos):
+    with VideoReader(shared_videos / "squat" / "dillonloh_squat2.mp4", max_side_px=480) as reader:
+        images = [f.image for _, f in zip(range(3), reader, strict=False)]
+    with PoseEstimator(with_mask=False, num_poses=1) as est:
+        frames = [est.estimate(images[0], 1.0), est.estimate(images[1], 1.0), est.estimate(images[2], 0.5)]
+    assert [f.timestamp_s for f in frames] == [1.0, 1.0, 0.5]
+    assert all(f.detected for f in frames)
+    assert frames[0].mask is None
+
+
+@pytest.mark.slow
+def test_closed_estimator_refuses():
+    est = PoseEstimator(mode=EstimatorMode.IMAGE, with_mask=False)
+    est.close()
+    est.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        est.estimate(np.zeros((32, 32, 3), np.uint8), 0.0)
