@@ -1,0 +1,85 @@
+"""View classification on hand-built frames."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from coach.features import extract
+from coach.types import NUM_LANDMARKS, Lm, PoseFrame, View
+from coach.view import classify_cues, classify_frame, classify_view, width_ratio
+
+W, H = 1280, 720
+
+
+def body(yaw_deg: float, horizontal: bool = False, face: bool = True) -> PoseFrame:
+    """A torso (shoulders 0.36 m, hips 0.22 m, torso 0.5 m) turned yaw_deg from facing the camera
+    (0 = front, 90 = side), 400 px/m; optionally lying horizontal (head to image-right)."""
+    lm = np.zeros((NUM_LANDMARKS, 4))
+    lm[:, 3] = 0.95
+    c, s = np.cos(np.radians(yaw_deg)), np.sin(np.radians(yaw_deg))
+    # body frame: x = person's left→right... person's left at +x when facing the camera
+    pts = {
+        Lm.LEFT_SHOULDER: (0.18, 0.5), Lm.RIGHT_SHOULDER: (-0.18, 0.5),
+        Lm.LEFT_HIP: (0.11, 0.0), Lm.RIGHT_HIP: (-0.11, 0.0),
+        Lm.LEFT_EAR: (0.07, 0.68), Lm.RIGHT_EAR: (-0.07, 0.68), Lm.NOSE: (0.0, 0.66),
+        Lm.LEFT_EYE: (0.03, 0.7), Lm.RIGHT_EYE: (-0.03, 0.7),
+    }
+    for i, (bx, up) in pts.items():
+        depth = 0.1 if i in (Lm.NOSE, Lm.LEFT_EYE, Lm.RIGHT_EYE) else 0.0
+        x = bx * c + depth * s  # turning the body: lateral shrinks, the nose moves sideways
+        if horizontal:
+            lm[i, :2] = (400 + 400 * up, 400 + 400 * x)
+        else:
+            lm[i, :2] = (640 + 400 * x, 600 - 400 * up)
+    if not face:
+        lm[[Lm.NOSE, Lm.LEFT_EYE, Lm.RIGHT_EYE], 3] = 0.05
+    return PoseFrame(0.0, W, H, True, lm, np.zeros((NUM_LANDMARKS, 3)))
+
+
+def test_width_ratio() -> None:
+    assert width_ratio(100.0, 50.0, 100.0) == (100 + 0.5 * 50) / 150
+    assert np.isnan(width_ratio(10.0, 10.0, 0.0))
+    assert width_ratio(30.0, float("nan"), 100.0) == 0.3
+
+
+def test_cues() -> None:
+    assert classify_cues(0.1, True) is View.SIDE
+    assert classify_cues(0.45, False) is View.OBLIQUE
+    assert classify_cues(0.8, True) is View.FRONT
+    assert classify_cues(0.8, False) is View.REAR
+    assert classify_cues(float("nan"), True) is View.UNKNOWN
+
+
+def test_upright_views() -> None:
+    assert classify_frame(body(0)) is View.FRONT
+    assert classify_frame(body(0, face=False)) is View.REAR
+    assert classify_frame(body(45)) is View.OBLIQUE
+    assert classify_frame(body(90)) is View.SIDE
+    assert classify_frame(body(80)) is View.SIDE
+    assert classify_frame(PoseFrame.empty(0.0, W, H)) is View.UNKNOWN
+
+
+def test_horizontal_body_uses_torso_length() -> None:
+    assert classify_frame(body(90, horizontal=True)) is View.SIDE
+    assert classify_frame(body(45, horizontal=True)) is View.OBLIQUE
+
+
+def test_features_carry_the_view() -> None:
+    assert extract(body(90)).view is View.SIDE
+    assert extract(body(0)).view is View.FRONT
+
+
+def test_clip_vote_is_robust() -> None:
+    side = extract(body(90))
+    front = extract(body(0))
+    rear = extract(body(0, face=False))
+    empty = extract(PoseFrame.empty(0.0, W, H))
+    assert classify_view([side] * 7 + [front] * 3) is View.SIDE
+    assert classify_view([front] * 6 + [rear] * 2 + [side] * 2) is View.FRONT
+    assert classify_view([rear] * 5 + [front] * 2) is View.REAR
+    obl = dataclasses.replace(side, view=View.OBLIQUE)
+    assert classify_view([side] * 3 + [obl] * 3 + [front] * 3) is View.OBLIQUE
+    assert classify_view([side, side] + [empty] * 10) is View.UNKNOWN
+    assert classify_view([]) is View.UNKNOWN
