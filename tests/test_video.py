@@ -272,3 +272,33 @@ def test_writer_rejects_wrong_shape(tmp_path):
         with pytest.raises(ValueError, match="expected uint8 image"):
             writer.write(np.zeros((16, 32, 3), np.uint8))
         writer.write(np.zeros((32, 32, 3), np.uint8))
+
+
+@pytest.mark.parametrize(
+    ("name", "codec"),
+    [("c.mov", "libx264"), ("c.mkv", "libx264"), ("c.avi", "mpeg4"), ("c.webm", "libvpx-vp9")],
+)
+def test_other_containers(tmp_path, name, codec):
+    path = tmp_path / name
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream(codec, rate=10)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        for i in range(5):
+            frame = av.VideoFrame.from_ndarray(np.full((48, 64, 3), i * 40, np.uint8), format="rgb24")
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    with VideoReader(path) as reader:
+        frames = list(reader)
+    assert len(frames) == 5 and frames[0].image.shape == (48, 64, 3)
+    np.testing.assert_allclose([f.timestamp_s for f in frames], np.arange(5) / 10, atol=2e-3)
+
+
+def test_shared_avi_and_gif(shared_videos):
+    for rel in ("squat/kaiakol_correct_001.avi", "bird_dog/colemitchell_bird_dog.gif"):
+        info = probe(shared_videos / rel)
+        assert info.width > 0 and info.fps > 0
+        with VideoReader(info.path) as reader:
+            frame = next(iter(reader))
+        assert frame.image.shape == (info.height, info.width, 3)
