@@ -345,14 +345,34 @@ class VideoReader:
         self._put(_End(error))
 
 
+def _time_base(codec_name: str) -> Fraction:
+    """Encoder time base: 1/90000 s for H.264 (keeps VFR timestamps); MPEG-4 part 2 allows < 65536."""
+    return Fraction(1, 90000) if "264" in codec_name else Fraction(1, 30000)
+
+
+_ENCODER_CACHE: dict[str, bool] = {}
+
+
+def _encoder_works(name: str) -> bool:
+    """True if encoder `name` exists and opens for a small yuv420p stream (cached)."""
+    if name not in _ENCODER_CACHE:
+        try:
+            ctx = av.CodecContext.create(name, "w")
+            ctx.width, ctx.height, ctx.pix_fmt = 64, 64, "yuv420p"
+            ctx.time_base = _time_base(name)
+            ctx.framerate = Fraction(25)
+            ctx.open()
+            _ENCODER_CACHE[name] = True
+        except (av.error.FFmpegError, ValueError, OSError):
+            _ENCODER_CACHE[name] = False
+    return _ENCODER_CACHE[name]
+
+
 def _pick_encoder() -> str:
     """The first encoder in ENCODER_PREFERENCE that this PyAV build can open."""
     for name in ENCODER_PREFERENCE:
-        try:
-            av.codec.Codec(name, "w")
-        except (av.error.FFmpegError, ValueError):
-            continue
-        return name
+        if _encoder_works(name):
+            return name
     tried = ", ".join(ENCODER_PREFERENCE)
     raise VideoError(f"no usable video encoder in this PyAV build (tried {tried})")
 
@@ -396,7 +416,8 @@ class VideoWriter:
             stream.width = self.width + self._pad_w
             stream.height = self.height + self._pad_h
             stream.pix_fmt = "yuv420p"
-            stream.codec_context.time_base = Fraction(1, 90000)
+            self._tb = _time_base(self.codec_name)
+            stream.codec_context.time_base = self._tb
             if self.codec_name in ("libx264", "h264"):
                 stream.codec_context.options = {"preset": "veryfast", "crf": "23", "profile": "high"}
             self._stream = stream
@@ -438,9 +459,9 @@ class VideoWriter:
             image_rgb = np.pad(image_rgb, ((0, self._pad_h), (0, self._pad_w), (0, 0)), mode="edge")
         frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image_rgb), format="rgb24")
         t = self._frames / self.fps if timestamp_s is None else float(timestamp_s)
-        frame.time_base = Fraction(1, 90000)
-        frame.pts = round(t * 90000)
-        frame.duration = round(90000 / self.fps)
+        frame.time_base = self._tb
+        frame.pts = round(t / self._tb)
+        frame.duration = round(1 / (self.fps * self._tb))
         for packet in self._stream.encode(frame):
             self._container.mux(packet)
         self._frames += 1
