@@ -40,6 +40,11 @@ class SpineThresholds:
     """Head cranked back relative to the trunk line beyond neutral (back extension)."""
     back_sag_deg: float = 15.0
     """Trunk sag (extension) beyond neutral in quadruped work (bird-dog)."""
+    bulge_to_flexion_deg: float = 1700.0
+    """Calibration, not a limit: degrees of spinal flexion per unit of silhouette back bulge
+    (rendered bodies: 52° of rounding raised the bulge from 0.057 to 0.087; r = 0.94)."""
+    default_neutral_bulge: float = 0.055
+    """Calibration, not a limit: back bulge of a neutral spine when no neutral was captured."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +95,8 @@ class Thresholds:
     """Back-extension counter on trunk lift above the calibrated rest angle, degrees."""
     bird_dog_counter: CounterThresholds = CounterThresholds(start_deg=35.0, depth_deg=55.0, return_deg=25.0)
     """Bird-dog counter on limb lift from the rest posture (arm and opposite leg), degrees."""
+    knee_valgus_deg: float = 12.0
+    """Squat from the front: knee inside the hip–ankle line by more than this (rule of thumb, tune on clips)."""
     min_person_height_px: float = 150.0
     """Below this the pose model is unreliable (measured on rendered figures: < 120 px finds nobody)."""
     min_brightness: float = 40.0
@@ -103,7 +110,8 @@ class Thresholds:
         s = self.spine
         return replace(
             self,
-            spine=SpineThresholds(
+            spine=replace(
+                s,
                 spinal_flexion_deg=s.spinal_flexion_deg * factor,
                 twist_deg=s.twist_deg * factor,
                 lumbar_hyperextension_deg=s.lumbar_hyperextension_deg * factor,

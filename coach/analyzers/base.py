@@ -1,0 +1,326 @@
+"""The analyzer protocol and the machinery every exercise shares.
+
+An analyzer is fed one `BodyFeatures` per frame, in time order, and returns a `FrameResult`
+(phase, count, the angles that matter, and the rep completed on this frame, if any). `finish()`
+closes the analysis: reps (with warnings), the camera view and notices. Exercises differ only in
+their depth signal, their visibility needs and their per-rep checks.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar, Protocol
+
+import numpy as np
+
+from coach.calibration import Neutral
+from coach.counter import EventKind, Phase, RepCounter, RepEvent
+from coach.features import BodyFeatures
+from coach.thresholds import CounterThresholds, Thresholds
+from coach.types import Exercise, FormWarning, Notice, NoticeKind, Rep, Side, View, WarningKind
+
+CALIBRATION_S = 0.8
+"""Seconds of still ready posture used to capture the neutral."""
+PRE_ROLL_S = 0.6
+"""Frames kept before a rep starts, seconds (the start of the movement precedes the threshold)."""
+SMOOTH_FRAMES = 5
+"""Median window for per-frame spine measures, frames."""
+
+
+@dataclass(frozen=True, slots=True)
+class FrameResult:
+    """The analyzer's answer for one frame."""
+
+    timestamp_s: float
+    phase: Phase
+    count: int
+    signal_deg: float
+    angles: Mapping[str, float] = field(default_factory=dict)
+    rep: Rep | None = None
+    calibrated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisResult:
+    """Everything one analyzer concluded about a video or a live session."""
+
+    exercise: Exercise
+    reps: tuple[Rep, ...]
+    view: View
+    notices: tuple[Notice, ...]
+    neutral: Neutral
+
+
+class Analyzer(Protocol):
+    """What the pipeline, the live page and the tests need of an exercise analyzer."""
+
+    exercise: ClassVar[Exercise]
+
+    def update(self, features: BodyFeatures) -> FrameResult:
+        """Consume one frame's features (in time order)."""
+        ...
+
+    def finish(self) -> AnalysisResult:
+        """Close the analysis and return reps, view and notices."""
+        ...
+
+
+def smoothed(values: Sequence[float], window: int = SMOOTH_FRAMES) -> np.ndarray:
+    """Running median (NaN-aware) over `window` frames; NaN where nothing is known."""
+    arr = np.asarray(values, dtype=float)
+    if arr.size == 0:
+        return arr
+    half = window // 2
+    out = np.full(arr.size, np.nan)
+    for i in range(arr.size):
+        w = arr[max(0, i - half) : i + half + 1]
+        w = w[~np.isnan(w)]
+        if w.size:
+            out[i] = float(np.median(w))
+    return out
+
+
+def peak(times: Sequence[float], values: np.ndarray) -> tuple[float, float]:
+    """(largest value, its time); (NaN, NaN) when all are NaN."""
+    if values.size == 0 or np.all(np.isnan(values)):
+        return math.nan, math.nan
+    i = int(np.nanargmax(values))
+    return float(values[i]), float(times[i])
+
+
+class BaseAnalyzer:
+    """Shared counting, calibration, buffering and spine checks. Subclasses set the specifics."""
+
+    exercise: ClassVar[Exercise]
+    count_from_depth: ClassVar[bool] = False
+    sagittal: ClassVar[bool] = True
+    """True when the main angles need a side view."""
+
+    def __init__(self, thresholds: Thresholds | None = None, neutral: Neutral | None = None) -> None:
+        self.th = thresholds or Thresholds()
+        self.counter = RepCounter(self.counter_thresholds(), count_from_depth=self.count_from_depth)
+        self.neutral = neutral or Neutral()
+        self._fixed_neutral = neutral is not None and neutral.measured
+        self._rest: list[BodyFeatures] = []
+        self._pre: deque[BodyFeatures] = deque()
+        self._rep_frames: list[BodyFeatures] = []
+        self._reps: list[Rep] = []
+        self._views: Counter[View] = Counter()
+        self._last: BodyFeatures | None = None
+        self._seen_person = False
+
+    # --- what subclasses define -------------------------------------------------------------
+    def counter_thresholds(self) -> CounterThresholds:
+        """The counter thresholds for this exercise's depth signal."""
+        raise NotImplementedError(f"{type(self).__name__} must define counter_thresholds()")
+
+    def signal(self, f: BodyFeatures) -> float:
+        """The depth signal in degrees (0 at rest); NaN when it cannot be measured."""
+        raise NotImplementedError(f"{type(self).__name__} must define signal()")
+
+    def visible(self, f: BodyFeatures) -> bool:
+        """Whether this frame shows what the exercise needs (default: whole body)."""
+        return f.detected and f.upper_body_visible and f.lower_body_visible
+
+    def evaluate(self, frames: Sequence[BodyFeatures], event: RepEvent) -> tuple[dict[str, float], list[FormWarning]]:
+        """Metrics (degrees, seconds) and warnings for one completed rep."""
+        raise NotImplementedError(f"{type(self).__name__} must define evaluate()")
+
+    def display_angles(self, f: BodyFeatures) -> dict[str, float]:
+        """The one or two angles worth showing live, degrees."""
+        return {}
+
+    def rep_side(self, frames: Sequence[BodyFeatures]) -> Side | None:
+        """The side a rep worked (bird-dog); None for symmetric exercises."""
+        return None
+
+    # --- the shared loop ----------------------------------------------------------------------
+    def update(self, features: BodyFeatures) -> FrameResult:
+        """Consume one frame's features."""
+        f = features
+        self._last = f
+        if f.detected:
+            self._seen_person = True
+            self._views[f.view] += 1
+        value = self.signal(f) if f.detected else math.nan
+        ok = self.visible(f)
+        events = self.counter.update(f.timestamp_s, value, ok)
+        self._buffer(f)
+        if self.counter.phase is Phase.REST and ok:
+            self._calibrate(f)
+        rep = None
+        for ev in events:
+            rep = self._on_event(ev) or rep
+        return FrameResult(
+            timestamp_s=f.timestamp_s,
+            phase=self.counter.phase,
+            count=self.counter.count,
+            signal_deg=value,
+            angles=self.display_angles(f) if f.detected else {},
+            rep=rep,
+            calibrated=self.neutral.measured,
+        )
+
+    def _buffer(self, f: BodyFeatures) -> None:
+        if self.counter.in_rep or (self._rep_frames and self.counter.phase is Phase.DEEP):
+            if not self._rep_frames:
+                self._rep_frames = list(self._pre)
+            self._rep_frames.append(f)
+        self._pre.append(f)
+        while self._pre and f.timestamp_s - self._pre[0].timestamp_s > PRE_ROLL_S:
+            self._pre.popleft()
+
+    def _calibrate(self, f: BodyFeatures) -> None:
+        if self._fixed_neutral or self.neutral.measured:
+            return
+        if self._rest and f.timestamp_s - self._rest[-1].timestamp_s > 0.5:
+            self._rest.clear()  # the still stretch was broken
+        self._rest.append(f)
+        if self._rest[-1].timestamp_s - self._rest[0].timestamp_s >= CALIBRATION_S:
+            self.neutral = Neutral.from_features(self._rest)
+            self._rest.clear()
+
+    def _on_event(self, ev: RepEvent) -> Rep | None:
+        if ev.kind in (EventKind.STARTED, EventKind.READY):
+            if ev.kind is EventKind.STARTED:
+                self._rep_frames = list(self._pre)
+            return None
+        if ev.kind is EventKind.DEEP and not ev.seen_from_start and not self._rep_frames:
+            self._rep_frames = list(self._pre)
+            return None
+        if ev.kind not in (EventKind.COMPLETED, EventKind.PARTIAL, EventKind.ABANDONED):
+            return None
+        frames = [f for f in self._rep_frames if f.timestamp_s <= ev.time_s]
+        self._rep_frames = []
+        complete = ev.kind is EventKind.COMPLETED
+        if not complete and not self._worth_listing(ev):
+            return None
+        if not self.neutral.measured and not self._fixed_neutral:
+            self.neutral = self._fallback_neutral(frames)
+        metrics, warnings = self.evaluate(frames, ev) if frames else ({}, [])
+        end = ev.end_s if not math.isnan(ev.end_s) else ev.time_s
+        rep = Rep(
+            index=len(self._reps) + 1,
+            start_s=ev.start_s,
+            end_s=end,
+            complete=complete,
+            side=self.rep_side(frames),
+            metrics=metrics,
+            warnings=tuple(warnings) if complete else (),
+        )
+        self._reps.append(rep)
+        return rep
+
+    def _worth_listing(self, ev: RepEvent) -> bool:
+        """A partial rep is listed when it went at least halfway to depth."""
+        c = self.counter.cfg
+        return not math.isnan(ev.peak_deg) and ev.peak_deg >= (c.start_deg + c.depth_deg) / 2.0
+
+    def _fallback_neutral(self, frames: Sequence[BodyFeatures]) -> Neutral:
+        """No still ready posture was seen: take the rep's own rest-like frames."""
+        c = self.counter.cfg
+        rest = [f for f in frames if f.detected and self.signal(f) < c.start_deg]
+        return Neutral.from_features(rest) if rest else Neutral()
+
+    def finish(self) -> AnalysisResult:
+        """Close the analysis: a rep cut off by the end of the clip is listed as incomplete."""
+        if self.counter.in_rep and self._rep_frames and self._last is not None:
+            ev = RepEvent(
+                kind=EventKind.ABANDONED,
+                time_s=self._last.timestamp_s,
+                start_s=self._rep_frames[0].timestamp_s,
+                end_s=self._last.timestamp_s,
+                peak_deg=max((self.signal(f) for f in self._rep_frames if f.detected), default=math.nan),
+                peak_time_s=math.nan,
+                count=self.counter.count,
+            )
+            if not self.counter._seen_from_start or ev.peak_deg >= self.counter.cfg.start_deg:
+                self._on_event(ev)
+        view = self.view()
+        return AnalysisResult(
+            exercise=self.exercise,
+            reps=tuple(self._reps),
+            view=view,
+            notices=tuple(self.notices(view)),
+            neutral=self.neutral,
+        )
+
+    def view(self) -> View:
+        """The camera view seen most often."""
+        known = {v: n for v, n in self._views.items() if v is not View.UNKNOWN}
+        if not known:
+            return View.UNKNOWN
+        return max(known, key=lambda v: known[v])
+
+    def notices(self, view: View) -> list[Notice]:
+        """What this analysis could not judge, and why."""
+        out: list[Notice] = []
+        if self.sagittal and view in (View.FRONT, View.REAR):
+            out.append(Notice(NoticeKind.VIEW_LIMITS,
+                              f"Filmed from the {view.value}: back rounding and joint angles cannot be judged well "
+                              "from here. Film from the side for spine checks; reps are still counted."))
+        if self._seen_person and not self.neutral.measured:
+            out.append(Notice(NoticeKind.CALIBRATION,
+                              "No still starting posture was seen, so the spine was judged against typical values "
+                              "rather than your own neutral. Stand still for a second before the first rep."))
+        return out
+
+    # --- shared per-rep checks ----------------------------------------------------------------
+    def spine_flexion_series(self, frames: Sequence[BodyFeatures]) -> np.ndarray:
+        """Estimated spinal flexion beyond neutral per frame, degrees (silhouette back bulge)."""
+        base = self.neutral.back_bulge
+        if math.isnan(base):
+            base = self.th.spine.default_neutral_bulge
+        bulge = smoothed([f.back_bulge for f in frames])
+        return (bulge - base) * self.th.spine.bulge_to_flexion_deg
+
+    def twist_series(self, frames: Sequence[BodyFeatures]) -> np.ndarray:
+        """Trunk twist beyond neutral per frame, degrees (world landmarks, median-smoothed)."""
+        raw = smoothed([f.twist_world_deg for f in frames], window=2 * SMOOTH_FRAMES + 1)
+        return np.abs(raw - self.neutral.twist_world_deg)
+
+    def check_spinal_flexion(self, frames: Sequence[BodyFeatures], metrics: dict[str, float],
+                             cue: str) -> list[FormWarning]:
+        """Warn when the back rounds beyond neutral by more than the threshold."""
+        if self.view() in (View.FRONT, View.REAR):
+            return []
+        value, t = peak([f.timestamp_s for f in frames], self.spine_flexion_series(frames))
+        if math.isnan(value):
+            return []
+        metrics["spinal_flexion_deg"] = value
+        limit = self.th.spine.spinal_flexion_deg
+        if value <= limit:
+            return []
+        return [FormWarning(WarningKind.SPINAL_FLEXION, t, value, limit, "deg",
+                            f"Your back rounded about {value:.0f}° beyond your neutral.", cue)]
+
+    def check_twist(self, frames: Sequence[BodyFeatures], metrics: dict[str, float], cue: str,
+                    limit: float | None = None) -> list[FormWarning]:
+        """Warn when the shoulders turn against the hips beyond the threshold."""
+        value, t = peak([f.timestamp_s for f in frames], self.twist_series(frames))
+        if math.isnan(value):
+            return []
+        metrics["twist_deg"] = value
+        limit = self.th.spine.twist_deg if limit is None else limit
+        if value <= limit:
+            return []
+        return [FormWarning(WarningKind.TWIST, t, value, limit, "deg",
+                            f"Your shoulders turned about {value:.0f}° against your hips.", cue)]
+
+    def check_tempo(self, ev: RepEvent, metrics: dict[str, float], cue: str) -> list[FormWarning]:
+        """Warn when lowering or lifting took less than the rapid-movement threshold (seconds)."""
+        if math.isnan(ev.peak_time_s) or not ev.seen_from_start:
+            return []
+        down = ev.peak_time_s - ev.start_s
+        up = ev.end_s - ev.peak_time_s
+        metrics["down_s"], metrics["up_s"] = down, up
+        quickest = min(down, up)
+        limit = self.th.movement.rapid_phase_s
+        if quickest >= limit:
+            return []
+        t = ev.peak_time_s
+        return [FormWarning(WarningKind.RAPID_MOVEMENT, t, quickest, limit, "s",
+                            f"That rep moved fast ({quickest:.1f} s for one direction).", cue)]

@@ -1,0 +1,63 @@
+"""`coach review VIDEO --exercise E`: count reps and check form in a recorded video."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from coach.types import Exercise
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the `review` parser."""
+    p = sub.add_parser("review", help="review a recorded video", description=__doc__)
+    p.add_argument("video", help="video file (mp4, mov, avi, mkv, webm, gif)")
+    p.add_argument("--exercise", "-e", required=True, choices=[e.value for e in Exercise])
+    p.add_argument("--json", dest="json_out", metavar="OUT", help="write the report as JSON")
+    p.add_argument("--csv", dest="csv_out", metavar="OUT", help="write one row per rep as CSV")
+    p.add_argument("--annotated", metavar="OUT.mp4", help="write an annotated copy of the video")
+    p.add_argument("--strictness", choices=["gentle", "standard", "strict"], default="standard")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.set_defaults(func=run)
+
+
+class _Progress:
+    """A one-line progress bar on stderr."""
+
+    def __init__(self, label: str, enabled: bool) -> None:
+        self.label, self.enabled, self._last = label, enabled, -1
+
+    def __call__(self, share: float) -> None:
+        pct = int(share * 100)
+        if not self.enabled or pct == self._last:
+            return
+        self._last = pct
+        bar = "#" * (pct // 4) + "-" * (25 - pct // 4)
+        print(f"\r{self.label} [{bar}] {pct:3d}%", end="" if pct < 100 else "\n", file=sys.stderr, flush=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Review the video; exit 0 on success, 2 on bad input, 3 on an exercise not analyzed yet."""
+    from coach.analyzers import NotAnalyzedYet
+    from coach.pipeline import review
+    from coach.pose import ModelError
+    from coach.report import atomic_write_text, rep_table, to_csv, to_json
+    from coach.thresholds import preset
+    from coach.video import VideoError
+
+    progress = _Progress("reviewing", enabled=not args.quiet and sys.stderr.isatty())
+    try:
+        report = review(args.video, args.exercise, thresholds=preset(args.strictness), annotated=args.annotated,
+                        progress=progress)
+    except NotAnalyzedYet as exc:
+        print(f"coach: {exc}", file=sys.stderr)
+        return 3
+    except (VideoError, ModelError) as exc:
+        print(f"coach: {exc}", file=sys.stderr)
+        return 2
+    print(rep_table(report))
+    if args.json_out:
+        atomic_write_text(args.json_out, to_json(report))
+    if args.csv_out:
+        atomic_write_text(args.csv_out, to_csv(report))
+    return 0

@@ -1,0 +1,84 @@
+"""File review: video in → pose → features → analyzer → sets → report (and an annotated video)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from coach.annotate import Annotator
+from coach.calibration import Neutral
+from coach.report import Report
+from coach.session import SessionAnalyzer
+from coach.thresholds import OSTEOPOROSIS_TARGET, SetTarget, Thresholds
+from coach.types import Exercise, Notice, NoticeKind
+from coach.video import VideoReader, VideoWriter, probe
+
+ProgressFn = Callable[[float], None]
+"""Called with the share done, 0–1."""
+
+MAX_SIDE_PX = 1280
+"""Frames larger than this on their long side are scaled down before pose estimation (4K clips)."""
+
+
+def review(
+    path: str | os.PathLike[str],
+    exercise: Exercise | str,
+    *,
+    thresholds: Thresholds | None = None,
+    target: SetTarget = OSTEOPOROSIS_TARGET,
+    neutral: Neutral | None = None,
+    annotated: str | os.PathLike[str] | None = None,
+    progress: ProgressFn | None = None,
+    estimator_factory: Callable[[], object] | None = None,
+) -> Report:
+    """Review a video file and return its report.
+
+    Raises:
+        coach.video.VideoError: the file cannot be read as a video.
+        coach.pose.ModelError: the pose model is missing or damaged.
+        coach.analyzers.NotAnalyzedYet: the exercise has no analyzer.
+    """
+    info = probe(path)
+    session = SessionAnalyzer(exercise, thresholds, target, neutral)
+    if estimator_factory is None:
+        from coach.pose import PoseEstimator
+
+        estimator_factory = PoseEstimator
+    duration = max(info.duration_s, 1e-6)
+    writer = None
+    annotator = Annotator(session.exercise) if annotated else None
+    reader = VideoReader(path, max_side_px=MAX_SIDE_PX)
+    try:
+        with reader, estimator_factory() as estimator:  # type: ignore[attr-defined]
+            for vf in reader:
+                pose = estimator.estimate(vf.image, vf.timestamp_s)
+                features, result = session.push(pose)
+                if annotator is not None:
+                    if writer is None:
+                        h, w = vf.image.shape[:2]
+                        writer = VideoWriter(annotated, info.fps or 30.0, w, h)  # type: ignore[arg-type]
+                    writer.write(annotator.draw(vf.image, pose, features, result), vf.timestamp_s)
+                if progress is not None:
+                    progress(min(1.0, vf.timestamp_s / duration))
+        if writer is not None:
+            writer.close()
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
+    result = session.finish()
+    if reader.truncated:
+        note = Notice(NoticeKind.TRUNCATED, f"The file is cut short or damaged: reviewed what could be decoded. "
+                                            f"{reader.error_message or ''}".strip())
+        result = type(result)(result.analysis, result.sets, (*result.notices, note), result.frames_total,
+                              result.frames_with_person, result.series)
+    if progress is not None:
+        progress(1.0)
+    return Report(video=info, exercise=session.exercise, session=result, truncated=reader.truncated)
+
+
+def default_annotated_path(path: str | os.PathLike[str]) -> Path:
+    """Where the annotated copy of a video goes by default."""
+    p = Path(path)
+    return p.with_name(f"{p.stem}.annotated.mp4")

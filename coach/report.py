@@ -1,0 +1,139 @@
+"""The review report: a stable JSON schema, CSV rows and a plain-text rep table.
+
+JSON keys are stable (schema_version 1): later versions add keys, never rename them.
+Files are written atomically (temporary file + rename), so a crash never leaves half a report.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from coach.session import SessionResult
+from coach.types import Exercise, Rep
+from coach.video import VideoInfo
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A reviewed video: its info, the exercise and the session result."""
+
+    video: VideoInfo
+    exercise: Exercise
+    session: SessionResult
+    truncated: bool = False
+
+    @property
+    def reps(self) -> tuple[Rep, ...]:
+        """All reps, complete or not."""
+        return self.session.analysis.reps
+
+    @property
+    def complete_reps(self) -> int:
+        """Number of complete reps."""
+        return sum(r.complete for r in self.reps)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data."""
+        s = self.session
+        v = self.video
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "video": {"path": str(v.path), "duration_s": v.duration_s, "fps": v.fps, "width": v.width,
+                      "height": v.height, "rotation_deg": v.rotation_deg},
+            "exercise": self.exercise.value,
+            "view": s.analysis.view.value,
+            "reps": [rep_to_dict(r) for r in self.reps],
+            "sets": [{"index": st.index, "start_s": st.start_s, "end_s": st.end_s, "reps": st.reps,
+                      "target_min": st.target_min, "target_max": st.target_max, "verdict": st.verdict.value}
+                     for st in s.sets],
+            "notices": [{"kind": n.kind.value, "message": n.message} for n in s.notices],
+            "frames": {"total": s.frames_total, "with_person": s.frames_with_person},
+        }
+
+
+def _num(x: float) -> float | None:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
+
+
+def rep_to_dict(r: Rep) -> dict[str, Any]:
+    """One rep as JSON-ready data (NaN becomes null)."""
+    return {
+        "index": r.index,
+        "start_s": r.start_s,
+        "end_s": r.end_s,
+        "complete": r.complete,
+        "side": r.side.value if r.side else None,
+        "metrics": {k: _num(v) for k, v in r.metrics.items()},
+        "warnings": [{"kind": w.kind.value, "time_s": w.time_s, "value": w.value, "threshold": w.threshold,
+                      "unit": w.unit, "message": w.message, "cue": w.cue} for w in r.warnings],
+    }
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write text to `path` via a temporary file in the same folder and a rename."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def to_json(report: Report) -> str:
+    """The report as JSON text."""
+    return json.dumps(report.to_dict(), indent=2, allow_nan=False)
+
+
+CSV_FIELDS = ("index", "start_s", "end_s", "complete", "side", "metrics", "warnings")
+
+
+def to_csv(report: Report) -> str:
+    """One row per rep: times in s, metrics as name=value pairs, warnings as kinds."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    metric_names = sorted({k for r in report.reps for k in r.metrics})
+    w.writerow(["index", "start_s", "end_s", "complete", "side", *metric_names, "warnings", "cues"])
+    for r in report.reps:
+        w.writerow([r.index, f"{r.start_s:.3f}", f"{r.end_s:.3f}", r.complete, r.side.value if r.side else "",
+                    *[_fmt(r.metrics.get(k)) for k in metric_names],
+                    ";".join(x.kind.value for x in r.warnings), " | ".join(x.cue for x in r.warnings)])
+    return buf.getvalue()
+
+
+def _fmt(x: float | None) -> str:
+    return "" if x is None or math.isnan(x) else f"{x:.1f}"
+
+
+def rep_table(report: Report) -> str:
+    """A plain-text table of reps and warnings for the terminal."""
+    lines = [f"{report.exercise.value}: {report.complete_reps} complete reps "
+             f"({report.session.analysis.view.value} view, {report.video.duration_s:.1f} s)"]
+    lines.append(f"{'rep':>4} {'start s':>8} {'end s':>7} {'done':>5} {'side':>5}  metrics / warnings")
+    for r in report.reps:
+        metrics = ", ".join(f"{k}={_fmt(v)}" for k, v in r.metrics.items() if k.endswith("_deg"))
+        lines.append(f"{r.index:>4} {r.start_s:>8.2f} {r.end_s:>7.2f} {'yes' if r.complete else 'no':>5} "
+                     f"{r.side.value if r.side else '-':>5}  {metrics}")
+        for w in r.warnings:
+            lines.append(f"{'':>33}! {w.kind.value}: {w.message} {w.cue}")
+    for st in report.session.sets:
+        lines.append(f"set {st.index}: {st.reps} reps (target {st.target_min}-{st.target_max}) → "
+                     f"{st.verdict.value}")
+    for n in report.session.notices:
+        lines.append(f"note ({n.kind.value}): {n.message}")
+    return "\n".join(lines)

@@ -1,0 +1,201 @@
+"""One exercise session: features → analyzer → sets, plus what the notices need.
+
+`SessionAnalyzer` is fed pose frames one at a time, by the file review and by the live page alike,
+and produces a `SessionResult`. It keeps only running statistics and a compact angle series, so
+memory does not grow with the length of the video beyond a few floats a frame.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from coach.analyzers import AnalysisResult, FrameResult, analyzer_for
+from coach.calibration import Neutral
+from coach.features import BodyFeatures, extract
+from coach.thresholds import OSTEOPOROSIS_TARGET, SetTarget, Thresholds
+from coach.types import Exercise, Notice, NoticeKind, PoseFrame, Rep
+
+LEFT_FRAME_S = 5.0
+"""Nobody in view for this long ends the set, seconds."""
+
+
+class SetVerdict(StrEnum):
+    """How a set compares with its rep target."""
+
+    BELOW = "below_target"
+    IN_RANGE = "in_range"
+    ABOVE = "above_target"
+
+
+VERDICT_ADVICE = {
+    SetVerdict.BELOW: "Fewer reps than the target: use a lighter load, or rest longer between sets.",
+    SetVerdict.IN_RANGE: "In the target range: well done.",
+    SetVerdict.ABOVE: "More reps than the target: consider a little more load next time.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SetSummary:
+    """One set: its span (s), complete reps and the verdict against the target."""
+
+    index: int
+    start_s: float
+    end_s: float
+    reps: int
+    target_min: int
+    target_max: int
+    verdict: SetVerdict
+
+
+def group_sets(reps: tuple[Rep, ...], target: SetTarget, breaks_s: tuple[float, ...] = ()) -> list[SetSummary]:
+    """Group complete reps into sets: a set ends after `target.rest_s` without a rep, or at a break (s)."""
+    done = [r for r in reps if r.complete]
+    groups: list[list[Rep]] = []
+    for rep in done:
+        if groups:
+            prev = groups[-1][-1]
+            gap = rep.start_s - prev.end_s
+            broke = any(prev.end_s <= b <= rep.start_s for b in breaks_s)
+            if gap < target.rest_s and not broke:
+                groups[-1].append(rep)
+                continue
+        groups.append([rep])
+    out = []
+    for i, g in enumerate(groups, start=1):
+        n = len(g)
+        verdict = (SetVerdict.BELOW if n < target.reps_min
+                   else SetVerdict.ABOVE if n > target.reps_max else SetVerdict.IN_RANGE)
+        out.append(SetSummary(i, g[0].start_s, g[-1].end_s, n, target.reps_min, target.reps_max, verdict))
+    return out
+
+
+@dataclass(slots=True)
+class FrameStats:
+    """Running counts for the notices (no per-frame storage)."""
+
+    total: int = 0
+    with_person: int = 0
+    several_people: int = 0
+    too_small: int = 0
+    partial_body: int = 0
+    dark: int = 0
+    brightness_sum: float = 0.0
+    brightness_n: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesPoint:
+    """A compact per-frame sample for charts: time (s), depth signal and display angles (deg)."""
+
+    time_s: float
+    signal_deg: float
+    angles: dict[str, float]
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class SessionResult:
+    """The outcome of one session."""
+
+    analysis: AnalysisResult
+    sets: tuple[SetSummary, ...]
+    notices: tuple[Notice, ...]
+    frames_total: int
+    frames_with_person: int
+    series: tuple[SeriesPoint, ...] = field(default_factory=tuple)
+
+
+class SessionAnalyzer:
+    """Feeds pose frames through features and the exercise analyzer, and tracks sets and notices."""
+
+    def __init__(self, exercise: Exercise | str, thresholds: Thresholds | None = None,
+                 target: SetTarget = OSTEOPOROSIS_TARGET, neutral: Neutral | None = None,
+                 keep_series: bool = True) -> None:
+        self.exercise = Exercise(exercise)
+        self.th = thresholds or Thresholds()
+        self.target = target
+        self.analyzer = analyzer_for(self.exercise, self.th, neutral)
+        self.stats = FrameStats()
+        self.keep_series = keep_series
+        self._series: list[SeriesPoint] = []
+        self._breaks: list[float] = []
+        self._absent_since: float | None = None
+        self._last_seen_s = math.nan
+        self.last_features: BodyFeatures | None = None
+        self.last_result: FrameResult | None = None
+
+    def push(self, pose: PoseFrame) -> tuple[BodyFeatures, FrameResult]:
+        """Analyze one frame."""
+        f = extract(pose)
+        self._observe(pose, f)
+        result = self.analyzer.update(f)
+        if self.keep_series:
+            self._series.append(SeriesPoint(f.timestamp_s, result.signal_deg, dict(result.angles), result.count))
+        self.last_features, self.last_result = f, result
+        return f, result
+
+    def _observe(self, pose: PoseFrame, f: BodyFeatures) -> None:
+        s = self.stats
+        s.total += 1
+        if not math.isnan(pose.brightness):
+            s.brightness_sum += pose.brightness
+            s.brightness_n += 1
+            if pose.brightness < self.th.min_brightness:
+                s.dark += 1
+        if not f.detected:
+            if self._absent_since is None:
+                self._absent_since = f.timestamp_s
+            elif f.timestamp_s - self._absent_since >= LEFT_FRAME_S and (
+                not self._breaks or self._breaks[-1] < self._absent_since
+            ):
+                self._breaks.append(self._absent_since)
+            return
+        self._absent_since = None
+        self._last_seen_s = f.timestamp_s
+        s.with_person += 1
+        if pose.people > 1:
+            s.several_people += 1
+        if f.body_height_px < self.th.min_person_height_px:
+            s.too_small += 1
+        if not (f.upper_body_visible and f.lower_body_visible):
+            s.partial_body += 1
+
+    def finish(self) -> SessionResult:
+        """Close the session."""
+        analysis = self.analyzer.finish()
+        sets = tuple(group_sets(analysis.reps, self.target, tuple(self._breaks)))
+        notices = list(analysis.notices) + self._notices(analysis)
+        return SessionResult(analysis, sets, tuple(notices), self.stats.total, self.stats.with_person,
+                             tuple(self._series))
+
+    def _notices(self, analysis: AnalysisResult) -> list[Notice]:
+        s = self.stats
+        out: list[Notice] = []
+        if s.total and s.with_person == 0:
+            dark = s.brightness_n and s.brightness_sum / s.brightness_n < self.th.min_brightness
+            why = " The video is very dark: add light." if dark else ""
+            out.append(Notice(NoticeKind.NO_PERSON, "No person was found in this video." + why))
+            return out
+        if s.brightness_n and s.dark / s.brightness_n > 0.5:
+            out.append(Notice(NoticeKind.TOO_DARK, "The video is very dark, which makes tracking less reliable. "
+                                                   "Add light in front of you."))
+        if s.with_person and s.with_person < self.th.min_detection_share * s.total:
+            share = 100.0 * s.with_person / s.total
+            out.append(Notice(NoticeKind.PARTIAL_BODY,
+                              f"You were tracked in only {share:.0f}% of the video; reps may be missed."))
+        if s.several_people > 0.2 * max(s.with_person, 1):
+            out.append(Notice(NoticeKind.SEVERAL_PEOPLE, "More than one person is in view: the coach follows the "
+                                                         "most prominent one."))
+        if s.too_small > 0.5 * max(s.with_person, 1):
+            out.append(Notice(NoticeKind.PERSON_TOO_SMALL, "You look small in the picture: step closer, or film "
+                                                           "from nearer, so that angles can be judged."))
+        if s.partial_body > 0.5 * max(s.with_person, 1):
+            out.append(Notice(NoticeKind.PARTIAL_BODY, "Part of your body is out of the picture: step back until "
+                                                       "your head and feet are both visible."))
+        if s.with_person and not any(r.complete for r in analysis.reps):
+            out.append(Notice(NoticeKind.NO_REPS, f"No complete {self.exercise.value.replace('_', ' ')} rep was "
+                                                  "seen. Check the chosen exercise and that your whole body "
+                                                  "is in view."))
+        return out
