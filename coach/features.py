@@ -223,7 +223,7 @@ def extract(frame: PoseFrame, *, with_silhouette: bool = True) -> BodyFeatures:
     torso = g.distance(mid_hip, mid_sh)
     near = near_side_of(lm, torso)
     ratio = view_mod.width_ratio(shoulder_w, hip_w, torso)
-    view = view_mod.classify_cues(ratio, view_mod.face_towards_camera(lm))
+    view = view_mod.classify_cues(ratio, view_mod.face_towards_camera(lm), view_mod.chirality(lm))
 
     vis = lm[:, 3] >= VISIBLE
     vis &= np.isfinite(xy).all(axis=1)

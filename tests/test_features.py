@@ -151,8 +151,8 @@ def test_back_bulge_with_mask() -> None:
                               with_silhouette=False).back_bulge)
 
 
-def front_skeleton(face: bool = True, valgus_px: float = 0.0) -> PoseFrame:
-    """Standing person facing the camera: their left at image-right."""
+def front_skeleton(face: bool = True, valgus_px: float = 0.0, rear: bool = False) -> PoseFrame:
+    """Standing person facing the camera (their left at image-right), or from behind (rear)."""
     lm = np.zeros((NUM_LANDMARKS, 4))
     lm[:, 3] = 0.95
     cx = 640.0
@@ -162,8 +162,9 @@ def front_skeleton(face: bool = True, valgus_px: float = 0.0) -> PoseFrame:
          (50, 620), (50, 640), (55, 650)],
         strict=True,
     ):
-        lm[left, :2] = (cx + dx, y)
-        lm[right, :2] = (cx - dx, y)
+        sign = -1.0 if rear else 1.0
+        lm[left, :2] = (cx + sign * dx, y)
+        lm[right, :2] = (cx - sign * dx, y)
     lm[Lm.NOSE, :2] = (cx, 118)
     if not face:
         lm[[Lm.NOSE, Lm.LEFT_EYE, Lm.RIGHT_EYE], 3] = 0.1
@@ -182,7 +183,10 @@ def test_front_view_and_valgus() -> None:
     assert g.knee_valgus_right_deg == pytest.approx(expected)
     h = extract(front_skeleton(valgus_px=-20.0))
     assert h.knee_valgus_left_deg == pytest.approx(-expected)
-    assert extract(front_skeleton(face=False)).view is View.REAR
+    assert extract(front_skeleton(face=False, rear=True)).view is View.REAR
+    # MediaPipe reports a "visible" face from behind too: handedness decides.
+    assert extract(front_skeleton(face=True, rear=True)).view is View.REAR
+    assert extract(front_skeleton(face=False)).view is View.FRONT
 
 
 def test_extract_fast() -> None:

@@ -8,14 +8,15 @@ import numpy as np
 
 from coach.features import extract
 from coach.types import NUM_LANDMARKS, Lm, PoseFrame, View
-from coach.view import classify_cues, classify_frame, classify_view, width_ratio
+from coach.view import chirality, classify_cues, classify_frame, classify_view, width_ratio
 
 W, H = 1280, 720
 
 
-def body(yaw_deg: float, horizontal: bool = False, face: bool = True) -> PoseFrame:
+def body(yaw_deg: float, horizontal: bool = False, face: bool = True, rear: bool = False) -> PoseFrame:
     """A torso (shoulders 0.36 m, hips 0.22 m, torso 0.5 m) turned yaw_deg from facing the camera
-    (0 = front, 90 = side), 400 px/m; optionally lying horizontal (head to image-right)."""
+    (0 = front, 90 = side), 400 px/m; optionally lying horizontal (head to image-right), or seen from
+    behind (rear: the person's left on image-left)."""
     lm = np.zeros((NUM_LANDMARKS, 4))
     lm[:, 3] = 0.95
     c, s = np.cos(np.radians(yaw_deg)), np.sin(np.radians(yaw_deg))
@@ -28,7 +29,7 @@ def body(yaw_deg: float, horizontal: bool = False, face: bool = True) -> PoseFra
     }
     for i, (bx, up) in pts.items():
         depth = 0.1 if i in (Lm.NOSE, Lm.LEFT_EYE, Lm.RIGHT_EYE) else 0.0
-        x = bx * c + depth * s  # turning the body: lateral shrinks, the nose moves sideways
+        x = (-bx if rear else bx) * c + depth * s  # turning: lateral shrinks, the nose moves sideways
         if horizontal:
             lm[i, :2] = (400 + 400 * up, 400 + 400 * x)
         else:
@@ -44,7 +45,15 @@ def test_width_ratio() -> None:
     assert width_ratio(30.0, float("nan"), 100.0) == 0.3
 
 
+def test_chirality_sign() -> None:
+    assert chirality(body(0).landmarks) < -0.9
+    assert chirality(body(0, rear=True).landmarks) > 0.9
+    assert chirality(body(0, horizontal=True).landmarks) < -0.9
+
+
 def test_cues() -> None:
+    assert classify_cues(0.8, False, -0.9) is View.FRONT
+    assert classify_cues(0.8, True, 0.9) is View.REAR
     assert classify_cues(0.1, True) is View.SIDE
     assert classify_cues(0.45, False) is View.OBLIQUE
     assert classify_cues(0.8, True) is View.FRONT
@@ -54,7 +63,9 @@ def test_cues() -> None:
 
 def test_upright_views() -> None:
     assert classify_frame(body(0)) is View.FRONT
-    assert classify_frame(body(0, face=False)) is View.REAR
+    assert classify_frame(body(0, face=False, rear=True)) is View.REAR
+    assert classify_frame(body(0, face=True, rear=True)) is View.REAR  # handedness beats the face
+    assert classify_frame(body(0, horizontal=True, rear=True)) is View.REAR
     assert classify_frame(body(45)) is View.OBLIQUE
     assert classify_frame(body(90)) is View.SIDE
     assert classify_frame(body(80)) is View.SIDE
@@ -74,7 +85,7 @@ def test_features_carry_the_view() -> None:
 def test_clip_vote_is_robust() -> None:
     side = extract(body(90))
     front = extract(body(0))
-    rear = extract(body(0, face=False))
+    rear = extract(body(0, face=False, rear=True))
     empty = extract(PoseFrame.empty(0.0, W, H))
     assert classify_view([side] * 7 + [front] * 3) is View.SIDE
     assert classify_view([front] * 6 + [rear] * 2 + [side] * 2) is View.FRONT
