@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Set up (first run only: Python deps, Chromium, ffmpeg) and run every test: ruff, unit, real-model and browser.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --dev
+.venv/bin/ruff check coach tests scripts app.py
+exec .venv/bin/python -m pytest -q "$@"
