@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+
+DEBUG_ENV_VAR = "COACH_DEBUG"
+"""Set to 1 to see the full traceback of an unexpected error."""
 
 _COMMAND_MODULES = (
     "coach.commands.review",
@@ -42,6 +46,18 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("coach: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # never a traceback for the user; COACH_DEBUG=1 shows it
+        if os.environ.get(DEBUG_ENV_VAR) == "1":
+            raise
+        print(f"coach: {one_line_error(exc)} (set {DEBUG_ENV_VAR}=1 for details)", file=sys.stderr)
+        return 1
+
+
+def one_line_error(exc: BaseException, limit: int = 300) -> str:
+    """An unexpected exception as one short line: 'unexpected error (Type): message'."""
+    text = " ".join(str(exc).split())[:limit]
+    name = type(exc).__name__
+    return f"unexpected error ({name}): {text}" if text else f"unexpected error ({name})"
 
 
 if __name__ == "__main__":

@@ -55,9 +55,22 @@ def run(args: argparse.Namespace) -> int:
     except (VideoError, ModelError) as exc:
         print(f"coach: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # e.g. the annotated copy's folder is not writable, or the disk is full
+        print(f"coach: {_os_error(exc)}", file=sys.stderr)
+        return 2
     print(rep_table(report))
-    if args.json_out:
-        atomic_write_text(args.json_out, to_json(report))
-    if args.csv_out:
-        atomic_write_text(args.csv_out, to_csv(report))
+    try:
+        if args.json_out:
+            atomic_write_text(args.json_out, to_json(report))
+        if args.csv_out:
+            atomic_write_text(args.csv_out, to_csv(report))
+    except OSError as exc:
+        print(f"coach: {_os_error(exc)}", file=sys.stderr)
+        return 2
     return 0
+
+
+def _os_error(exc: OSError) -> str:
+    """An OSError as one line: "file error: reason ('path')"."""
+    where = f" ('{exc.filename}')" if exc.filename else ""
+    return f"file error: {exc.strerror or exc}{where}"
