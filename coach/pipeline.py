@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from coach.annotate import Annotator
@@ -11,14 +12,24 @@ from coach.calibration import Neutral
 from coach.report import Report
 from coach.session import SessionAnalyzer
 from coach.thresholds import OSTEOPOROSIS_TARGET, SetTarget, Thresholds
-from coach.types import Exercise, Notice, NoticeKind
-from coach.video import VideoReader, VideoWriter, probe
+from coach.types import Exercise, Notice, NoticeKind, PoseFrame
+from coach.video import VideoInfo, VideoReader, VideoWriter, probe
 
 ProgressFn = Callable[[float], None]
 """Called with the share done, 0–1."""
 
 MAX_SIDE_PX = 1280
 """Frames larger than this on their long side are scaled down before pose estimation (4K clips)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedPoses:
+    """Pose frames estimated earlier from the same video (e.g. the `coach eval` cache), replayed by
+    `review()` instead of decoding and estimating again. `truncated`/`error_message` repeat the reader's."""
+
+    frames: Sequence[PoseFrame]
+    truncated: bool = False
+    error_message: str | None = None
 
 
 def review(
@@ -31,8 +42,11 @@ def review(
     annotated: str | os.PathLike[str] | None = None,
     progress: ProgressFn | None = None,
     estimator_factory: Callable[[], object] | None = None,
+    recorded: RecordedPoses | None = None,
 ) -> Report:
     """Review a video file and return its report.
+
+    With `recorded`, its pose frames are analysed instead of decoding the video (no annotated copy).
 
     Raises:
         coach.video.VideoError: the file cannot be read as a video.
@@ -41,6 +55,37 @@ def review(
     """
     info = probe(path)
     session = SessionAnalyzer(exercise, thresholds, target, neutral)
+    duration = max(info.duration_s, 1e-6)
+    if recorded is not None:
+        if annotated:
+            raise ValueError("an annotated copy needs the video frames, not recorded poses")
+        for pose in recorded.frames:
+            session.push(pose)
+            if progress is not None:
+                progress(min(1.0, pose.timestamp_s / duration))
+        truncated, error_message = recorded.truncated, recorded.error_message
+    else:
+        truncated, error_message = _estimate(path, info, session, annotated, progress, estimator_factory)
+    result = session.finish()
+    if truncated:
+        note = Notice(NoticeKind.TRUNCATED, f"The file is cut short or damaged: reviewed what could be decoded. "
+                                            f"{error_message or ''}".strip())
+        result = type(result)(result.analysis, result.sets, (*result.notices, note), result.frames_total,
+                              result.frames_with_person, result.series)
+    if progress is not None:
+        progress(1.0)
+    return Report(video=info, exercise=session.exercise, session=result, truncated=truncated)
+
+
+def _estimate(
+    path: str | os.PathLike[str],
+    info: VideoInfo,
+    session: SessionAnalyzer,
+    annotated: str | os.PathLike[str] | None,
+    progress: ProgressFn | None,
+    estimator_factory: Callable[[], object] | None,
+) -> tuple[bool, str | None]:
+    """Decode the video, estimate poses and feed the session; returns (truncated, reader error)."""
     if estimator_factory is None:
         from coach.pose import PoseEstimator
 
@@ -67,15 +112,7 @@ def review(
         if writer is not None:
             writer.abort()
         raise
-    result = session.finish()
-    if reader.truncated:
-        note = Notice(NoticeKind.TRUNCATED, f"The file is cut short or damaged: reviewed what could be decoded. "
-                                            f"{reader.error_message or ''}".strip())
-        result = type(result)(result.analysis, result.sets, (*result.notices, note), result.frames_total,
-                              result.frames_with_person, result.series)
-    if progress is not None:
-        progress(1.0)
-    return Report(video=info, exercise=session.exercise, session=result, truncated=reader.truncated)
+    return reader.truncated, reader.error_message
 
 
 def default_annotated_path(path: str | os.PathLike[str]) -> Path:
