@@ -40,6 +40,15 @@ class SpineThresholds:
     """Head cranked back relative to the trunk line beyond neutral (back extension)."""
     back_sag_deg: float = 15.0
     """Trunk sag (extension) beyond neutral in quadruped work (bird-dog)."""
+    world_twist_margin_deg: float = 10.0
+    """Extra margin on `twist_deg` when twist can only be read from 3-D world landmarks while lying or on all
+    fours (synth-feasibility: world twist read −22°/+18° at a bird-dog peak with 0° true, 38° MAE in supermans)."""
+    roll_width_ratio_hip: float = 0.45
+    """Calibration, not a limit: image hip width (MediaPipe hip landmarks) / torso length when the pelvis is
+    square to the camera (MediaPipe hips ≈ 0.22 m, mid-hip→mid-shoulder ≈ 0.5 m)."""
+    roll_width_ratio_shoulder: float = 0.70
+    """Calibration, not a limit: image shoulder width / torso length when the shoulders face the camera
+    (≈ 0.35 m / 0.5 m)."""
     bulge_to_flexion_deg: float = 1700.0
     """Calibration, not a limit: degrees of spinal flexion per unit of silhouette back bulge
     (rendered bodies: 52° of rounding raised the bulge from 0.057 to 0.087; r = 0.94)."""
@@ -90,9 +99,17 @@ class Thresholds:
     squat_good_depth_deg: float = 80.0
     """Squat depth advice below this knee flexion (bodyweight squat to a chair height ~ 90°)."""
     deadlift_counter: CounterThresholds = CounterThresholds(start_deg=30.0, depth_deg=45.0, return_deg=20.0)
-    """Hip-hinge counter on hip flexion, degrees (0 = standing tall)."""
-    back_extension_counter: CounterThresholds = CounterThresholds(start_deg=8.0, depth_deg=14.0, return_deg=5.0)
-    """Back-extension counter on trunk lift above the calibrated rest angle, degrees."""
+    """Hip-hinge counter on trunk inclination from the vertical, degrees (0 = standing tall)."""
+    hips_first_knee_share: float = 0.6
+    """Hips-rise-first check: look when the knees have done this share of their extension on the way up."""
+    hips_first_lag_pct: float = 35.0
+    """Hips rise first when the trunk's rise lags the knees' extension by more than this, % of range
+    (tuned on the tby66 hip-first vs correct kettlebell sets)."""
+    hips_first_min_knee_range_deg: float = 20.0
+    """Below this much knee extension on the way up (stiff-legged hinge) the check is not made, degrees."""
+    back_extension_counter: CounterThresholds = CounterThresholds(start_deg=12.0, depth_deg=18.0, return_deg=8.0)
+    """Back-extension counter on trunk (or flat-lying leg) lift above the rest posture, degrees. Set on the 4 shared
+    clips: prone rest noise reads up to ~8°, floor supermans lift 24–37°, 45° bench lifts ~100°."""
     bird_dog_counter: CounterThresholds = CounterThresholds(start_deg=35.0, depth_deg=55.0, return_deg=25.0)
     """Bird-dog counter on limb lift from the rest posture (arm and opposite leg), degrees."""
     knee_valgus_deg: float = 12.0

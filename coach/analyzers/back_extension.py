@@ -1,0 +1,163 @@
+"""Back extension (prone floor "superman" and 45° bench): counted on the lift above the rest posture.
+
+One depth signal serves both versions: the trunk's image elevation (hip→shoulder above the horizontal) minus
+the lowest elevation seen so far (median-smoothed), capped at `REST_CEILING_DEG`. Lying flat, the rest is
+about horizontal and a lift raises the chest 10–30°; on the 45° bench the rest is hinged down over the pad
+and the lift raises the trunk 60–100°. The cap lets a clip start at the top of a bench rep (the rest is then
+known to be lower than horizontal) without a second code path. Legs that rest flat on the floor add their own
+lift (hip→ankle elevation above their rest), so alternating and legs-first supermans count too.
+
+Checks: lumbar hyperextension (a lift beyond the person's own first reps), neck cranked back (relative to the
+calibrated neutral), rapid movement and twist (3-D landmarks; only large twists, because they are noisy here).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Sequence
+from typing import ClassVar
+
+import numpy as np
+
+from coach.analyzers.base import BaseAnalyzer, FrameResult, peak, smoothed
+from coach.counter import RepEvent
+from coach.features import BodyFeatures
+from coach.thresholds import CounterThresholds
+from coach.types import Exercise, FormWarning, Notice, NoticeKind, View, WarningKind
+
+REST_CEILING_DEG = 10.0
+"""The rest posture's trunk elevation is taken to be at most this, degrees (lying flat reads about 0 ± 10)."""
+REFERENCE_REPS = 2
+"""The first this-many complete reps set the person's own lift range."""
+REF_WINDOW = 5
+"""Frames in the running median that feeds the rest references."""
+FLAT_LEG_DEG = 25.0
+"""A leg whose rest elevation (hip→ankle) is within this of horizontal lies flat on the floor, degrees: its
+lift then counts too (alternating and legs-only supermans barely raise the trunk). Bench legs rest ≈ −45°."""
+
+
+class BackExtensionAnalyzer(BaseAnalyzer):
+    """Prone back extension on the floor or a 45° bench, best filmed from the side."""
+
+    exercise: ClassVar[Exercise] = Exercise.BACK_EXTENSION
+    count_from_depth: ClassVar[bool] = True
+    """A bench clip may start at the top: returning to the rest posture from there counts."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._recent: deque[float] = deque(maxlen=REF_WINDOW)
+        self._rest_ref = math.inf
+        self._legs: tuple[deque[float], deque[float]] = (deque(maxlen=REF_WINDOW), deque(maxlen=REF_WINDOW))
+        self._leg_ref = [math.inf, math.inf]
+        self._ref_lifts: list[float] = []
+
+    # --- signal -------------------------------------------------------------------------------
+    def counter_thresholds(self) -> CounterThresholds:
+        return self.th.back_extension_counter
+
+    def rest_reference_deg(self) -> float:
+        """Trunk elevation of the rest posture so far, degrees (≤ REST_CEILING_DEG)."""
+        return min(self._rest_ref, REST_CEILING_DEG)
+
+    def leg_lift_deg(self, f: BodyFeatures) -> float:
+        """The higher leg's lift above its rest, degrees, for legs resting flat on the floor (else NaN)."""
+        lifts = []
+        for value, ref in zip((f.leg_elevation_left_deg, f.leg_elevation_right_deg), self._leg_ref, strict=True):
+            if math.isfinite(ref) and abs(ref) <= FLAT_LEG_DEG and math.isfinite(value):
+                lifts.append(value - ref)
+        return max(lifts) if lifts and f.lower_body_visible else math.nan
+
+    def signal(self, f: BodyFeatures) -> float:
+        """Lift above the rest posture, degrees: the trunk's, or a flat-lying leg's if that is larger."""
+        trunk = f.trunk_elevation_deg - self.rest_reference_deg()
+        legs = self.leg_lift_deg(f)
+        return trunk if not legs > trunk else legs
+
+    def visible(self, f: BodyFeatures) -> bool:
+        """Shoulders and hips suffice (a bench hides the legs)."""
+        return f.detected and f.upper_body_visible
+
+    def update(self, features: BodyFeatures) -> FrameResult:
+        """Track the rest reference (lowest median-smoothed trunk elevation), then count."""
+        f = features
+        if self.visible(f) and math.isfinite(f.trunk_elevation_deg):
+            self._recent.append(f.trunk_elevation_deg)
+            if len(self._recent) == self._recent.maxlen:
+                self._rest_ref = min(self._rest_ref, float(np.median(self._recent)))
+        if self.visible(f) and f.lower_body_visible:
+            for i, value in enumerate((f.leg_elevation_left_deg, f.leg_elevation_right_deg)):
+                if math.isfinite(value):
+                    self._legs[i].append(value)
+                    if len(self._legs[i]) == REF_WINDOW:
+                        self._leg_ref[i] = min(self._leg_ref[i], float(np.median(self._legs[i])))
+        return super().update(f)
+
+    def display_angles(self, f: BodyFeatures) -> dict[str, float]:
+        return {"trunk_lift_deg": self.signal(f), "neck_flexion_deg": f.neck_flexion_deg}
+
+    # --- per-rep checks -----------------------------------------------------------------------
+    def evaluate(self, frames: Sequence[BodyFeatures], event: RepEvent) -> tuple[dict[str, float], list[FormWarning]]:
+        times = [f.timestamp_s for f in frames]
+        lift = smoothed([self.signal(f) if self.visible(f) else math.nan for f in frames])
+        top, top_t = peak(times, lift)
+        metrics: dict[str, float] = {"trunk_lift_deg": top}
+        warnings: list[FormWarning] = []
+        warnings += self._check_hyperextension(top, top_t, metrics, event.seen_from_start)
+        warnings += self._check_neck(frames, metrics)
+        warnings += self.check_tempo(event, metrics, "Lift and lower slowly, about two seconds each way.")
+        warnings += self._check_twist(frames, metrics)
+        return metrics, warnings
+
+    def _check_hyperextension(self, top: float, t: float, metrics: dict[str, float],
+                              seen_from_start: bool) -> list[FormWarning]:
+        """Warn when a lift goes beyond the person's own first reps by more than the threshold."""
+        if math.isnan(top):
+            return []
+        if len(self._ref_lifts) < REFERENCE_REPS:
+            if seen_from_start:
+                self._ref_lifts.append(top)
+            return []
+        ref = float(np.median(self._ref_lifts))
+        metrics["reference_lift_deg"] = ref
+        beyond = top - ref
+        metrics["lift_beyond_reference_deg"] = beyond
+        limit = self.th.spine.lumbar_hyperextension_deg
+        if beyond <= limit:
+            return []
+        return [FormWarning(WarningKind.LUMBAR_HYPEREXTENSION, t, beyond, limit, "deg",
+                            f"You arched about {beyond:.0f}° higher than in your first lifts.",
+                            "Lift only until your body forms a long line; squeeze your glutes rather than "
+                            "arching your lower back.")]
+
+    def _check_neck(self, frames: Sequence[BodyFeatures], metrics: dict[str, float]) -> list[FormWarning]:
+        """Warn when the head tips back against the trunk beyond neutral (neck flexion falls)."""
+        base = self.neutral.neck_flexion_deg
+        if math.isnan(base):
+            return []
+        ext = base - smoothed([f.neck_flexion_deg for f in frames])
+        value, t = peak([f.timestamp_s for f in frames], ext)
+        if math.isnan(value):
+            return []
+        metrics["neck_extension_deg"] = value
+        limit = self.th.spine.neck_extension_deg
+        if value <= limit:
+            return []
+        return [FormWarning(WarningKind.NECK_EXTENSION, t, value, limit, "deg",
+                            f"Your head tipped back about {value:.0f}° as you lifted.",
+                            "Keep your gaze on the floor a little ahead of you, chin gently tucked.")]
+
+    def _check_twist(self, frames: Sequence[BodyFeatures], metrics: dict[str, float]) -> list[FormWarning]:
+        """3-D twist with a noise margin (world landmarks read 20–40° off when lying or hinged)."""
+        limit = self.th.spine.twist_deg + self.th.spine.world_twist_margin_deg
+        return self.check_twist(frames, metrics, "Keep both hips and both shoulders pressing evenly; lift "
+                                                 "straight up without rolling to one side.", limit=limit)
+
+    def notices(self, view: View) -> list[Notice]:
+        out = super().notices(view)
+        if any(r.complete for r in self._reps):
+            out.append(Notice(NoticeKind.UNRELIABLE_MEASURE,
+                              "Twist is estimated from 3-D landmarks, which are noisy when lying or hinged over "
+                              "a bench: only large twists are flagged. Arching is judged against your own first "
+                              f"{REFERENCE_REPS} lifts, so those lifts are not checked for it."))
+        return out

@@ -1,0 +1,287 @@
+"""Bird-dog: counted per side on limb lift; checks twist (image roll), back sag/rounding, limb height, hold.
+
+Side "left" = left arm + right leg reaching; side "right" = right arm + left leg. Each limb's lift is read as
+the share of the way from its rest posture to horizontal, in degrees (0 = rest, 90 = horizontal):
+the arm from hanging straight down (−90° elevation), the leg (hip→ankle) from its own lowest elevation so far
+(the kneeling rest, about −45°). A side's signal is the larger of its two limbs (an occluded far limb then
+still counts the rep, and a limb left down earns `limb_below_horizontal`); the counter reads the larger side,
+so a left/right landmark swap does not break a rep.
+
+Twist: MediaPipe's 3-D twist is ±20° off at bird-dog peaks, so it is only reported as a metric. The warning
+uses image evidence: the pelvis (or shoulder girdle) rolling changes its apparent width; the roll is
+asin(width / square-on width) against the rep's own rest frames, median-smoothed and read over the hold.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Sequence
+from typing import ClassVar
+
+import numpy as np
+
+from coach.analyzers.base import SMOOTH_FRAMES, BaseAnalyzer, FrameResult, smoothed
+from coach.counter import EventKind, RepEvent
+from coach.features import BodyFeatures
+from coach.thresholds import CounterThresholds
+from coach.types import Exercise, FormWarning, Notice, NoticeKind, Side, View, WarningKind
+
+ARM_REST_DEG = -90.0
+"""Arm elevation on all fours: hanging straight down, degrees."""
+LEG_REST_DEFAULT_DEG = -45.0
+"""Hip→ankle elevation kneeling on all fours before any is seen, degrees."""
+LEG_REST_RANGE_DEG = (-75.0, -20.0)
+"""The leg's rest elevation is kept inside this range, degrees (guards against glitches)."""
+REF_WINDOW = 5
+"""Frames in the running median that feeds the leg rest reference."""
+MIN_TORSO_SHARE = 0.6
+"""Frames whose torso looks shorter than this share of the rest torso are not used for roll (foreshortened)."""
+
+
+def lift_share_deg(elevation_deg: float, rest_deg: float) -> float:
+    """Lift from `rest_deg` towards horizontal as degrees of a 0–90 scale (90 = horizontal, > 90 above)."""
+    if not (math.isfinite(elevation_deg) and rest_deg < 0.0):
+        return math.nan
+    return 90.0 * (elevation_deg - rest_deg) / (0.0 - rest_deg)
+
+
+def roll_from_width_deg(width_px: float, torso_px: float, square_ratio: float) -> float:
+    """Rotation of a body segment out of the image plane from its apparent width, degrees (0 = edge-on)."""
+    if not (torso_px > 0.0 and square_ratio > 0.0) or math.isnan(width_px):
+        return math.nan
+    return math.degrees(math.asin(min(1.0, width_px / (square_ratio * torso_px))))
+
+
+def _nanmax(*values: float) -> float:
+    finite = [v for v in values if math.isfinite(v)]
+    return max(finite) if finite else math.nan
+
+
+class BirdDogAnalyzer(BaseAnalyzer):
+    """Bird-dog on all fours, best filmed from the side at hip height."""
+
+    exercise: ClassVar[Exercise] = Exercise.BIRD_DOG
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._recent: dict[Side, deque[float]] = {s: deque(maxlen=REF_WINDOW) for s in Side}
+        self._leg_rest: dict[Side, float] = {s: math.inf for s in Side}
+        self._side_counts: dict[Side, int] = {s: 0 for s in Side}
+        self._roll_judged = 0
+
+    # --- signal -------------------------------------------------------------------------------
+    def counter_thresholds(self) -> CounterThresholds:
+        return self.th.bird_dog_counter
+
+    def leg_rest_deg(self, leg: Side) -> float:
+        """Rest (kneeling) hip→ankle elevation of one leg, degrees."""
+        rest = self._leg_rest[leg]
+        if not math.isfinite(rest):
+            return LEG_REST_DEFAULT_DEG
+        lo, hi = LEG_REST_RANGE_DEG
+        return min(max(rest, lo), hi)
+
+    def limb_lifts(self, f: BodyFeatures, side: Side) -> tuple[float, float]:
+        """(arm, opposite leg) lift for a bird-dog side, degrees of the 0–90 rest-to-horizontal scale."""
+        if side is Side.LEFT:
+            arm, leg, leg_side = f.arm_elevation_left_deg, f.leg_elevation_right_deg, Side.RIGHT
+        else:
+            arm, leg, leg_side = f.arm_elevation_right_deg, f.leg_elevation_left_deg, Side.LEFT
+        return lift_share_deg(arm, ARM_REST_DEG), lift_share_deg(leg, self.leg_rest_deg(leg_side))
+
+    def side_signal(self, f: BodyFeatures, side: Side) -> float:
+        """A side's lift: the larger of its arm and opposite leg, degrees (NaN when neither is seen)."""
+        return _nanmax(*self.limb_lifts(f, side))
+
+    def signal(self, f: BodyFeatures) -> float:
+        return _nanmax(self.side_signal(f, Side.LEFT), self.side_signal(f, Side.RIGHT))
+
+    def visible(self, f: BodyFeatures) -> bool:
+        """Shoulders and hips must be seen (a far foot often leaves the frame)."""
+        return f.detected and f.upper_body_visible
+
+    def update(self, features: BodyFeatures) -> FrameResult:
+        """Track each leg's rest elevation (lowest running median), then count."""
+        f = features
+        if self.visible(f):
+            for leg, value in ((Side.LEFT, f.leg_elevation_left_deg), (Side.RIGHT, f.leg_elevation_right_deg)):
+                if math.isfinite(value):
+                    q = self._recent[leg]
+                    q.append(value)
+                    if len(q) == q.maxlen:
+                        self._leg_rest[leg] = min(self._leg_rest[leg], float(np.median(q)))
+        return super().update(f)
+
+    def display_angles(self, f: BodyFeatures) -> dict[str, float]:
+        return {"lift_left_deg": self.side_signal(f, Side.LEFT), "lift_right_deg": self.side_signal(f, Side.RIGHT)}
+
+    def rep_side(self, frames: Sequence[BodyFeatures]) -> Side | None:
+        """The side whose arm and leg together lifted more over the rep's lifted frames."""
+        start = self.counter.cfg.start_deg
+        totals = {s: 0.0 for s in Side}
+        for f in frames:
+            if not self.visible(f) or not self.signal(f) >= start:
+                continue
+            for s in Side:
+                totals[s] += sum(v for v in self.limb_lifts(f, s) if math.isfinite(v))
+        if totals[Side.LEFT] == totals[Side.RIGHT]:
+            return None
+        return Side.LEFT if totals[Side.LEFT] > totals[Side.RIGHT] else Side.RIGHT
+
+    @property
+    def side_counts(self) -> dict[Side, int]:
+        """Complete reps per side so far."""
+        return dict(self._side_counts)
+
+    # --- per-rep checks -----------------------------------------------------------------------
+    def evaluate(self, frames: Sequence[BodyFeatures], event: RepEvent) -> tuple[dict[str, float], list[FormWarning]]:
+        side = self.rep_side(frames)
+        metrics: dict[str, float] = {}
+        warnings: list[FormWarning] = []
+        times = np.array([f.timestamp_s for f in frames])
+        sig = smoothed([self.signal(f) if self.visible(f) else math.nan for f in frames])
+        held = self._hold_mask(sig)
+        hold_s = self._hold_s(times, held)
+        metrics["hold_s"] = hold_s
+        metrics["peak_lift_deg"] = float(np.nanmax(sig)) if np.isfinite(sig).any() else math.nan
+        if side is not None and event.kind is EventKind.COMPLETED:
+            self._side_counts[side] += 1
+            metrics["side_rep_number"] = float(self._side_counts[side])
+            metrics["left_reps"] = float(self._side_counts[Side.LEFT])
+            metrics["right_reps"] = float(self._side_counts[Side.RIGHT])
+        hold_frames = [f for f, h in zip(frames, held, strict=True) if h] or list(frames)
+        warnings += self._check_twist(frames, hold_frames, metrics)
+        warnings += self._check_back(frames, metrics)
+        if side is not None:
+            warnings += self._check_limbs(hold_frames, side, metrics)
+        limit = self.th.movement.min_hold_s
+        if hold_s < limit:
+            t = float(times[held][0]) if held.any() else event.peak_time_s
+            warnings.append(FormWarning(WarningKind.SHORT_HOLD, t, hold_s, limit, "s",
+                                        f"You held the reach for {hold_s:.1f} s.",
+                                        f"Pause at full reach for a slow count of {limit:.0f} before returning."))
+        return metrics, warnings
+
+    def _hold_mask(self, sig: np.ndarray) -> np.ndarray:
+        """The longest contiguous stretch at full extension (signal ≥ depth), as a boolean mask."""
+        at_depth = np.nan_to_num(sig, nan=-math.inf) >= self.counter.cfg.depth_deg
+        best = (0, 0)
+        i = 0
+        while i < at_depth.size:
+            if at_depth[i]:
+                j = i
+                while j < at_depth.size and at_depth[j]:
+                    j += 1
+                if j - i > best[1] - best[0]:
+                    best = (i, j)
+                i = j
+            else:
+                i += 1
+        mask = np.zeros(at_depth.size, dtype=bool)
+        mask[best[0]:best[1]] = True
+        return mask
+
+    @staticmethod
+    def _hold_s(times: np.ndarray, held: np.ndarray) -> float:
+        if not held.any():
+            return 0.0
+        idx = np.flatnonzero(held)
+        step = float(np.median(np.diff(times))) if times.size > 1 else 0.0
+        return float(times[idx[-1]] - times[idx[0]]) + step
+
+    def _roll_series(self, frames: Sequence[BodyFeatures]) -> tuple[np.ndarray, np.ndarray, float]:
+        """Per-frame pelvis and shoulder roll (deg, image widths) and the rest torso length (px)."""
+        sp = self.th.spine
+        start = self.counter.cfg.start_deg
+        rest = [f for f in frames if self.visible(f) and self.signal(f) < start]
+        torso = float(np.nanmedian([f.torso_length_px for f in rest])) if rest else math.nan
+        if math.isnan(torso):
+            torso = self.neutral.torso_length_px
+        hip, sh = [], []
+        for f in frames:
+            ok = self.visible(f) and f.torso_length_px >= MIN_TORSO_SHARE * torso
+            hip.append(roll_from_width_deg(f.hip_width_px, torso, sp.roll_width_ratio_hip) if ok else math.nan)
+            sh.append(roll_from_width_deg(f.shoulder_width_px, torso, sp.roll_width_ratio_shoulder)
+                      if ok else math.nan)
+        window = 2 * SMOOTH_FRAMES + 1
+        return smoothed(hip, window), smoothed(sh, window), torso
+
+    def _check_twist(self, frames: Sequence[BodyFeatures], hold: Sequence[BodyFeatures],
+                     metrics: dict[str, float]) -> list[FormWarning]:
+        """Pelvis or shoulders rolling at the hold, against the rep's own rest frames (image widths)."""
+        hip, sh, _ = self._roll_series(frames)
+        start = self.counter.cfg.start_deg
+        rest = np.array([self.visible(f) and self.signal(f) < start for f in frames])
+        in_hold = np.array([f in hold for f in frames]) if hold else np.zeros(len(frames), dtype=bool)
+        if not rest.any() or not in_hold.any():
+            return []
+        base_h, base_s = np.nanmedian(hip[rest]) if np.isfinite(hip[rest]).any() else math.nan, (
+            np.nanmedian(sh[rest]) if np.isfinite(sh[rest]).any() else math.nan)
+        roll_h = np.abs(hip[in_hold] - base_h)
+        roll_s = np.abs(sh[in_hold] - base_s)
+        pelvis = float(np.nanmedian(roll_h)) if np.isfinite(roll_h).any() else math.nan
+        shoulders = float(np.nanmedian(roll_s)) if np.isfinite(roll_s).any() else math.nan
+        world = smoothed([f.twist_world_deg for f in frames], 2 * SMOOTH_FRAMES + 1)
+        if np.isfinite(world[in_hold]).any() and np.isfinite(world[rest]).any():
+            metrics["twist_world_deg"] = float(abs(np.nanmedian(world[in_hold]) - np.nanmedian(world[rest])))
+        if math.isnan(pelvis) and math.isnan(shoulders):
+            return []
+        self._roll_judged += 1
+        metrics["pelvis_roll_deg"] = pelvis
+        metrics["shoulder_roll_deg"] = shoulders
+        value = _nanmax(pelvis, shoulders)
+        metrics["twist_deg"] = value
+        limit = self.th.spine.twist_deg
+        if value <= limit:
+            return []
+        part = "hips" if value == pelvis else "shoulders"
+        t = hold[len(hold) // 2].timestamp_s
+        return [FormWarning(WarningKind.TWIST, t, value, limit, "deg",
+                            f"Your {part} rolled about {value:.0f}° as you reached.",
+                            "Reach long through your fingertips and heel, keeping your hips level and square "
+                            "to the floor.")]
+
+    def _check_back(self, frames: Sequence[BodyFeatures], metrics: dict[str, float]) -> list[FormWarning]:
+        """Rounding (spinal flexion) beyond neutral, from the back silhouette.
+
+        Sag (`back_sag`) is not judged: the silhouette bulge is one-sided (a concave back reads 0), and the
+        landmarks do not see the lumbar curve; the notices say so.
+        """
+        return self.check_spinal_flexion(frames, metrics, "Keep your back flat like a table; draw your belly "
+                                                          "button gently in.")
+
+    def _check_limbs(self, hold: Sequence[BodyFeatures], side: Side, metrics: dict[str, float]) -> list[FormWarning]:
+        """The working arm and leg should reach about horizontal at the hold."""
+        if side is Side.LEFT:
+            arm = [f.arm_elevation_left_deg for f in hold]
+            leg = [f.leg_elevation_right_deg for f in hold]
+        else:
+            arm = [f.arm_elevation_right_deg for f in hold]
+            leg = [f.leg_elevation_left_deg for f in hold]
+        arm_el = float(np.nanmedian(arm)) if np.isfinite(arm).any() else math.nan
+        leg_el = float(np.nanmedian(leg)) if np.isfinite(leg).any() else math.nan
+        metrics["arm_elevation_deg"] = arm_el
+        metrics["leg_elevation_deg"] = leg_el
+        limit = self.th.movement.limb_below_horizontal_deg
+        below = {name: -el for name, el in (("arm", arm_el), ("leg", leg_el)) if math.isfinite(el)}
+        low = {k: v for k, v in below.items() if v > limit}
+        if not low:
+            return []
+        name = max(low, key=lambda k: low[k])
+        value = low[name]
+        t = hold[len(hold) // 2].timestamp_s
+        return [FormWarning(WarningKind.LIMB_BELOW_HORIZONTAL, t, value, limit, "deg",
+                            f"Your {name} stayed about {value:.0f}° below horizontal.",
+                            "Reach your arm forward and your leg back until both are level with your back.")]
+
+    def notices(self, view: View) -> list[Notice]:
+        out = super().notices(view)
+        if self._roll_judged:
+            out.append(Notice(NoticeKind.UNRELIABLE_MEASURE,
+                              "Twist (hips or shoulders rolling) is estimated from how wide your hips and shoulders "
+                              "look on camera compared with your starting position; it is approximate (about "
+                              "±10°) and works best filmed from the side at hip height. 3-D twist readings are "
+                              "not used because they are unreliable on all fours. A sagging lower back cannot be "
+                              "measured yet (only rounding is checked): keep your back flat."))
+        return out
