@@ -1,0 +1,17 @@
+"""Bone-safe exercise coach: `streamlit run app.py` (pages live in coach/ui/)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from coach.ui import history_page, live_page, review_page
+from coach.ui.style import apply_style
+
+st.set_page_config(page_title="Bone-safe coach", page_icon="🦴", layout="wide")
+apply_style()
+page = st.navigation([
+    st.Page(live_page.render, title="Exercise with the camera", url_path="live", default=True),
+    st.Page(review_page.render, title="Review a video", url_path="review"),
+    st.Page(history_page.render, title="My history", url_path="history"),
+])
+page.run()

@@ -1,0 +1,320 @@
+"""Local exercise history in SQLite: sessions, reps and their warnings, weekly progress, export.
+
+The database lives in the user's data folder ($COACH_DATA_DIR, else ~/.local/share/bone-safe-coach),
+in WAL mode so the live page can write reps while the history page reads. The schema is versioned
+with PRAGMA user_version and migrated step by step. A damaged file is never overwritten: it is
+renamed aside and reported (`History.set_aside`), and a fresh database is started.
+
+Every method opens its own short-lived connection, so one `History` can be shared between the
+Streamlit thread and the webcam callback thread.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from coach.types import Rep
+
+DB_NAME = "history.sqlite3"
+APP_DIR_NAME = "bone-safe-coach"
+
+MIGRATIONS: tuple[str, ...] = (
+    # 0 → 1: sessions and reps
+    """
+    CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        exercise TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('live', 'review')),
+        title TEXT NOT NULL DEFAULT '',
+        target_min INTEGER NOT NULL DEFAULT 8,
+        target_max INTEGER NOT NULL DEFAULT 12
+    );
+    CREATE TABLE reps (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        rep_index INTEGER NOT NULL,
+        set_index INTEGER NOT NULL DEFAULT 1,
+        start_s REAL NOT NULL,
+        end_s REAL NOT NULL,
+        complete INTEGER NOT NULL,
+        metrics TEXT NOT NULL DEFAULT '{}',
+        warnings TEXT NOT NULL DEFAULT '[]',
+        warning_count INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX reps_session ON reps(session_id);
+    """,
+    # 1 → 2: the load lifted (kg, optional) and the strictness used
+    """
+    ALTER TABLE sessions ADD COLUMN load_kg REAL;
+    ALTER TABLE sessions ADD COLUMN strictness TEXT NOT NULL DEFAULT 'standard';
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class HistoryError(Exception):
+    """The history database cannot be used; str() is one line."""
+
+
+def default_data_dir() -> Path:
+    """$COACH_DATA_DIR, else $XDG_DATA_HOME/bone-safe-coach, else ~/.local/share/bone-safe-coach."""
+    env = os.environ.get("COACH_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
+    return base / APP_DIR_NAME
+
+
+def default_db_path() -> Path:
+    """Where the history database lives by default."""
+    return default_data_dir() / DB_NAME
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRow:
+    """One stored session with its totals."""
+
+    id: int
+    started_at: str
+    exercise: str
+    source: str
+    title: str
+    load_kg: float | None
+    strictness: str
+    target_min: int
+    target_max: int
+    reps: int
+    sets: int
+    warnings: int
+
+
+def _now_iso() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _clean(x: Any) -> Any:
+    if isinstance(x, float) and (math.isnan(x) or math.isinf(x)):
+        return None
+    return x
+
+
+def _warnings_json(rep: Rep) -> str:
+    return json.dumps([{"kind": w.kind.value, "time_s": _clean(w.time_s), "value": _clean(w.value),
+                        "threshold": _clean(w.threshold), "unit": w.unit, "message": w.message, "cue": w.cue}
+                       for w in rep.warnings])
+
+
+class History:
+    """The history database at `path` (created, migrated or set aside as needed on first use)."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = Path(path) if path is not None else default_db_path()
+        self.set_aside: Path | None = None
+        """Where a damaged database was moved, if one was found when opening."""
+        self._open()
+
+    # --- opening, migrating, damage -----------------------------------------------------------
+    def _open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                raise HistoryError(f"history database '{self.path}' is busy: {exc}") from exc
+            self.set_aside = self._set_aside()
+            self._migrate()
+
+    def _set_aside(self) -> Path:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        n = 1
+        while target.exists():
+            target = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{n}")
+            n += 1
+        os.replace(self.path, target)
+        for suffix in ("-wal", "-shm"):
+            side = self.path.with_name(self.path.name + suffix)
+            if side.exists():
+                os.replace(side, target.with_name(target.name + suffix))
+        return target
+
+    def _migrate(self) -> None:
+        con = sqlite3.connect(self.path, timeout=10.0)
+        try:
+            con.execute("PRAGMA journal_mode=WAL")
+            check = con.execute("PRAGMA quick_check").fetchone()
+            if check is None or check[0] != "ok":
+                raise sqlite3.DatabaseError(f"integrity check failed: {check[0] if check else 'no answer'}")
+            version = int(con.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                raise HistoryError(f"history database '{self.path}' was written by a newer version "
+                                   f"(schema {version}, this app knows {SCHEMA_VERSION}); it was left untouched")
+            for step in range(version, SCHEMA_VERSION):
+                con.executescript("BEGIN;" + MIGRATIONS[step] + f"PRAGMA user_version = {step + 1};COMMIT;")
+        finally:
+            con.close()
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        con = sqlite3.connect(self.path, timeout=10.0)
+        con.row_factory = sqlite3.Row
+        con.execute("PRAGMA foreign_keys = ON")
+        try:
+            with con:
+                yield con
+        finally:
+            con.close()
+
+    @property
+    def journal_mode(self) -> str:
+        """The database's journal mode ("wal")."""
+        with self._connect() as con:
+            return str(con.execute("PRAGMA journal_mode").fetchone()[0])
+
+    @property
+    def schema_version(self) -> int:
+        """PRAGMA user_version."""
+        with self._connect() as con:
+            return int(con.execute("PRAGMA user_version").fetchone()[0])
+
+    # --- writing ------------------------------------------------------------------------------
+    def start_session(self, exercise: str, source: str, *, title: str = "", target_min: int = 8,
+                      target_max: int = 12, load_kg: float | None = None, strictness: str = "standard",
+                      started_at: str | None = None) -> int:
+        """A new session; returns its id."""
+        with self._connect() as con:
+            cur = con.execute(
+                "INSERT INTO sessions (started_at, exercise, source, title, target_min, target_max, load_kg,"
+                " strictness) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (started_at or _now_iso(), exercise, source, title, target_min, target_max, load_kg, strictness))
+            return int(cur.lastrowid or 0)
+
+    def add_rep(self, session_id: int, rep: Rep, set_index: int = 1) -> None:
+        """Store one rep (called as each rep completes)."""
+        metrics = json.dumps({k: _clean(v) for k, v in rep.metrics.items()})
+        with self._connect() as con:
+            con.execute(
+                "INSERT INTO reps (session_id, rep_index, set_index, start_s, end_s, complete, metrics, warnings,"
+                " warning_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (session_id, rep.index, set_index, rep.start_s, rep.end_s, int(rep.complete), metrics,
+                 _warnings_json(rep), len(rep.warnings)))
+
+    def save_reviewed(self, exercise: str, reps: Sequence[Rep], set_of: dict[int, int], *, title: str,
+                      target_min: int, target_max: int, strictness: str = "standard",
+                      load_kg: float | None = None) -> int:
+        """Store a reviewed file as one session; `set_of` maps rep index → set number."""
+        sid = self.start_session(exercise, "review", title=title, target_min=target_min, target_max=target_max,
+                                 strictness=strictness, load_kg=load_kg)
+        for rep in reps:
+            self.add_rep(sid, rep, set_of.get(rep.index, 0))
+        return sid
+
+    def set_load(self, session_id: int, load_kg: float | None) -> None:
+        """Record the load lifted in a session (kg), or clear it."""
+        with self._connect() as con:
+            con.execute("UPDATE sessions SET load_kg = ? WHERE id = ?", (load_kg, session_id))
+
+    def delete_session(self, session_id: int) -> bool:
+        """Delete a session and its reps; False when there was no such session."""
+        with self._connect() as con:
+            con.execute("DELETE FROM reps WHERE session_id = ?", (session_id,))
+            cur = con.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+            return cur.rowcount > 0
+
+    # --- reading ------------------------------------------------------------------------------
+    def sessions(self) -> list[SessionRow]:
+        """All sessions, newest first, with their totals (complete reps, sets, warnings)."""
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT s.*, "
+                " COALESCE(SUM(r.complete), 0) AS n_reps,"
+                " COUNT(DISTINCT CASE WHEN r.complete THEN r.set_index END) AS n_sets,"
+                " COALESCE(SUM(r.warning_count), 0) AS n_warn"
+                " FROM sessions s LEFT JOIN reps r ON r.session_id = s.id"
+                " GROUP BY s.id ORDER BY s.started_at DESC, s.id DESC").fetchall()
+        return [SessionRow(r["id"], r["started_at"], r["exercise"], r["source"], r["title"], r["load_kg"],
+                           r["strictness"], r["target_min"], r["target_max"], int(r["n_reps"]), int(r["n_sets"]),
+                           int(r["n_warn"])) for r in rows]
+
+    def reps(self, session_id: int) -> list[dict[str, Any]]:
+        """The reps of one session, in order."""
+        with self._connect() as con:
+            rows = con.execute("SELECT * FROM reps WHERE session_id = ? ORDER BY rep_index, id",
+                               (session_id,)).fetchall()
+        return [self._rep_dict(r) for r in rows]
+
+    @staticmethod
+    def _rep_dict(r: sqlite3.Row) -> dict[str, Any]:
+        return {"rep": r["rep_index"], "set": r["set_index"], "start_s": r["start_s"], "end_s": r["end_s"],
+                "complete": bool(r["complete"]), "metrics": json.loads(r["metrics"]),
+                "warnings": json.loads(r["warnings"])}
+
+    def weekly_progress(self) -> list[dict[str, Any]]:
+        """Per exercise and ISO week (Monday date): sessions, sets, reps, top load, warnings per rep."""
+        weeks: dict[tuple[str, str], dict[str, Any]] = {}
+        for s in self.sessions():
+            week = week_start(s.started_at)
+            w = weeks.setdefault((s.exercise, week), {"exercise": s.exercise, "week": week, "sessions": 0,
+                                                      "sets": 0, "reps": 0, "warnings": 0, "load_kg": None})
+            w["sessions"] += 1
+            w["sets"] += s.sets
+            w["reps"] += s.reps
+            w["warnings"] += s.warnings
+            if s.load_kg is not None:
+                w["load_kg"] = max(w["load_kg"] or 0.0, s.load_kg)
+        out = sorted(weeks.values(), key=lambda w: (w["exercise"], w["week"]))
+        for w in out:
+            w["warnings_per_rep"] = round(w["warnings"] / w["reps"], 2) if w["reps"] else 0.0
+        return out
+
+    def sessions_per_week(self) -> list[dict[str, Any]]:
+        """Sessions with at least one complete rep per ISO week (all exercises), oldest first."""
+        counts: dict[str, int] = {}
+        for s in self.sessions():
+            if s.reps:
+                counts[week_start(s.started_at)] = counts.get(week_start(s.started_at), 0) + 1
+        return [{"week": k, "sessions": v} for k, v in sorted(counts.items())]
+
+    # --- export -------------------------------------------------------------------------------
+    def export_json(self) -> str:
+        """Everything, as JSON text."""
+        data = {"schema_version": SCHEMA_VERSION, "exported_at": _now_iso(), "sessions": []}
+        for s in reversed(self.sessions()):
+            data["sessions"].append({"id": s.id, "started_at": s.started_at, "exercise": s.exercise,
+                                     "source": s.source, "title": s.title, "load_kg": s.load_kg,
+                                     "strictness": s.strictness, "target_min": s.target_min,
+                                     "target_max": s.target_max, "reps": self.reps(s.id)})
+        return json.dumps(data, indent=2)
+
+    def export_csv(self) -> str:
+        """One row per rep, with its session's columns."""
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(["session_id", "started_at", "exercise", "source", "title", "load_kg", "set", "rep",
+                    "start_s", "end_s", "complete", "metrics", "warnings"])
+        for s in reversed(self.sessions()):
+            for r in self.reps(s.id):
+                w.writerow([s.id, s.started_at, s.exercise, s.source, s.title,
+                            "" if s.load_kg is None else s.load_kg, r["set"], r["rep"], f"{r['start_s']:.3f}",
+                            f"{r['end_s']:.3f}", r["complete"], json.dumps(r["metrics"]),
+                            ";".join(x["kind"] for x in r["warnings"])])
+        return buf.getvalue()
+
+
+def week_start(iso: str) -> str:
+    """The Monday (YYYY-MM-DD) of the week an ISO timestamp falls in."""
+    day = dt.datetime.fromisoformat(iso).date()
+    return (day - dt.timedelta(days=day.weekday())).isoformat()

@@ -1,0 +1,78 @@
+"""Altair charts for the review and history pages (data prep is pure and tested)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from coach.session import SeriesPoint
+from coach.thresholds import CounterThresholds, Thresholds
+from coach.types import Exercise, Rep
+
+MAX_POINTS = 1500
+SIGNAL_NAMES = {
+    Exercise.SQUAT: "knee bend (°)",
+    Exercise.DEADLIFT: "hip bend (°)",
+    Exercise.BACK_EXTENSION: "trunk lift (°)",
+    Exercise.BIRD_DOG: "arm and leg lift (°)",
+}
+
+
+def counter_band(exercise: Exercise, thresholds: Thresholds | None = None) -> CounterThresholds:
+    """The counting thresholds of an exercise's depth signal (degrees)."""
+    th = thresholds or Thresholds()
+    band: CounterThresholds = getattr(th, f"{exercise.value}_counter")
+    return band
+
+
+def series_frame(series: Sequence[SeriesPoint]) -> pd.DataFrame:
+    """Time (s) and depth signal (deg), thinned to at most MAX_POINTS rows; NaN rows dropped."""
+    step = max(1, math.ceil(len(series) / MAX_POINTS))
+    rows = [{"time_s": p.time_s, "angle_deg": p.signal_deg} for p in series[::step] if not math.isnan(p.signal_deg)]
+    return pd.DataFrame(rows, columns=["time_s", "angle_deg"])
+
+
+def warning_frame(reps: Sequence[Rep]) -> pd.DataFrame:
+    """One row per warning: time (s), rep, plain-words message."""
+    rows = [{"time_s": w.time_s if not math.isnan(w.time_s) else r.start_s, "rep": r.index,
+             "warning": w.kind.value.replace("_", " "), "message": w.message}
+            for r in reps for w in r.warnings]
+    return pd.DataFrame(rows, columns=["time_s", "rep", "warning", "message"])
+
+
+def angle_chart(series: Sequence[SeriesPoint], reps: Sequence[Rep], exercise: Exercise,
+                thresholds: Thresholds | None = None) -> alt.LayerChart:
+    """The depth angle over time, the counting band shaded, warnings as red rules."""
+    data = series_frame(series)
+    band = counter_band(exercise, thresholds)
+    name = SIGNAL_NAMES[exercise]
+    top = max(float(data["angle_deg"].max()) if len(data) else 0.0, band.depth_deg) + 10.0
+    t_end = float(data["time_s"].max()) if len(data) else 1.0
+    band_df = pd.DataFrame([{"t0": 0.0, "t1": t_end, "y0": band.depth_deg, "y1": top,
+                             "label": "deep enough to count"}])
+    layers: list[Any] = [
+        alt.Chart(band_df).mark_rect(opacity=0.15, color="#1a7f37").encode(
+            x="t0:Q", x2="t1:Q", y="y0:Q", y2="y1:Q", tooltip=["label:N"]),
+        alt.Chart(data).mark_line(strokeWidth=3, color="#0b3d91").encode(
+            x=alt.X("time_s:Q", title="time (s)"), y=alt.Y("angle_deg:Q", title=name),
+            tooltip=[alt.Tooltip("time_s:Q", format=".1f"), alt.Tooltip("angle_deg:Q", format=".0f")]),
+    ]
+    warn = warning_frame(reps)
+    if len(warn):
+        layers.append(alt.Chart(warn).mark_rule(color="#c00000", strokeWidth=3, strokeDash=[6, 3]).encode(
+            x="time_s:Q", tooltip=["rep:Q", "warning:N", "message:N"]))
+    return alt.layer(*layers).properties(height=320).configure_axis(labelFontSize=16, titleFontSize=18)
+
+
+def weekly_chart(rows: Sequence[dict[str, Any]], target_min: int = 2, target_max: int = 3) -> alt.LayerChart:
+    """Sessions per week as bars, with the 2–3 a week guidance band."""
+    data = pd.DataFrame(rows, columns=["week", "sessions"])
+    band = pd.DataFrame([{"y0": target_min, "y1": target_max}])
+    bars = alt.Chart(data).mark_bar(color="#0b3d91").encode(
+        x=alt.X("week:N", title="week starting"), y=alt.Y("sessions:Q", title="sessions"))
+    guide = alt.Chart(band).mark_rect(opacity=0.2, color="#1a7f37").encode(y="y0:Q", y2="y1:Q")
+    return alt.layer(guide, bars).properties(height=260).configure_axis(labelFontSize=16, titleFontSize=18)

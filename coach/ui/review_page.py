@@ -1,0 +1,253 @@
+"""Review a recorded video: upload or pick a sample, see reps, warnings, chart and the annotated video."""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import tempfile
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from coach.analyzers import NotAnalyzedYet
+from coach.pipeline import review
+from coach.pose import ModelError
+from coach.report import Report, to_csv, to_json
+from coach.types import Exercise
+from coach.ui import settings as cfg
+from coach.ui.charts import SIGNAL_NAMES, angle_chart, counter_band
+from coach.ui.style import big
+from coach.video import VideoError
+
+VIDEO_TYPES = ("mp4", "mov", "m4v", "avi", "webm", "mkv", "gif")
+RESULT_KEY = "review_result"
+SAMPLES_DIR = Path(os.environ.get("COACH_SAMPLES_DIR") or Path(__file__).resolve().parents[2] / "sample_videos")
+ANGLE_COLUMNS = {
+    "knee_flexion_deg": "Knee bend (°)",
+    "hip_flexion_deg": "Hip bend (°)",
+    "trunk_from_vertical_deg": "Trunk lean (°)",
+    "trunk_lift_deg": "Trunk lift (°)",
+    "spinal_flexion_deg": "Back rounding (°)",
+    "twist_deg": "Twist (°)",
+    "arm_elevation_deg": "Arm lift (°)",
+    "leg_elevation_deg": "Leg lift (°)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewResult:
+    """What the page keeps of one review (the temporary files are already gone)."""
+
+    report: Report
+    name: str
+    annotated: bytes | None
+    pdf: bytes
+    session_id: int | None
+
+
+def make_estimator() -> Any:
+    """The pose estimator for a file review (tests patch this boundary)."""
+    from coach.pose import PoseEstimator
+
+    return PoseEstimator()
+
+
+def sample_videos() -> list[Path]:
+    """Video files in the samples folder (empty when there is none)."""
+    if not SAMPLES_DIR.is_dir():
+        return []
+    return sorted(p for p in SAMPLES_DIR.iterdir() if p.is_file() and p.suffix.lower().lstrip(".") in VIDEO_TYPES)
+
+
+def safe_suffix(name: str) -> str:
+    """The upload's extension if it is a known video type, else ".video" (the name is never a path)."""
+    ext = Path(name).suffix.lower().lstrip(".")
+    return f".{ext}" if ext in VIDEO_TYPES else ".video"
+
+
+def guess_exercise(name: str) -> Exercise | None:
+    """An exercise named in a file name, if any."""
+    low = name.lower().replace("-", "_")
+    for ex in (Exercise.BACK_EXTENSION, Exercise.BIRD_DOG, Exercise.DEADLIFT, Exercise.SQUAT):
+        if ex.value in low or ex.value.replace("_", "") in low:
+            return ex
+    return None
+
+
+def rep_frame(report: Report) -> pd.DataFrame:
+    """The per-rep table: times (s), the angles that matter (deg), warnings in plain words."""
+    names = [k for k in ANGLE_COLUMNS if any(k in r.metrics for r in report.reps)]
+    rows = []
+    for r in report.reps:
+        row: dict[str, Any] = {"Rep": r.index, "Start (s)": round(r.start_s, 1), "End (s)": round(r.end_s, 1),
+                               "Counted": "yes" if r.complete else "no (partial)"}
+        for k in names:
+            v = r.metrics.get(k, math.nan)
+            row[ANGLE_COLUMNS[k]] = None if math.isnan(v) else round(v)
+        row["Warnings"] = "; ".join(f"{w.message} {w.cue}" for w in r.warnings) or "none"
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["Rep", "Start (s)", "End (s)", "Counted",
+                                       *[ANGLE_COLUMNS[k] for k in names], "Warnings"])
+
+
+def run_review(path: Path, exercise: Exercise, settings: cfg.Settings, work: Path,
+               bar: Any) -> tuple[Report, bytes | None]:
+    """Run the review on a worker thread, updating `bar` from this thread; returns the report and video."""
+    annotated = work / "annotated.mp4"
+    share = [0.0]
+    lock = threading.Lock()
+
+    def progress(x: float) -> None:
+        with lock:
+            share[0] = x
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-review") as pool:
+        fut: Future[Report] = pool.submit(review, path, exercise, thresholds=settings.thresholds,
+                                          target=settings.target, annotated=annotated, progress=progress,
+                                          estimator_factory=make_estimator)
+        while not fut.done():
+            with lock:
+                x = share[0]
+            bar.progress(min(1.0, x), text=f"Looking at the video… {100 * x:.0f}%")
+            time.sleep(0.25)
+        report = fut.result()
+    bar.progress(1.0, text="Done")
+    video = annotated.read_bytes() if annotated.exists() else None
+    return report, video
+
+
+def set_numbers(report: Report) -> dict[int, int]:
+    """Rep index → set number (0 for reps outside any set)."""
+    out: dict[int, int] = {}
+    for s in report.session.sets:
+        for r in report.reps:
+            if r.complete and s.start_s <= r.start_s <= s.end_s:
+                out[r.index] = s.index
+    return out
+
+
+def _review_and_store(source: Path | None, upload: Any, exercise: Exercise, settings: cfg.Settings) -> None:
+    work = Path(tempfile.mkdtemp(prefix="coach-review-"))
+    os.chmod(work, 0o700)
+    try:
+        if upload is not None:
+            size_mb = upload.size / 1e6
+            if size_mb > cfg.MAX_UPLOAD_MB:
+                st.error(f"This file is {size_mb:.0f} MB; the limit is {cfg.MAX_UPLOAD_MB:.0f} MB. "
+                         "Trim the video or record a shorter one.")
+                return
+            path = work / f"upload{safe_suffix(upload.name)}"
+            with open(path, "wb") as fh:
+                shutil.copyfileobj(upload, fh)
+            name = upload.name
+        else:
+            assert source is not None
+            path, name = source, source.name
+        bar = st.progress(0.0, text="Starting…")
+        try:
+            report, video = run_review(path, exercise, settings, work, bar)
+        except (VideoError, ModelError, NotAnalyzedYet) as exc:
+            bar.empty()
+            st.error(f"Could not review this video: {exc}")
+            return
+        from coach.pdf import report_pdf
+
+        pdf = report_pdf(report, title=f"Review of {name}", band=counter_band(exercise, settings.thresholds),
+                         signal_name=SIGNAL_NAMES[exercise])
+        sid = None
+        hist = cfg.get_history()
+        if hist is not None:
+            t = settings.target
+            sid = hist.save_reviewed(exercise.value, report.reps, set_numbers(report), title=name,
+                                     target_min=t.reps_min, target_max=t.reps_max,
+                                     strictness=settings.strictness.value)
+        st.session_state[RESULT_KEY] = ReviewResult(report, name, video, pdf, sid)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def render() -> None:
+    """The review page."""
+    settings = cfg.settings_panel()
+    st.title("Review a video")
+    st.write("Film yourself from the side, whole body in view. Then choose the video here.")
+    samples = sample_videos()
+    sources = ["Upload a video", "Use a sample video"] if samples else ["Upload a video"]
+    how = st.radio("Video", sources, horizontal=True, key="review_source", label_visibility="collapsed")
+    upload, sample = None, None
+    if how == "Upload a video":
+        upload = st.file_uploader(f"Choose a video (up to {cfg.MAX_UPLOAD_MB:.0f} MB)", type=list(VIDEO_TYPES),
+                                  key="review_upload")
+    else:
+        sample = st.selectbox("Sample video", samples, format_func=lambda p: p.name, key="review_sample")
+    hint = guess_exercise(upload.name if upload is not None else sample.name if sample is not None else "")
+    if hint is not None and hint is not settings.exercise and st.session_state.get("review_hint") != hint:
+        st.session_state["review_hint"] = hint
+        cfg.set_settings(cfg.Settings(hint, settings.strictness, settings.target_choice, settings.rest_s,
+                                      settings.voice, settings.side))
+        st.session_state.pop("review_exercise", None)
+    exercise = cfg.exercise_picker(key="review_exercise")
+    ready = upload is not None or sample is not None
+    if st.button("Review this video", type="primary", disabled=not ready, key="review_go"):
+        st.session_state.pop(RESULT_KEY, None)
+        _review_and_store(sample, upload, exercise, cfg.get_settings())
+    result: ReviewResult | None = st.session_state.get(RESULT_KEY)
+    if result is not None:
+        show_result(result, cfg.get_settings())
+
+
+def show_result(result: ReviewResult, settings: cfg.Settings) -> None:
+    """Reps, sets, warnings, the chart, the video and the downloads."""
+    report = result.report
+    n = report.complete_reps
+    warned = sum(1 for r in report.reps if r.warnings)
+    big(f"{n} rep{'s' if n != 1 else ''} counted", "big", "review-count")
+    if warned:
+        big(f"{warned} rep{'s' if warned != 1 else ''} with a warning", "warn", "review-warned")
+    elif n:
+        big("No warnings: well done.", "ok")
+    for s in report.session.sets:
+        from coach.session import VERDICT_ADVICE
+
+        st.markdown(f"**Set {s.index}: {s.reps} reps** (target {s.target_min}–{s.target_max}). "
+                    f"{VERDICT_ADVICE[s.verdict]}")
+    for note in report.session.notices:
+        st.info(note.message)
+    table = rep_frame(report)
+    if len(table):
+        st.subheader("Reps")
+        event = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="single-row",
+                             key="rep_table", use_container_width=True)
+        rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+        reps = list(report.reps)
+        labels = ["the start", *[f"rep {r.index} ({r.start_s:.0f} s)" for r in reps]]
+        pick = st.selectbox("Play the video from", range(len(labels)), format_func=lambda i: labels[i],
+                            index=(rows[0] + 1) if rows else 0, key="play_from")
+        start = int(max(0.0, reps[pick - 1].start_s - 0.5)) if pick else 0
+    else:
+        start = 0
+    if result.annotated:
+        left, _ = st.columns([3, 2])
+        left.video(result.annotated, format="video/mp4", start_time=start)
+    if report.session.series:
+        st.subheader("Angle over time")
+        st.altair_chart(angle_chart(report.session.series, report.reps, report.exercise, settings.thresholds),
+                        use_container_width=True)
+        st.caption("Green band: deep enough to count. Red dashed lines: warnings.")
+    stem = Path(result.name).stem or "review"
+    cols = st.columns(4)
+    cols[0].download_button("Download CSV", to_csv(report), f"{stem}.csv", "text/csv", key="dl_csv")
+    cols[1].download_button("Download JSON", to_json(report), f"{stem}.json", "application/json", key="dl_json")
+    cols[2].download_button("Download PDF", result.pdf, f"{stem}.pdf", "application/pdf", key="dl_pdf")
+    if result.annotated:
+        cols[3].download_button("Download video", result.annotated, f"{stem}.annotated.mp4", "video/mp4",
+                                key="dl_video")
+    if result.session_id is not None:
+        st.caption("Saved to your history.")

@@ -1,0 +1,138 @@
+"""Per-browser-session settings: defaults that need no setup, kept in st.session_state."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+import streamlit as st
+
+from coach.history import History, HistoryError
+from coach.thresholds import OSTEOPOROSIS_TARGET, SUPERVISED_5X5_TARGET, SetTarget, Strictness, Thresholds, preset
+from coach.types import Exercise
+
+SETTINGS_KEY = "coach_settings"
+HISTORY_KEY = "coach_history"
+MAX_UPLOAD_MB = float(os.environ.get("COACH_MAX_UPLOAD_MB", "200"))
+"""Largest upload the review page accepts, MB ($COACH_MAX_UPLOAD_MB; .streamlit/config.toml caps it too)."""
+
+EXERCISE_NAMES = {
+    Exercise.SQUAT: "Squat (sit to stand)",
+    Exercise.DEADLIFT: "Deadlift (hip hinge)",
+    Exercise.BACK_EXTENSION: "Back extension (lying face down)",
+    Exercise.BIRD_DOG: "Bird dog (on hands and knees)",
+}
+
+
+class TargetChoice(StrEnum):
+    """The set targets offered."""
+
+    STANDARD = "8–12 reps × 2–3 sets"
+    SUPERVISED = "5 reps × 5 sets (supervised)"
+
+
+class CameraSide(StrEnum):
+    """Which side of the body faces the camera."""
+
+    AUTO = "either (detect)"
+    LEFT = "left side"
+    RIGHT = "right side"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the user may change; the defaults need no setup."""
+
+    exercise: Exercise = Exercise.SQUAT
+    strictness: Strictness = Strictness.STANDARD
+    target_choice: TargetChoice = TargetChoice.STANDARD
+    rest_s: float = 90.0
+    voice: bool = True
+    side: CameraSide = CameraSide.AUTO
+
+    @property
+    def target(self) -> SetTarget:
+        """The set target (reps × sets)."""
+        return SUPERVISED_5X5_TARGET if self.target_choice is TargetChoice.SUPERVISED else OSTEOPOROSIS_TARGET
+
+    @property
+    def thresholds(self) -> Thresholds:
+        """The thresholds for the chosen strictness."""
+        return preset(self.strictness)
+
+    def target_text(self) -> str:
+        """E.g. "8–12"."""
+        t = self.target
+        return f"{t.reps_min}" if t.reps_min == t.reps_max else f"{t.reps_min}–{t.reps_max}"
+
+
+def get_settings() -> Settings:
+    """This browser session's settings (created with defaults on first use)."""
+    if SETTINGS_KEY not in st.session_state:
+        st.session_state[SETTINGS_KEY] = Settings()
+    value: Settings = st.session_state[SETTINGS_KEY]
+    return value
+
+
+def set_settings(settings: Settings) -> None:
+    """Replace this browser session's settings."""
+    st.session_state[SETTINGS_KEY] = settings
+
+
+def exercise_picker(label: str = "Exercise", key: str = "exercise_pick") -> Exercise:
+    """A large exercise choice that updates the session's settings."""
+    s = get_settings()
+    options = list(Exercise)
+    choice = st.radio(label, options, index=options.index(s.exercise), format_func=lambda e: EXERCISE_NAMES[e],
+                      key=key, horizontal=True)
+    ex = Exercise(choice)
+    if ex is not s.exercise:
+        set_settings(replace(s, exercise=ex))
+    return ex
+
+
+def settings_panel() -> Settings:
+    """The settings widgets (in the sidebar); returns the current settings."""
+    s = get_settings()
+    with st.sidebar.expander("Settings", expanded=False):
+        voice = st.toggle("Spoken cues", value=s.voice, key="set_voice",
+                          help="Rep numbers and warnings are spoken by this device (no internet needed).")
+        strictness = st.radio("How early to warn", list(Strictness), index=list(Strictness).index(s.strictness),
+                              format_func=lambda x: {"gentle": "Gentle (warn least)", "standard": "Standard",
+                                                     "strict": "Strict (warn earliest)"}[x.value],
+                              key="set_strictness")
+        target = st.radio("Set target", list(TargetChoice), index=list(TargetChoice).index(s.target_choice),
+                          key="set_target")
+        rest = st.slider("Rest between sets (seconds)", 30, 240, int(s.rest_s), step=15, key="set_rest")
+        side = st.radio("Side facing the camera", list(CameraSide), index=list(CameraSide).index(s.side),
+                        key="set_side")
+    new = Settings(s.exercise, Strictness(strictness), TargetChoice(target), float(rest), bool(voice),
+                   CameraSide(side))
+    if new != s:
+        set_settings(new)
+    return new
+
+
+def get_history() -> History | None:
+    """The history database (path from $COACH_DB or the user's data folder); None if unusable."""
+    if HISTORY_KEY not in st.session_state:
+        path = os.environ.get("COACH_DB") or None
+        try:
+            st.session_state[HISTORY_KEY] = History(path)
+        except (HistoryError, OSError) as exc:
+            st.session_state[HISTORY_KEY] = None
+            st.session_state[HISTORY_KEY + "_error"] = str(exc)
+    hist: History | None = st.session_state[HISTORY_KEY]
+    return hist
+
+
+def history_problem() -> str | None:
+    """Why the history could not be opened, or a note that a damaged file was set aside."""
+    hist = get_history()
+    if hist is None:
+        return "History is switched off: " + str(st.session_state.get(HISTORY_KEY + "_error", ""))
+    if hist.set_aside is not None:
+        return (f"The history file was damaged. It was kept as '{hist.set_aside}' and a new history was "
+                "started.")
+    return None
