@@ -35,6 +35,8 @@ LEG_REST_RANGE_DEG = (-75.0, -20.0)
 """The leg's rest elevation is kept inside this range, degrees (guards against glitches)."""
 REF_WINDOW = 5
 """Frames in the running median that feeds the leg rest reference."""
+HOLD_BAND_DEG = 15.0
+"""Full extension = within this of the rep's peak lift (and at least the counter's depth), degrees."""
 MIN_TORSO_SHARE = 0.6
 """Frames whose torso looks shorter than this share of the rest torso are not used for roll (foreshortened)."""
 
@@ -164,8 +166,10 @@ class BirdDogAnalyzer(BaseAnalyzer):
         return metrics, warnings
 
     def _hold_mask(self, sig: np.ndarray) -> np.ndarray:
-        """The longest contiguous stretch at full extension (signal ≥ depth), as a boolean mask."""
-        at_depth = np.nan_to_num(sig, nan=-math.inf) >= self.counter.cfg.depth_deg
+        """The longest contiguous stretch at full extension (within HOLD_BAND_DEG of the peak), as a mask."""
+        filled = np.nan_to_num(sig, nan=-math.inf)
+        top = float(filled.max()) if filled.size else -math.inf
+        at_depth = filled >= max(self.counter.cfg.depth_deg, top - HOLD_BAND_DEG)
         best = (0, 0)
         i = 0
         while i < at_depth.size:
