@@ -58,7 +58,16 @@ class Report:
                      for st in s.sets],
             "notices": [{"kind": n.kind.value, "message": n.message} for n in s.notices],
             "frames": {"total": s.frames_total, "with_person": s.frames_with_person},
+            "reps_by_side": self.reps_by_side(),
         }
+
+    def reps_by_side(self) -> dict[str, int]:
+        """Complete reps per worked side (bird-dog: "left" = left arm + right leg); empty when sides do not apply."""
+        out: dict[str, int] = {}
+        for r in self.reps:
+            if r.complete and r.side is not None:
+                out[r.side.value] = out.get(r.side.value, 0) + 1
+        return out
 
 
 def _num(x: float) -> float | None:
