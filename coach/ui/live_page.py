@@ -1,10 +1,152 @@
-"""Live page (placeholder until built)."""
+"""Live coaching with the webcam: picture with skeleton, rep count toward the set, warnings, spoken cues."""
 
 from __future__ import annotations
 
+import math
+import time
+from typing import Any
+
 import streamlit as st
+
+from coach.types import Side
+from coach.ui import settings as cfg
+from coach.ui.live import ANGLE_WORDS, LiveCoach, LivePhase, LiveSnapshot
+from coach.ui.speech import speech_html
+from coach.ui.style import big
+
+COACH_KEY = "live_coach"
+COACH_CONFIG_KEY = "live_coach_config"
+SPOKEN_KEY = "live_spoken_id"
+SILENT_CAMERA_S = 2.0
+"""No frame for this long while the camera is on: tell the user (wall-clock, only for this notice)."""
+RTC_CONFIGURATION: dict[str, Any] = {"iceServers": []}
+"""Host candidates only: works offline and on the local network, no STUN/TURN server is contacted."""
+
+HELP_OTHER_DEVICE = """
+**Using a phone or another computer on the same network.** Browsers only give a page the camera when it is
+opened as `localhost` or over `https`. Start the app on this computer with your own certificate, for example
+`streamlit run app.py --server.address 0.0.0.0 --server.sslCertFile cert.pem --server.sslKeyFile key.pem`,
+then open `https://<this computer's address>:8501` on the phone (accept the certificate warning once).
+No internet connection is needed: the picture goes straight from the phone to this computer.
+"""
+
+
+def make_estimator() -> Any:
+    """The live pose estimator (tests patch this boundary): VIDEO mode, one person."""
+    from coach.pose import EstimatorMode, PoseEstimator
+
+    return PoseEstimator(mode=EstimatorMode.VIDEO, with_mask=True, num_poses=1)
+
+
+def get_coach(settings: cfg.Settings) -> LiveCoach:
+    """This browser session's live coach, rebuilt only when the exercise or its rules change."""
+    key = (settings.exercise, settings.strictness, settings.target_choice, settings.side)
+    coach: LiveCoach | None = st.session_state.get(COACH_KEY)
+    if coach is None or st.session_state.get(COACH_CONFIG_KEY) != key:
+        if coach is not None:
+            coach.close()
+        side = None if settings.side is cfg.CameraSide.AUTO else Side(settings.side.name.lower())
+        coach = LiveCoach(settings.exercise, settings.thresholds, settings.target, rest_s=settings.rest_s,
+                          side=side, history=cfg.get_history(), strictness=settings.strictness.value,
+                          estimator_factory=make_estimator)
+        st.session_state[COACH_KEY] = coach
+        st.session_state[COACH_CONFIG_KEY] = key
+        st.session_state.pop(SPOKEN_KEY, None)
+    coach.set_rest(settings.rest_s)
+    return coach
 
 
 def render() -> None:
     """The live page."""
+    settings = cfg.settings_panel()
     st.title("Exercise with the camera")
+    problem = cfg.history_problem()
+    if problem:
+        st.warning(problem)
+    cfg.exercise_picker(key="live_exercise")
+    settings = cfg.get_settings()
+    coach = get_coach(settings)
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.markdown("Press **START**, allow the camera, and stand side-on with your whole body in view.")
+        ctx = webrtc(coach)
+        playing = bool(getattr(getattr(ctx, "state", None), "playing", False))
+        if st.button("Start over", key="live_reset", help="Clear the count and begin a new session."):
+            coach.close()
+            st.session_state.pop(COACH_KEY, None)
+            st.rerun()
+    with right:
+        live_panel(playing, settings.voice)
+    with st.expander("Use a phone or another computer"):
+        st.markdown(HELP_OTHER_DEVICE)
+
+
+def webrtc(coach: LiveCoach) -> Any:
+    """The camera component; frames go to `coach.process` on the WebRTC callback thread."""
+    from streamlit_webrtc import WebRtcMode, webrtc_streamer
+
+    return webrtc_streamer(
+        key="live-camera",
+        mode=WebRtcMode.SENDRECV,
+        rtc_configuration=RTC_CONFIGURATION,
+        media_stream_constraints={"video": {"width": {"ideal": 640}, "height": {"ideal": 480}}, "audio": False},
+        video_frame_callback=coach.process,
+        async_processing=True,
+    )
+
+
+@st.fragment(run_every=0.5)
+def live_panel(playing: bool, voice: bool) -> None:
+    """Polls the coach's snapshot twice a second and shows it."""
+    coach: LiveCoach | None = st.session_state.get(COACH_KEY)
+    if coach is None:
+        return
+    snap = coach.snapshot()
+    show_snapshot(snap, playing, time.monotonic())
+    if voice:
+        speak_new(snap)
+
+
+def show_snapshot(snap: LiveSnapshot, playing: bool, now: float) -> None:
+    """The count, set, rest timer, angles, setup help and the latest warning, in large type."""
+    silent = playing and snap.frames > 0 and now - snap.last_frame_at > SILENT_CAMERA_S
+    if silent:
+        big("The camera stopped sending pictures. Your set is kept: check the camera, or press START again.",
+            "warn", "live-camera-lost")
+    elif snap.frames > 0 and not playing and snap.count:
+        big("Camera off. Your set is kept: press START to carry on.", "help")
+    if snap.phase is LivePhase.ERROR:
+        st.error(snap.error or "Something went wrong.")
+        return
+    big(f"{snap.set_reps} of {snap.target_text}", "big", "live-count")
+    st.markdown(f"<div class='coach-mid' data-testid='live-set'>Set {snap.set_number} · {snap.count} reps in "
+                f"total</div>", unsafe_allow_html=True)
+    if snap.phase is LivePhase.SETUP and snap.message:
+        big(snap.message, "help", "live-setup")
+    elif snap.phase is LivePhase.WAITING:
+        big(snap.message, "help")
+    elif snap.message:
+        big(snap.message, "help")
+    if snap.phase is LivePhase.RESTING and snap.rest_left_s is not None:
+        left = math.ceil(snap.rest_left_s)
+        if left > 0:
+            big(f"Rest: {left // 60}:{left % 60:02d} left before set {snap.set_number + 1}", "ok", "live-rest")
+        else:
+            big(f"Rest over: start set {snap.set_number + 1} when you are ready.", "ok", "live-rest")
+    angles = [f"{ANGLE_WORDS.get(k, k)} {v:.0f}°" for k, v in snap.angles.items() if not math.isnan(v)]
+    if angles:
+        big(" · ".join(angles), "mid")
+    if snap.warning:
+        big(f"Rep {snap.warning_rep}: {snap.warning} {snap.cue}", "warn", "live-warning")
+
+
+def speak_new(snap: LiveSnapshot) -> None:
+    """Speak utterances not yet spoken in this browser session (once each)."""
+    if not snap.utterances:
+        return
+    last = int(st.session_state.get(SPOKEN_KEY, 0))
+    new = [(i, text) for i, text in snap.utterances if i > last]
+    if not new:
+        return
+    st.session_state[SPOKEN_KEY] = new[-1][0]
+    st.iframe(speech_html(". ".join(t for _, t in new[-2:]), new[-1][0]), height=1)

@@ -95,9 +95,9 @@ def exercise_picker(label: str = "Exercise", key: str = "exercise_pick") -> Exer
 def settings_panel() -> Settings:
     """The settings widgets (in the sidebar); returns the current settings."""
     s = get_settings()
+    voice = st.sidebar.toggle("Spoken cues", value=s.voice, key="set_voice",
+                              help="Rep numbers and warnings are spoken by this device (no internet needed).")
     with st.sidebar.expander("Settings", expanded=False):
-        voice = st.toggle("Spoken cues", value=s.voice, key="set_voice",
-                          help="Rep numbers and warnings are spoken by this device (no internet needed).")
         strictness = st.radio("How early to warn", list(Strictness), index=list(Strictness).index(s.strictness),
                               format_func=lambda x: {"gentle": "Gentle (warn least)", "standard": "Standard",
                                                      "strict": "Strict (warn earliest)"}[x.value],

@@ -10,7 +10,7 @@ CSS = """
 .stFileUploader label p, .stToggle label p { font-size: 1.25rem; }
 h1 { font-size: 2.6rem !important; }
 .stButton button, .stDownloadButton button { font-size: 1.3rem; padding: 0.6rem 1.4rem; font-weight: 700; }
-.coach-big { font-size: 3.2rem; font-weight: 800; line-height: 1.1; color: #000; }
+.coach-big { white-space: nowrap; font-size: 3.2rem; font-weight: 800; line-height: 1.1; color: #000; }
 .coach-mid { font-size: 1.8rem; font-weight: 700; color: #000; }
 .coach-warn { font-size: 1.8rem; font-weight: 800; color: #fff; background: #a00000; padding: 0.6rem 1rem;
               border-radius: 0.4rem; }

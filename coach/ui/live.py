@@ -1,0 +1,313 @@
+"""The live coach: one per browser session, fed webcam frames on the WebRTC callback thread.
+
+No Streamlit here. `LiveCoach.process(av_frame)` runs on the callback thread (pose, analysis,
+drawing, saving each completed rep); the page reads `snapshot()`, a frozen copy made under a lock.
+All timing comes from the frames' own timestamps; a restarted camera continues the same timeline,
+so a set is kept when the camera drops out.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from coach.annotate import Annotator
+from coach.counter import Phase
+from coach.features import BodyFeatures
+from coach.history import History
+from coach.session import SessionAnalyzer
+from coach.thresholds import OSTEOPOROSIS_TARGET, SetTarget, Thresholds
+from coach.types import Exercise, Rep, Side, View
+from coach.ui.speech import SpeechGate
+
+SET_BREAK_S = 10.0
+"""No rep for this long (video time) ends the set and starts the rest timer, seconds."""
+MAX_SIDE_PX = 960
+"""Larger webcam frames are scaled down before pose estimation."""
+FRAME_STEP_S = 1.0 / 30.0
+"""Assumed frame interval when the camera restarts (its clock starts again at 0)."""
+
+
+class LivePhase(StrEnum):
+    """What the page should show."""
+
+    WAITING = "waiting"
+    SETUP = "setup"
+    COUNTING = "counting"
+    RESTING = "resting"
+    ERROR = "error"
+
+
+ANGLE_WORDS = {
+    "knee_flexion_deg": "Knee bend",
+    "hip_flexion_deg": "Hip bend",
+    "trunk_from_vertical_deg": "Trunk lean",
+    "trunk_lift_deg": "Trunk lift",
+    "arm_elevation_deg": "Arm lift",
+    "leg_elevation_deg": "Leg lift",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LiveSnapshot:
+    """A consistent copy of the live state for the page."""
+
+    frames: int = 0
+    last_frame_at: float = math.nan
+    """Monotonic wall-clock time of the latest frame (only used to notice a silent camera)."""
+    video_time_s: float = 0.0
+    phase: LivePhase = LivePhase.WAITING
+    message: str = "Press START to turn on the camera."
+    count: int = 0
+    set_number: int = 1
+    set_reps: int = 0
+    sets_done: int = 0
+    target_min: int = 8
+    target_max: int = 12
+    angles: dict[str, float] = field(default_factory=dict)
+    warning: str | None = None
+    cue: str | None = None
+    warning_rep: int | None = None
+    rest_left_s: float | None = None
+    utterances: tuple[tuple[int, str], ...] = ()
+    calibrated: bool = False
+    error: str | None = None
+    session_id: int | None = None
+
+    @property
+    def target_text(self) -> str:
+        """E.g. "8–12"."""
+        return f"{self.target_min}" if self.target_min == self.target_max else f"{self.target_min}–{self.target_max}"
+
+
+def setup_message(f: BodyFeatures, sagittal: bool, side: Side | None, calibrated: bool) -> str | None:
+    """What to fix before counting can start, in plain words; None when ready."""
+    if not f.detected:
+        return "Step into the picture so the camera can see you."
+    if not f.lower_body_visible or not f.feet_visible:
+        return "Step back until your feet are visible."
+    if not f.head_visible and not f.upper_body_visible:
+        return "Step back until your head is visible."
+    if sagittal and f.view in (View.FRONT, View.REAR):
+        return "Turn side-on to the camera."
+    if side is not None and f.near_side is not None and f.near_side is not side:
+        return f"Turn so that your {side.value} side faces the camera."
+    if not calibrated:
+        return "Stand still for a few seconds while I measure your neutral back."
+    return None
+
+
+class LiveCoach:
+    """Per-session live processor. Thread-safe: `process` on the callback thread, `snapshot` anywhere."""
+
+    def __init__(self, exercise: Exercise | str, thresholds: Thresholds | None = None,
+                 target: SetTarget = OSTEOPOROSIS_TARGET, *, rest_s: float = 90.0, side: Side | None = None,
+                 history: History | None = None, strictness: str = "standard",
+                 estimator_factory: Callable[[], Any] | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.exercise = Exercise(exercise)
+        self.thresholds = thresholds or Thresholds()
+        self.target = target
+        self.rest_s = rest_s
+        self.side = side
+        self.history = history
+        self.strictness = strictness
+        self._factory = estimator_factory
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._work_lock = threading.Lock()
+        self._session = SessionAnalyzer(self.exercise, self.thresholds, target, keep_series=False)
+        self._sagittal = bool(getattr(self._session.analyzer, "sagittal", True))
+        self._annotator = Annotator(self.exercise, self._target_text())
+        self._estimator: Any = None
+        self._speech = SpeechGate()
+        self._utterances: list[tuple[int, str]] = []
+        self._next_utterance = 1
+        self._offset_s = 0.0
+        self._last_raw_t: float | None = None
+        self._last_t = -math.inf
+        self._started = False
+        self._idle = True
+        self._set_number = 1
+        self._set_reps = 0
+        self._sets_done = 0
+        self._last_rep_end: float | None = None
+        self._session_id: int | None = None
+        self._reps: list[Rep] = []
+        self._snap = LiveSnapshot(target_min=target.reps_min, target_max=target.reps_max)
+
+    def _target_text(self) -> str:
+        t = self.target
+        return f"{t.reps_min}" if t.reps_min == t.reps_max else f"{t.reps_min}-{t.reps_max}"
+
+    # --- the page side --------------------------------------------------------------------------
+    def snapshot(self) -> LiveSnapshot:
+        """The latest state (an immutable copy)."""
+        with self._lock:
+            return self._snap
+
+    def set_rest(self, rest_s: float) -> None:
+        """Change the rest length (takes effect on the next frame)."""
+        with self._lock:
+            self.rest_s = float(rest_s)
+
+    def close(self) -> None:
+        """Release the pose model."""
+        with self._work_lock:
+            est, self._estimator = self._estimator, None
+            if est is not None and hasattr(est, "close"):
+                est.close()
+
+    # --- the callback side ----------------------------------------------------------------------
+    def process(self, frame: Any) -> Any:
+        """streamlit-webrtc video_frame_callback: av.VideoFrame in, annotated av.VideoFrame out."""
+        import av
+
+        image = frame.to_ndarray(format="rgb24")
+        t = frame.time
+        out = self.process_image(image, float(t) if t is not None else None)
+        new = av.VideoFrame.from_ndarray(out, format="rgb24")
+        new.pts, new.time_base = frame.pts, frame.time_base
+        return new
+
+    def process_image(self, image: npt.NDArray[np.uint8], raw_t: float | None) -> npt.NDArray[np.uint8]:
+        """Analyze one RGB frame taken at camera time `raw_t` (s); returns the annotated frame."""
+        if not self._work_lock.acquire(blocking=False):
+            return image  # a frame is still being worked on: latest frame wins, this one is shown as is
+        try:
+            return self._work(image, raw_t)
+        finally:
+            self._work_lock.release()
+
+    def _timeline(self, raw_t: float | None) -> float:
+        if raw_t is None:
+            raw_t = (self._last_raw_t + FRAME_STEP_S) if self._last_raw_t is not None else 0.0
+        if self._last_raw_t is not None and raw_t <= self._last_raw_t - 0.5:
+            # the camera restarted and its clock began again: continue the same timeline
+            self._offset_s = self._last_t + FRAME_STEP_S - raw_t
+        self._last_raw_t = raw_t
+        t = max(raw_t + self._offset_s, self._last_t + 1e-3)
+        self._last_t = t
+        return t
+
+    def _work(self, image: npt.NDArray[np.uint8], raw_t: float | None) -> npt.NDArray[np.uint8]:
+        now = self._clock()
+        t = self._timeline(raw_t)
+        small = _downscale(image)
+        if self._estimator is None:
+            try:
+                self._estimator = self._make_estimator()
+            except Exception as exc:  # ModelError and friends: shown on the page, frames pass through
+                self._publish(now, t, error=f"The pose model could not be loaded: {exc}")
+                return image
+        pose = self._estimator.estimate(small, t)
+        features, result = self._session.push(pose)
+        message = None
+        if not self._started:
+            message = setup_message(features, self._sagittal, self.side, result.calibrated)
+            if message is None or result.count > 0:
+                self._started = True
+                message = None
+                self._say("Ready. Start when you are.", "ready", t)
+        elif not features.detected:
+            message = "I cannot see you. Step back into the picture."
+        self._idle = result.phase in (Phase.REST, Phase.NOT_READY)
+        if result.rep is not None and result.rep.complete:
+            self._on_rep(result.rep, t)
+        drawn = self._annotator.draw(small, pose, features, result)
+        self._publish(now, t, message=message, angles=dict(result.angles), calibrated=result.calibrated)
+        return drawn
+
+    def _make_estimator(self) -> Any:
+        if self._factory is not None:
+            return self._factory()
+        from coach.pose import EstimatorMode, PoseEstimator
+
+        return PoseEstimator(mode=EstimatorMode.VIDEO, with_mask=True, num_poses=1)
+
+    def _on_rep(self, rep: Rep, t: float) -> None:
+        if self._last_rep_end is not None and rep.start_s - self._last_rep_end >= SET_BREAK_S and self._set_reps:
+            self._set_number += 1
+            self._set_reps = 0
+        self._set_reps += 1
+        self._last_rep_end = rep.end_s
+        self._reps.append(rep)
+        if rep.warnings:
+            w = rep.warnings[0]
+            if not self._say(w.cue, f"warn:{w.kind.value}", t):
+                self._say(str(self._set_reps), "rep", t)
+        else:
+            self._say(str(self._set_reps), "rep", t)
+        if self.history is not None:
+            try:
+                if self._session_id is None:
+                    self._session_id = self.history.start_session(
+                        self.exercise.value, "live", title="Live session", target_min=self.target.reps_min,
+                        target_max=self.target.reps_max, strictness=self.strictness)
+                self.history.add_rep(self._session_id, rep, self._set_number)
+            except Exception:  # never stop coaching because the disk is full; the page shows counts anyway
+                self.history = None
+
+    def _say(self, text: str, kind: str, t: float) -> bool:
+        if not self._speech.offer(kind, t):
+            return False
+        self._utterances.append((self._next_utterance, text))
+        self._next_utterance += 1
+        del self._utterances[:-5]
+        return True
+
+    def _publish(self, now: float, t: float, *, message: str | None = None, angles: dict[str, float] | None = None,
+                 calibrated: bool = False, error: str | None = None) -> None:
+        with self._lock:
+            rest = self.rest_s
+            prev = self._snap
+        warning = cue = None
+        warning_rep = None
+        for rep in reversed(self._reps):
+            if rep.warnings:
+                warning, cue, warning_rep = rep.warnings[0].message, rep.warnings[0].cue, rep.index
+                break
+        if error is not None:
+            phase = LivePhase.ERROR
+        elif not self._started:
+            phase = LivePhase.SETUP
+        else:
+            phase = LivePhase.COUNTING
+        rest_left = None
+        set_number, set_reps, sets_done = self._set_number, self._set_reps, self._set_number - 1
+        if (phase is LivePhase.COUNTING and self._last_rep_end is not None and self._set_reps
+                and t - self._last_rep_end >= SET_BREAK_S):
+            sets_done = self._set_number
+            if self._idle:
+                phase = LivePhase.RESTING
+                rest_left = max(0.0, rest - (t - self._last_rep_end))
+            else:  # the first rep of the next set is under way
+                set_number, set_reps = self._set_number + 1, 0
+        snap = LiveSnapshot(
+            frames=prev.frames + 1, last_frame_at=now, video_time_s=t, phase=phase,
+            message=error or message or "", count=sum(r.complete for r in self._reps), set_number=set_number,
+            set_reps=set_reps, sets_done=sets_done, target_min=self.target.reps_min,
+            target_max=self.target.reps_max, angles=angles or {}, warning=warning, cue=cue,
+            warning_rep=warning_rep, rest_left_s=rest_left, utterances=tuple(self._utterances),
+            calibrated=calibrated, error=error, session_id=self._session_id)
+        with self._lock:
+            self._snap = snap
+
+
+def _downscale(image: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    h, w = image.shape[:2]
+    if max(h, w) <= MAX_SIDE_PX:
+        return image
+    import cv2
+
+    s = MAX_SIDE_PX / max(h, w)
+    out: npt.NDArray[np.uint8] = cv2.resize(image, (round(w * s), round(h * s)), interpolation=cv2.INTER_AREA)
+    return out
