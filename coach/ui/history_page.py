@@ -1,10 +1,90 @@
-"""History page (placeholder until built)."""
+"""History: past sessions, progress per exercise over weeks, sessions per week, delete, export."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
+
+from coach.types import Exercise
+from coach.ui import settings as cfg
+from coach.ui.charts import weekly_chart
+from coach.ui.settings import EXERCISE_NAMES
+
+GUIDE_MIN, GUIDE_MAX = 2, 3
+"""Guidance: strength sessions two to three times a week."""
+
+
+def _exercise_name(value: str) -> str:
+    try:
+        return EXERCISE_NAMES[Exercise(value)]
+    except ValueError:
+        return value
 
 
 def render() -> None:
     """The history page."""
+    cfg.settings_panel()
     st.title("My history")
+    problem = cfg.history_problem()
+    if problem:
+        st.warning(problem)
+    hist = cfg.get_history()
+    if hist is None:
+        return
+    st.caption(f"Kept on this computer only: {hist.path}")
+    sessions = hist.sessions()
+    if not sessions:
+        st.info("No sessions yet. Exercise with the camera, or review a video, and your sessions appear here.")
+        return
+
+    per_week = hist.sessions_per_week()
+    if per_week:
+        this = per_week[-1]
+        st.subheader("Sessions per week")
+        n = this["sessions"]
+        verdict = ("on target" if GUIDE_MIN <= n <= GUIDE_MAX else
+                   "fewer than the 2–3 advised" if n < GUIDE_MIN else "more than the 2–3 advised: allow rest days")
+        st.markdown(f"<div class='coach-mid' data-testid='history-week'>Week of {this['week']}: {n} "
+                    f"session{'s' if n != 1 else ''}, {verdict}.</div>", unsafe_allow_html=True)
+        st.altair_chart(weekly_chart(per_week, GUIDE_MIN, GUIDE_MAX), width="stretch")
+        st.caption("Green band: the 2–3 sessions a week the guidance asks for.")
+
+    st.subheader("Sessions")
+    table = pd.DataFrame([{
+        "When": s.started_at.replace("T", " ")[:16], "Exercise": _exercise_name(s.exercise),
+        "How": "live" if s.source == "live" else f"video: {s.title}", "Reps": s.reps, "Sets": s.sets,
+        "Warnings": s.warnings, "Load (kg)": s.load_kg,
+    } for s in sessions])
+    st.dataframe(table, hide_index=True, width="stretch", key="history_table")
+
+    st.subheader("Progress by week")
+    progress = pd.DataFrame(hist.weekly_progress())
+    if len(progress):
+        progress["exercise"] = progress["exercise"].map(_exercise_name)
+        st.dataframe(progress.rename(columns={
+            "exercise": "Exercise", "week": "Week of", "sessions": "Sessions", "sets": "Sets", "reps": "Reps",
+            "warnings": "Warnings", "load_kg": "Top load (kg)", "warnings_per_rep": "Warnings per rep"}),
+            hide_index=True, width="stretch", key="progress_table")
+
+    labels = {s.id: f"{s.started_at.replace('T', ' ')[:16]} · {_exercise_name(s.exercise)} · {s.reps} reps"
+              for s in sessions}
+    with st.expander("Record the load, or delete a session"):
+        sid = st.selectbox("Session", list(labels), format_func=lambda i: labels[i], key="history_pick")
+        current = next(s for s in sessions if s.id == sid)
+        load = st.number_input("Load lifted (kg, 0 for none)", min_value=0.0, max_value=500.0, step=0.5,
+                               value=float(current.load_kg or 0.0), key=f"history_load_{sid}")
+        if st.button("Save load", key="history_save_load"):
+            hist.set_load(sid, load or None)
+            st.rerun()
+        sure = st.checkbox("Yes, delete this session for good", key=f"history_sure_{sid}")
+        if st.button("Delete session", disabled=not sure, key="history_delete"):
+            hist.delete_session(sid)
+            st.success("Deleted.")
+            st.rerun()
+
+    st.subheader("Export everything")
+    c1, c2 = st.columns(2)
+    c1.download_button("Download all (JSON)", hist.export_json(), "coach-history.json", "application/json",
+                       key="history_json")
+    c2.download_button("Download all reps (CSV)", hist.export_csv(), "coach-history.csv", "text/csv",
+                       key="history_csv")

@@ -224,7 +224,7 @@ def show_result(result: ReviewResult, settings: cfg.Settings) -> None:
     if len(table):
         st.subheader("Reps")
         event = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="single-row",
-                             key="rep_table", use_container_width=True)
+                             key="rep_table", width="stretch")
         rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
         reps = list(report.reps)
         labels = ["the start", *[f"rep {r.index} ({r.start_s:.0f} s)" for r in reps]]
@@ -239,7 +239,7 @@ def show_result(result: ReviewResult, settings: cfg.Settings) -> None:
     if report.session.series:
         st.subheader("Angle over time")
         st.altair_chart(angle_chart(report.session.series, report.reps, report.exercise, settings.thresholds),
-                        use_container_width=True)
+                        width="stretch")
         st.caption("Green band: deep enough to count. Red dashed lines: warnings.")
     stem = Path(result.name).stem or "review"
     cols = st.columns(4)
