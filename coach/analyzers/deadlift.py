@@ -1,0 +1,163 @@
+"""Deadlift and hip hinge (conventional, Romanian, kettlebell, good-morning): counted on trunk inclination.
+
+The depth signal is the trunk's inclination from the vertical: from the side the image angle, from
+any other view its vertical extent over its standing length (a level camera never foreshortens a
+vertical extent), so a front-filmed hinge is counted too. A rep may start from standing (Romanian,
+good-morning: down and back up) or at the bottom (conventional from the floor: the lift to lockout).
+Checks: back rounding (the key one), twist, leaning back at lockout, hips rising before the chest,
+and tempo.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import ClassVar
+
+import numpy as np
+
+from coach.analyzers.base import BaseAnalyzer, peak, smoothed
+from coach.counter import RepEvent
+from coach.features import BodyFeatures
+from coach.geometry import vertical_inclination_deg
+from coach.thresholds import CounterThresholds
+from coach.types import Exercise, FormWarning, Notice, NoticeKind, View, WarningKind
+
+SIDE_VIEWS = (View.SIDE, View.OBLIQUE)
+
+CUE_FLEXION = "Hinge at the hips and keep your chest proud, as if showing the logo on your shirt."
+CUE_TWIST = "Keep your shoulders square over your hips and both hands level."
+CUE_HYPEREXTENSION = "Finish tall: squeeze your buttocks and stack your ribs over your hips."
+CUE_HIPS_FIRST = "Push the floor away and lift your chest and hips together."
+CUE_TEMPO = "Lift smoothly and lower under control, about two seconds each way."
+
+
+def lean_back_deg(f: BodyFeatures) -> float:
+    """Trunk lean behind the vertical, degrees (+ = shoulders behind the hips); NaN without a facing."""
+    if f.facing == 0:
+        return math.nan
+    dx = (f.shoulder_xy[0] - f.hip_xy[0]) * f.facing
+    dy = f.hip_xy[1] - f.shoulder_xy[1]
+    if not (math.isfinite(dx) and math.isfinite(dy)) or dy <= 0:
+        return math.nan
+    return -math.degrees(math.atan2(dx, dy))
+
+
+class DeadliftAnalyzer(BaseAnalyzer):
+    """Hip hinge filmed from any side (side or oblique view for the spine checks)."""
+
+    exercise: ClassVar[Exercise] = Exercise.DEADLIFT
+    count_from_depth: ClassVar[bool] = True
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._torso_px: list[float] = []
+
+    def counter_thresholds(self) -> CounterThresholds:
+        return self.th.deadlift_counter
+
+    def trunk_inclination(self, f: BodyFeatures) -> float:
+        """Trunk tilt from the vertical, degrees: the image angle from the side; from other views the
+        vertical extent of hip→shoulder over its standing length (a high percentile of lengths seen)."""
+        if not f.detected:
+            return math.nan
+        length = f.torso_length_px
+        if math.isfinite(length) and length > 0:
+            self._torso_px.append(length)
+            if len(self._torso_px) > 600:
+                del self._torso_px[:300]
+        if self.view() in SIDE_VIEWS or not self._torso_px:
+            return f.trunk_from_vertical_deg
+        standing = float(np.percentile(self._torso_px, 90))
+        dy = f.hip_xy[1] - f.shoulder_xy[1]
+        vi = vertical_inclination_deg(dy, standing)
+        tv = f.trunk_from_vertical_deg
+        return vi if math.isnan(tv) else max(vi, tv)
+
+    def signal(self, f: BodyFeatures) -> float:
+        return self.trunk_inclination(f)
+
+    def visible(self, f: BodyFeatures) -> bool:
+        """Shoulders and hips are enough to count (plates often hide the shins)."""
+        return f.detected and f.upper_body_visible
+
+    def display_angles(self, f: BodyFeatures) -> dict[str, float]:
+        return {"trunk_inclination_deg": self.trunk_inclination(f), "hip_flexion_deg": f.hip_flexion_deg}
+
+    def notices(self, view: View) -> list[Notice]:
+        out = super().notices(view)
+        if view not in SIDE_VIEWS and view is not View.UNKNOWN:
+            out.append(Notice(NoticeKind.VIEW_LIMITS,
+                              "Hips rising before the chest and leaning back at lockout can only be judged from "
+                              "the side; they were not checked."))
+        return out
+
+    def evaluate(self, frames: Sequence[BodyFeatures], event: RepEvent) -> tuple[dict[str, float], list[FormWarning]]:
+        times = [f.timestamp_s for f in frames]
+        trunk = smoothed([self.trunk_inclination(f) for f in frames])
+        depth, _ = peak(times, trunk)
+        metrics: dict[str, float] = {"trunk_inclination_deg": depth}
+        hip, _ = peak(times, smoothed([f.hip_flexion_deg for f in frames]))
+        metrics["hip_flexion_deg"] = hip
+        warnings: list[FormWarning] = []
+        warnings += self.check_spinal_flexion(frames, metrics, CUE_FLEXION)
+        warnings += self.check_twist(frames, metrics, CUE_TWIST)
+        if self.view() in SIDE_VIEWS:
+            warnings += self._check_lockout(frames, metrics)
+            warnings += self._check_hips_first(frames, trunk, metrics)
+        warnings += self.check_tempo(event, metrics, CUE_TEMPO)
+        return metrics, warnings
+
+    def _check_lockout(self, frames: Sequence[BodyFeatures], metrics: dict[str, float]) -> list[FormWarning]:
+        """Leaning back at the top beyond the standing neutral (lumbar hyperextension), degrees."""
+        lean = smoothed([lean_back_deg(f) for f in frames])
+        base = self._neutral_lean()
+        if np.all(np.isnan(lean)):
+            return []
+        value, t = peak([f.timestamp_s for f in frames], lean - base)
+        metrics["lean_back_deg"] = value
+        limit = self.th.spine.lumbar_hyperextension_deg
+        if not value > limit:
+            return []
+        return [FormWarning(WarningKind.LUMBAR_HYPEREXTENSION, t, value, limit, "deg",
+                            f"You leaned back about {value:.0f}° at the top.", CUE_HYPEREXTENSION)]
+
+    def _neutral_lean(self) -> float:
+        """Standing lean of the calibrated neutral (0 when unknown), degrees (+ = behind the vertical)."""
+        return 0.0
+
+    def _check_hips_first(self, frames: Sequence[BodyFeatures], trunk: np.ndarray,
+                          metrics: dict[str, float]) -> list[FormWarning]:
+        """Hips rise first: on the way up the knees straighten while the trunk stays bent over.
+
+        Value: share of the knee extension done (%) minus share of the trunk's rise done, at the time
+        the knees have done `hips_first_knee_share` of their extension.
+        """
+        if trunk.size < 5 or np.all(np.isnan(trunk)):
+            return []
+        i_bot = int(np.nanargmax(trunk))
+        knee = smoothed([f.knee_flexion_deg for f in frames])[i_bot:]
+        tr = trunk[i_bot:]
+        if knee.size < 4 or np.all(np.isnan(knee)):
+            return []
+        k0, t0 = knee[0], tr[0]
+        k_end, t_end = float(np.nanmin(knee)), float(np.nanmin(tr))
+        k_range, t_range = k0 - k_end, t0 - t_end
+        if not (k_range >= self.th.hips_first_min_knee_range_deg and t_range > 10.0):
+            return []
+        share = self.th.hips_first_knee_share
+        done = (k0 - knee) / k_range
+        idx = np.flatnonzero(done >= share)
+        if idx.size == 0:
+            return []
+        j = int(idx[0])
+        trunk_done = (t0 - tr[j]) / t_range
+        value = 100.0 * (share - trunk_done)
+        metrics["hips_first_lag_pct"] = value
+        limit = self.th.hips_first_lag_pct
+        if not value > limit:
+            return []
+        t = frames[i_bot + j].timestamp_s
+        return [FormWarning(WarningKind.HIPS_RISE_FIRST, t, value, limit, "%",
+                            "Your hips rose before your chest: the knees straightened while your back "
+                            "stayed bent over.", CUE_HIPS_FIRST)]
