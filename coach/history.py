@@ -154,7 +154,6 @@ class History:
     def _migrate(self) -> None:
         con = sqlite3.connect(self.path, timeout=10.0)
         try:
-            con.execute("PRAGMA journal_mode=WAL")
             check = con.execute("PRAGMA quick_check").fetchone()
             if check is None or check[0] != "ok":
                 raise sqlite3.DatabaseError(f"integrity check failed: {check[0] if check else 'no answer'}")
@@ -162,6 +161,7 @@ class History:
             if version > SCHEMA_VERSION:
                 raise HistoryError(f"history database '{self.path}' was written by a newer version "
                                    f"(schema {version}, this app knows {SCHEMA_VERSION}); it was left untouched")
+            con.execute("PRAGMA journal_mode=WAL")
             for step in range(version, SCHEMA_VERSION):
                 con.executescript("BEGIN;" + MIGRATIONS[step] + f"PRAGMA user_version = {step + 1};COMMIT;")
         finally:

@@ -1,0 +1,127 @@
+"""History database: migrations, WAL, damaged file set aside, delete, export, weekly numbers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from coach.history import MIGRATIONS, SCHEMA_VERSION, History, HistoryError, default_db_path, week_start
+from coach.types import FormWarning, Rep, WarningKind
+
+
+def rep(i: int, warned: bool = False) -> Rep:
+    warns = (FormWarning(WarningKind.SPINAL_FLEXION, i + 0.5, 30.0, 20.0, "deg", "Your back rounded.",
+                         "Chest proud."),) if warned else ()
+    return Rep(i, float(i), i + 0.9, True, metrics={"knee_flexion_deg": 90.0 + i, "twist_deg": float("nan")},
+               warnings=warns)
+
+
+def test_new_database_is_wal_and_current(tmp_path: Path) -> None:
+    h = History(tmp_path / "h.sqlite3")
+    assert h.journal_mode == "wal"
+    assert h.schema_version == SCHEMA_VERSION == len(MIGRATIONS)
+    assert h.set_aside is None
+    assert h.sessions() == []
+
+
+def test_migrates_a_version_1_database_keeping_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    con = sqlite3.connect(path)
+    con.executescript(MIGRATIONS[0] + "PRAGMA user_version = 1;")
+    con.execute("INSERT INTO sessions (started_at, exercise, source) VALUES ('2026-01-05T10:00:00', 'squat', 'live')")
+    con.execute("INSERT INTO reps (session_id, rep_index, start_s, end_s, complete) VALUES (1, 1, 0, 1, 1)")
+    con.commit()
+    con.close()
+    h = History(path)
+    assert h.schema_version == SCHEMA_VERSION
+    [s] = h.sessions()
+    assert (s.exercise, s.reps, s.load_kg, s.strictness) == ("squat", 1, None, "standard")
+
+
+def test_damaged_file_is_set_aside_not_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    junk = b"this is not a database at all\n" * 200
+    path.write_bytes(junk)
+    h = History(path)
+    assert h.set_aside is not None and h.set_aside.exists()
+    assert h.set_aside.read_bytes() == junk  # kept byte for byte
+    assert h.set_aside.name.startswith("h.sqlite3.damaged-")
+    assert h.sessions() == [] and h.schema_version == SCHEMA_VERSION
+
+
+def test_newer_schema_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    con = sqlite3.connect(path)
+    con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    con.close()
+    before = path.read_bytes()
+    with pytest.raises(HistoryError, match="newer version"):
+        History(path)
+    assert path.read_bytes() == before
+
+
+def test_reps_sessions_delete_and_export(tmp_path: Path) -> None:
+    h = History(tmp_path / "h.sqlite3")
+    a = h.start_session("squat", "live", started_at="2026-11-23T09:00:00+00:00")
+    for i in (1, 2, 3):
+        h.add_rep(a, rep(i, warned=i == 2), set_index=1 if i < 3 else 2)
+    b = h.save_reviewed("deadlift", [rep(1)], {1: 1}, title="clip.mp4", target_min=8, target_max=12)
+    h.set_load(b, 20.0)
+    rows = {s.id: s for s in h.sessions()}
+    assert (rows[a].reps, rows[a].sets, rows[a].warnings) == (3, 2, 1)
+    assert (rows[b].source, rows[b].title, rows[b].load_kg) == ("review", "clip.mp4", 20.0)
+    reps = h.reps(a)
+    assert [r["rep"] for r in reps] == [1, 2, 3]
+    assert reps[0]["metrics"] == {"knee_flexion_deg": 91.0, "twist_deg": None}  # NaN stored as null
+    assert reps[1]["warnings"][0]["kind"] == "spinal_flexion"
+
+    data = json.loads(h.export_json())
+    assert [s["exercise"] for s in data["sessions"]] == ["squat", "deadlift"]
+    assert len(data["sessions"][0]["reps"]) == 3
+    table = list(csv.DictReader(io.StringIO(h.export_csv())))
+    assert len(table) == 4 and table[1]["warnings"] == "spinal_flexion"
+
+    assert h.delete_session(a) is True
+    assert h.delete_session(a) is False
+    assert [s.id for s in h.sessions()] == [b]
+    with sqlite3.connect(h.path) as con:
+        assert con.execute("SELECT COUNT(*) FROM reps WHERE session_id = ?", (a,)).fetchone()[0] == 0
+
+
+def test_weekly_progress_and_sessions_per_week(tmp_path: Path) -> None:
+    h = History(tmp_path / "h.sqlite3")
+    for day, n, warned in (("2026-11-16", 8, 2), ("2026-11-18", 10, 0), ("2026-11-24", 9, 3)):
+        sid = h.start_session("squat", "live", started_at=f"{day}T10:00:00+00:00")
+        for i in range(1, n + 1):
+            h.add_rep(sid, rep(i, warned=i <= warned))
+    h.start_session("squat", "live", started_at="2026-11-25T10:00:00+00:00")  # no reps: not a session done
+    weeks = h.weekly_progress()
+    assert [(w["week"], w["sessions"], w["reps"]) for w in weeks] == [("2026-11-16", 2, 18), ("2026-11-23", 2, 9)]
+    assert weeks[0]["warnings_per_rep"] == round(2 / 18, 2)
+    assert h.sessions_per_week() == [{"week": "2026-11-16", "sessions": 2}, {"week": "2026-11-23", "sessions": 1}]
+
+
+def test_week_start_is_monday() -> None:
+    assert week_start("2026-11-29T23:00:00+01:00") == "2026-11-23"  # a Sunday
+    assert week_start("2026-11-23T00:00:00") == "2026-11-23"
+
+
+def test_data_dir_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path / "data"))
+    assert default_db_path() == tmp_path / "data" / "history.sqlite3"
+    monkeypatch.delenv("COACH_DATA_DIR")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert default_db_path() == tmp_path / "xdg" / "bone-safe-coach" / "history.sqlite3"
+
+
+def test_two_instances_share_one_file(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    writer, reader = History(path), History(path)
+    sid = writer.start_session("squat", "live")
+    writer.add_rep(sid, rep(1))
+    assert reader.sessions()[0].reps == 1

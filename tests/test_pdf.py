@@ -1,0 +1,52 @@
+"""PDF report: a readable document with sets, reps, warnings and a drawn chart."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from pathlib import Path
+
+from coach.analyzers import AnalysisResult
+from coach.calibration import Neutral
+from coach.pdf import plain, report_pdf
+from coach.report import Report
+from coach.session import SeriesPoint, SessionResult, SetSummary, SetVerdict
+from coach.thresholds import Thresholds
+from coach.types import Exercise, FormWarning, Notice, NoticeKind, Rep, View, WarningKind
+from coach.video import VideoInfo
+
+
+def make_report(with_series: bool = True) -> Report:
+    warn = FormWarning(WarningKind.SPINAL_FLEXION, 2.0, 31.0, 20.0, "deg", "Your back rounded about 31° beyond "
+                       "your neutral.", "Keep your chest proud – sit back.")
+    reps = (Rep(1, 1.0, 3.0, True, metrics={"knee_flexion_deg": 95.0}, warnings=(warn,)),
+            Rep(2, 4.0, 6.0, True, metrics={"knee_flexion_deg": 88.0}))
+    analysis = AnalysisResult(Exercise.SQUAT, reps, View.SIDE, (), Neutral())
+    series = tuple(SeriesPoint(i / 10, 45 + 45 * ((i % 30) / 30), {}, 0) for i in range(70)) if with_series else ()
+    session = SessionResult(analysis, (SetSummary(1, 1.0, 6.0, 2, 8, 12, SetVerdict.BELOW),),
+                            (Notice(NoticeKind.TOO_DARK, "The video is very dark."),), 70, 70, series)
+    info = VideoInfo(path=Path("x.mp4"), duration_s=7.0, fps=10.0, width=64, height=48, rotation_deg=0,
+                     frame_count=70, codec="h264")
+    return Report(info, Exercise.SQUAT, session)
+
+
+def test_pdf_is_a_pdf_with_the_content() -> None:
+    data = report_pdf(make_report(), title="Review of clip.mp4", band=Thresholds().squat_counter)
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    assert len(data) > 1500
+    # fpdf2 compresses page streams by default; decompress them to look for the text
+    text = b"".join(zlib.decompress(m) for m in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S)
+                    if m[:1] == b"x")
+    for needle in (b"Set 1: 2 reps", b"Warning: Your back rounded", b"The video is very dark", b"Reps"):
+        assert needle in text, needle
+
+
+def test_pdf_without_series_or_reps() -> None:
+    r = make_report(with_series=False)
+    assert report_pdf(r).startswith(b"%PDF-")
+
+
+def test_plain_spells_out_typographic_characters() -> None:
+    assert plain("8–12 × 2 → ok …") == "8-12 x 2 -> ok ..."
+    assert plain("45°") == "45°"
+    assert plain("日本") == "??"
