@@ -87,9 +87,9 @@ def _estimate(
 ) -> tuple[bool, str | None]:
     """Decode the video, estimate poses and feed the session; returns (truncated, reader error)."""
     if estimator_factory is None:
-        from coach.pose import PoseEstimator
+        from coach.pose import review_estimator  # one tracked pose + a sparse people count: see coach.bench
 
-        estimator_factory = PoseEstimator
+        estimator_factory = review_estimator
     duration = max(info.duration_s, 1e-6)
     writer = None
     annotator = Annotator(session.exercise) if annotated else None

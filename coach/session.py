@@ -14,6 +14,7 @@ from enum import StrEnum
 from coach.analyzers import AnalysisResult, FrameResult, analyzer_for
 from coach.calibration import Neutral
 from coach.features import BodyFeatures, extract
+from coach.plausibility import PlausibilityCheck
 from coach.thresholds import OSTEOPOROSIS_TARGET, SetTarget, Thresholds
 from coach.types import Exercise, Notice, NoticeKind, PoseFrame, Rep
 
@@ -125,12 +126,16 @@ class SessionAnalyzer:
         self._last_seen_s = math.nan
         self.last_features: BodyFeatures | None = None
         self.last_result: FrameResult | None = None
+        band = getattr(self.analyzer, "counter_thresholds", None)
+        cfg = band() if callable(band) else None
+        self._plausible = PlausibilityCheck(self.exercise, (cfg.depth_deg - cfg.return_deg) if cfg else math.nan)
 
     def push(self, pose: PoseFrame) -> tuple[BodyFeatures, FrameResult]:
         """Analyze one frame."""
         f = extract(pose)
         self._observe(pose, f)
         result = self.analyzer.update(f)
+        self._plausible.push(f, result.signal_deg)
         if self.keep_series:
             self._series.append(SeriesPoint(f.timestamp_s, result.signal_deg, dict(result.angles), result.count))
         self.last_features, self.last_result = f, result
@@ -177,6 +182,9 @@ class SessionAnalyzer:
             dark = s.brightness_n and s.brightness_sum / s.brightness_n < self.th.min_brightness
             why = " The video is very dark: add light." if dark else ""
             out.append(Notice(NoticeKind.NO_PERSON, "No person was found in this video." + why))
+            if dark:
+                out.append(Notice(NoticeKind.TOO_DARK, "The video is very dark, so nobody could be tracked. "
+                                                       "Add light in front of you."))
             return out
         if s.brightness_n and s.dark / s.brightness_n > 0.5:
             out.append(Notice(NoticeKind.TOO_DARK, "The video is very dark, which makes tracking less reliable. "
@@ -194,7 +202,10 @@ class SessionAnalyzer:
         if s.partial_body > 0.5 * max(s.with_person, 1):
             out.append(Notice(NoticeKind.PARTIAL_BODY, "Part of your body is out of the picture: step back until "
                                                        "your head and feet are both visible."))
-        if s.with_person and not any(r.complete for r in analysis.reps):
+        wrong = self._plausible.notice(sum(r.complete for r in analysis.reps))
+        if wrong is not None:
+            out.append(wrong)
+        elif s.with_person and not any(r.complete for r in analysis.reps):
             out.append(Notice(NoticeKind.NO_REPS, f"No complete {self.exercise.value.replace('_', ' ')} rep was "
                                                   "seen. Check the chosen exercise and that your whole body "
                                                   "is in view."))

@@ -1,0 +1,322 @@
+"""Throughput benchmark of the file review and of a live (paced) source.
+
+One `run_bench()` times, over the same frames of one video:
+
+* bare: decoding + `PoseLandmarker.detect_for_video` alone (`coach.pose.review_estimator`, the
+  options the review uses) — the physical limit of the pipeline;
+* full: the whole `coach.pipeline.review()` (decoding, pose with mask, people count, features and
+  silhouette, analyzer, sets, report);
+* annotated: the review again with the annotated copy written (timed separately).
+
+Model start-up is outside every timed span. `run_live()` replays the video as a 30 fps camera
+(each frame released at its due time; the consumer always takes the latest frame, older ones are
+dropped) and measures processed frames/s, drops and the latency from a frame's due time to its result.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import resource
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from coach.types import Exercise
+
+LIVE_FPS = 30.0
+"""Frame rate of the simulated camera in live mode, frames/s."""
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far, MiB (Linux ru_maxrss is in KiB)."""
+    kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return kib / 1024.0 if sys.platform != "darwin" else kib / (1024.0 * 1024.0)
+
+
+def percentile_ms(durations_s: list[float], q: float) -> float:
+    """The q-th percentile (0–100) of durations given in s, in ms (NaN when empty)."""
+    if not durations_s:
+        return math.nan
+    return float(np.percentile(np.asarray(durations_s) * 1000.0, q))
+
+
+def _no_nan(value: Any) -> Any:
+    """A copy of nested dicts/lists with NaN floats replaced by None (strict JSON)."""
+    if isinstance(value, dict):
+        return {k: _no_nan(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_no_nan(v) for v in value]
+    return None if isinstance(value, float) and math.isnan(value) else value
+
+
+@dataclass(frozen=True, slots=True)
+class LiveResult:
+    """Live mode: source frames offered, processed and dropped; latency due-time → result, ms."""
+
+    source_fps: float
+    offered: int
+    processed: int
+    dropped: int
+    processed_fps: float
+    latency_p50_ms: float
+    latency_p95_ms: float
+
+
+@dataclass(frozen=True, slots=True)
+class BenchResult:
+    """Benchmark numbers; `to_json()` gives the stable keys of `coach bench --json`."""
+
+    bare_fps: float
+    full_fps: float
+    full_over_bare: float
+    realtime_factor: float
+    p50_ms: float
+    p95_ms: float
+    peak_rss_mb: float
+    frames: int
+    width: int
+    height: int
+    video_s: float = 0.0
+    bare_p50_ms: float = math.nan
+    bare_p95_ms: float = math.nan
+    annotated_fps: float | None = None
+    live: LiveResult | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready dict: the required keys first, then the extras (NaN → None)."""
+        d = asdict(self)
+        extra = d.pop("extra")
+        d.update(extra)
+        return _no_nan(d)
+
+    def lines(self) -> list[str]:
+        """Human-readable summary lines."""
+        out = [
+            f"frames        {self.frames} at {self.width}x{self.height} ({self.video_s:.1f} s of video)",
+            f"bare          {self.bare_fps:7.1f} frames/s  (decode + detect_for_video; "
+            f"p50 {self.bare_p50_ms:.1f} ms, p95 {self.bare_p95_ms:.1f} ms)",
+            f"full review   {self.full_fps:7.1f} frames/s  (p50 {self.p50_ms:.1f} ms/frame, p95 {self.p95_ms:.1f} ms)",
+            f"full / bare   {self.full_over_bare:7.3f}   (time per frame)",
+            f"real time     {self.realtime_factor:7.2f} x  (video seconds / wall seconds, full review)",
+        ]
+        if self.annotated_fps is not None:
+            out.append(f"annotated     {self.annotated_fps:7.1f} frames/s  (review + annotated copy)")
+        if self.live is not None:
+            lv = self.live
+            out.append(f"live          {lv.processed_fps:7.1f} frames/s processed of a {lv.source_fps:.0f} fps source; "
+                       f"{lv.dropped}/{lv.offered} dropped; latency p50 {lv.latency_p50_ms:.1f} ms, "
+                       f"p95 {lv.latency_p95_ms:.1f} ms")
+        out.append(f"peak RSS      {self.peak_rss_mb:7.0f} MiB")
+        return out
+
+
+def trim_copy(path: str | os.PathLike[str], seconds: float, out_dir: str | os.PathLike[str]) -> Path:
+    """The first `seconds` of a video as a stream copy (no re-encoding) in `out_dir`."""
+    import av
+
+    src = Path(path)
+    dst = Path(out_dir) / f"{src.stem}.first{seconds:g}s{src.suffix or '.mp4'}"
+    with av.open(str(src)) as inp, av.open(str(dst), "w") as out:
+        in_stream = inp.streams.video[0]
+        out_stream = out.add_stream_from_template(in_stream)
+        tb = in_stream.time_base or Fraction(1, 1)
+        first: int | None = None
+        for packet in inp.demux(in_stream):
+            if packet.dts is None:
+                continue
+            if packet.pts is not None:
+                first = packet.pts if first is None else min(first, packet.pts)
+                if packet.is_keyframe and float((packet.pts - first) * tb) >= seconds:
+                    break
+                if float((packet.pts - first) * tb) >= seconds + 2.0:  # safety stop for long GOPs
+                    break
+            packet.stream = out_stream
+            out.mux(packet)
+    return dst
+
+
+def _bare(path: Path, max_side_px: int, with_mask: bool) -> tuple[int, float, list[float], int, int]:
+    """Decode + detect_for_video only; returns (frames, wall s, per-frame s, width, height)."""
+    from coach.pose import review_estimator
+    from coach.video import VideoReader
+
+    times: list[float] = []
+    width = height = 0
+    with review_estimator(with_mask=with_mask) as est, VideoReader(path, max_side_px=max_side_px) as reader:
+        est.warm_up()
+        start = last = time.perf_counter()
+        for vf in reader:
+            est.detect_raw(vf.image, vf.timestamp_s)
+            now = time.perf_counter()
+            times.append(now - last)
+            last = now
+            height, width = vf.image.shape[:2]
+        wall = time.perf_counter() - start
+    return len(times), wall, times, width, height
+
+
+def _full(path: Path, exercise: Exercise | str, annotated: Path | None,
+          with_mask: bool) -> tuple[int, float, list[float]]:
+    """The whole review(); returns (frames, wall s, per-frame s). The model is loaded before timing."""
+    from coach.pipeline import review
+    from coach.pose import review_estimator
+
+    est = review_estimator(with_mask=with_mask)
+    est.warm_up()
+    marks: list[float] = []
+    start = [0.0]
+
+    def factory() -> object:
+        start[0] = time.perf_counter()
+        return est
+
+    def progress(share: float) -> None:
+        marks.append(time.perf_counter())
+
+    try:
+        review(path, exercise, annotated=annotated, progress=progress, estimator_factory=factory)
+        end = time.perf_counter()
+    finally:
+        est.close()
+    per_frame = marks[:-1]  # the last call (1.0) comes after finish()
+    times = [b - a for a, b in zip([start[0], *per_frame[:-1]], per_frame, strict=True)]
+    return len(times), end - start[0], times
+
+
+def run_live(path: str | os.PathLike[str], exercise: Exercise | str, *, max_side_px: int,
+             seconds: float | None = None, source_fps: float = LIVE_FPS) -> LiveResult:
+    """Replay `path` as a `source_fps` camera (latest frame wins) through pose + session + overlay."""
+    from coach.annotate import Annotator
+    from coach.pose import review_estimator
+    from coach.session import SessionAnalyzer
+    from coach.video import VideoReader
+
+    slot: list[tuple[int, float, np.ndarray] | None] = [None]
+    cond = threading.Condition()
+    done = threading.Event()
+    offered = [0]
+    dropped = [0]
+
+    est = review_estimator()
+    est.warm_up()
+    session = SessionAnalyzer(exercise, keep_series=False)
+    annotator = Annotator(session.exercise)
+    reader = VideoReader(path, max_side_px=max_side_px)
+    t0 = time.perf_counter() + 0.2
+
+    def produce() -> None:
+        try:
+            for i, vf in enumerate(reader):
+                due = t0 + i / source_fps
+                if seconds is not None and i / source_fps >= seconds:
+                    break
+                delay = due - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
+                with cond:
+                    if slot[0] is not None:
+                        dropped[0] += 1
+                    slot[0] = (i, due, vf.image)
+                    offered[0] += 1
+                    cond.notify()
+        finally:
+            reader.close()
+            done.set()
+            with cond:
+                cond.notify()
+
+    latencies: list[float] = []
+    producer = threading.Thread(target=produce, name="live-source", daemon=True)
+    producer.start()
+    first = last = math.nan
+    try:
+        while True:
+            with cond:
+                while slot[0] is None and not done.is_set():
+                    cond.wait(0.5)
+                item, slot[0] = slot[0], None
+            if item is None:
+                break
+            i, due, image = item
+            pose = est.estimate(image, i / source_fps)
+            features, result = session.push(pose)
+            annotator.draw(image, pose, features, result)
+            now = time.perf_counter()
+            latencies.append(now - due)
+            if math.isnan(first):
+                first = due
+            last = now
+    finally:
+        done.set()
+        producer.join(timeout=5.0)
+        est.close()
+    wall = (last - first) if latencies else math.nan
+    return LiveResult(
+        source_fps=source_fps,
+        offered=offered[0],
+        processed=len(latencies),
+        dropped=dropped[0],
+        processed_fps=len(latencies) / wall if wall and wall > 0 else math.nan,
+        latency_p50_ms=percentile_ms(latencies, 50),
+        latency_p95_ms=percentile_ms(latencies, 95),
+    )
+
+
+def run_bench(path: str | os.PathLike[str], exercise: Exercise | str = Exercise.SQUAT, *,
+              seconds: float | None = None, live: bool = False, annotated: bool = True,
+              with_mask: bool = True, log: Callable[[str], None] | None = None) -> BenchResult:
+    """Benchmark bare vs full review (and optionally the annotated copy and live mode) on one video."""
+    from coach.pipeline import MAX_SIDE_PX
+    from coach.video import probe
+
+    say = log or (lambda _msg: None)
+    with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
+        src = Path(path)
+        probe(src)  # clear VideoError before anything else
+        if seconds is not None:
+            src = trim_copy(src, seconds, tmp)
+        info = probe(src)
+        say("bare: decode + detect_for_video …")
+        n_bare, wall_bare, t_bare, width, height = _bare(src, MAX_SIDE_PX, with_mask)
+        say("full: whole review …")
+        n_full, wall_full, t_full = _full(src, exercise, None, with_mask)
+        annotated_fps = None
+        if annotated:
+            say("annotated: review + annotated copy …")
+            n_ann, wall_ann, _ = _full(src, exercise, Path(tmp) / "annotated.mp4", with_mask)
+            annotated_fps = n_ann / wall_ann if wall_ann > 0 else math.nan
+        live_result = None
+        if live:
+            say(f"live: {LIVE_FPS:.0f} fps paced source …")
+            live_result = run_live(src, exercise, max_side_px=MAX_SIDE_PX)
+    bare_fps = n_bare / wall_bare if wall_bare > 0 else math.nan
+    full_fps = n_full / wall_full if wall_full > 0 else math.nan
+    video_s = info.duration_s or (n_full / info.fps if info.fps else 0.0)
+    return BenchResult(
+        bare_fps=bare_fps,
+        full_fps=full_fps,
+        full_over_bare=bare_fps / full_fps if full_fps > 0 else math.nan,
+        realtime_factor=video_s / wall_full if wall_full > 0 else math.nan,
+        p50_ms=percentile_ms(t_full, 50),
+        p95_ms=percentile_ms(t_full, 95),
+        peak_rss_mb=peak_rss_mb(),
+        frames=n_full,
+        width=width,
+        height=height,
+        video_s=video_s,
+        bare_p50_ms=percentile_ms(t_bare, 50),
+        bare_p95_ms=percentile_ms(t_bare, 95),
+        annotated_fps=annotated_fps,
+        live=live_result,
+        extra={"load_1min": os.getloadavg()[0], "cpus": os.cpu_count()},
+    )

@@ -1,0 +1,53 @@
+"""`coach bench VIDEO`: how fast the review runs on this machine (bare pose vs full review, live mode)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from coach.types import Exercise
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the `bench` parser."""
+    p = sub.add_parser("bench", help="time the review on a video", description=__doc__)
+    p.add_argument("video", help="video file")
+    p.add_argument("--exercise", "-e", default=Exercise.SQUAT.value, choices=[e.value for e in Exercise],
+                   help="analyzer used by the full review (default: squat)")
+    p.add_argument("--json", dest="json_out", metavar="OUT", help="write the numbers as JSON")
+    p.add_argument("--seconds", type=float, metavar="N", help="use only the first N seconds of the video")
+    p.add_argument("--live", action="store_true", help="also replay the video as a 30 fps camera")
+    p.add_argument("--no-annotated", dest="annotated", action="store_false",
+                   help="skip timing the annotated copy")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the benchmark; exit 0, 2 on bad input, 3 on an exercise not analyzed yet."""
+    from coach.analyzers import NotAnalyzedYet
+    from coach.bench import run_bench
+    from coach.pose import ModelError
+    from coach.report import atomic_write_text
+    from coach.video import VideoError
+
+    if args.seconds is not None and args.seconds <= 0:
+        print("coach: --seconds must be positive", file=sys.stderr)
+        return 2
+    try:
+        result = run_bench(args.video, args.exercise, seconds=args.seconds, live=args.live,
+                           annotated=args.annotated, log=lambda m: print(m, file=sys.stderr, flush=True))
+    except NotAnalyzedYet as exc:
+        print(f"coach: {exc}", file=sys.stderr)
+        return 3
+    except (VideoError, ModelError) as exc:
+        print(f"coach: {exc}", file=sys.stderr)
+        return 2
+    print("\n".join(result.lines()))
+    if args.json_out:
+        try:
+            atomic_write_text(args.json_out, json.dumps(result.to_json(), indent=2) + "\n")
+        except OSError as exc:
+            print(f"coach: could not write '{args.json_out}': {exc.strerror or exc}", file=sys.stderr)
+            return 2
+    return 0
