@@ -339,6 +339,35 @@ class PoseEstimator:
             brightness=light,
         )
 
+    def warm_up(self, width: int = 64, height: int = 64) -> None:
+        """Run the models once on a blank image, so lazy start-up costs are paid before timing.
+
+        In VIDEO mode this uses timestamp 0: a first real frame at 0 s is then sent at 1 ms.
+        """
+        if self._landmarker is None:
+            raise RuntimeError("PoseEstimator is closed")
+        blank = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.zeros((height, width, 3), np.uint8))
+        with quiet_native_stderr():
+            self._detect(blank, 0.0)
+            if self._counter is not None:
+                self._counter.detect(blank)
+
+    def detect_raw(self, image_rgb: npt.NDArray[np.uint8], timestamp_s: float) -> object:
+        """The bare landmarker call on one RGB frame (no people count, no conversion of the result).
+
+        For benchmarks: the cost of MediaPipe alone with this estimator's options.
+        """
+        if self._landmarker is None:
+            raise RuntimeError("PoseEstimator is closed")
+        mp_image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(image_rgb))
+        if self._warm_calls < WARMUP_CALLS:
+            with quiet_native_stderr():
+                result = self._detect(mp_image, timestamp_s)
+            if result.pose_landmarks:  # type: ignore[attr-defined]
+                self._warm_calls += 1
+            return result
+        return self._detect(mp_image, timestamp_s)
+
     def _detect(self, mp_image: object, timestamp_s: float) -> object:
         """One landmarker call (VIDEO: timestamps bumped to stay strictly increasing)."""
         if self.mode is EstimatorMode.VIDEO:
