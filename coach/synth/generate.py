@@ -241,7 +241,7 @@ class Generator:
             fault=str(spec.fault) if spec.fault is not None else "none",
             fault_reps=list(spec.faulty_reps()),
             calibration_s=[0.0, READY_S],
-            person_height_px=round(float(extent), 1),
+            person_size_px=round(float(extent), 1),
             camera={
                 "position_m": [round(float(v), 4) for v in cam.position],
                 "target_m": [round(float(v), 4) for v in cam.target],

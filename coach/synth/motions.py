@@ -320,10 +320,11 @@ def _deadlift(phase: Phase, depth: float) -> _Angles:
 
 
 def _back_extension(phase: Phase, depth: float) -> _Angles:
+    """Prone "superman": arms reach overhead; chest, arms and legs lift at the peak."""
     q = phase.trunk * depth
     flex, ext, twist = _spine_faults(phase, Exercise.BACK_EXTENSION)
     hip_ext = 12.0 * q
-    arm = 95.0 + 14.0 * q
+    arm = -90.0 + 6.0 - 26.0 * q  # −90 = arms pointing straight ahead along the floor
     return _Angles(
         pelvis_pitch=90.0,
         spine_flex=flex - 20.0 * q,
@@ -332,11 +333,13 @@ def _back_extension(phase: Phase, depth: float) -> _Angles:
         neck=-4.0 * q,
         head=-4.0,
         thigh_pitch=(90.0 + hip_ext,) * 2,
-        thigh_abd=(3.0, 3.0),
+        thigh_abd=(4.0, 4.0),
         foot_pitch=(175.0 + hip_ext,) * 2,
         arm_pitch=(arm, arm),
-        arm_abd=(10.0, 10.0),
-        hand_pitch=(arm, arm),
+        arm_abd=(14.0, 14.0),
+        elbow=(4.0, 4.0),
+        hand_pitch=(arm - 4.0, arm - 4.0),
+        hand_axial=(90.0, 90.0),
     )
 
 
@@ -407,7 +410,7 @@ def pose_at(exercise: Exercise, dims: BodyDims, phase: Phase) -> tuple[Pose, Sup
     if exercise is Exercise.DEADLIFT:
         return _to_pose(_deadlift(phase, depth), np.zeros(3)), Support.FEET
     if exercise is Exercise.BACK_EXTENSION:
-        return _to_pose(_back_extension(phase, depth), np.array([0.1, 0.0, 0.0])), Support.FLOOR
+        return _to_pose(_back_extension(phase, depth), np.array([-0.25, 0.0, 0.0])), Support.FLOOR
     angles = _bird_dog(phase, depth, _quadruped_pitch_cached(dims))
     return _to_pose(angles, np.array([-0.2, 0.0, 0.0])), Support.FLOOR
 

@@ -140,12 +140,27 @@ def draw_lighting(seed: int, view_dir: FloatArray) -> Lighting:
 
 
 def camera_for(exercise: Exercise, view: View, width: int, height: int, seed: int) -> Camera:
-    """The camera for an exercise and view: ~2.7 m away at 1.0 m (standing) or ~2.4 m at 0.6 m (floor)."""
+    """The camera for an exercise and view, 60° HFOV.
+
+    Standing exercises: ~2.7 m away at 1.0 m height. Floor exercises from the side or 45°: ~2.4 m away at
+    0.6 m (bird-dog) or 0.95 m (back extension); from the front or rear ~2.3 m away at 1.25 m.
+    Seeded jitter: ±0.1 m distance, ±0.05 m height, ±3° azimuth.
+    """
     rng = np.random.default_rng([seed, 404])
     floor = exercise in FLOOR_EXERCISES
-    dist = (2.4 if floor else 2.7) + rng.uniform(-0.1, 0.1)
-    cam_h = (0.6 if floor else 1.0) + rng.uniform(-0.05, 0.05)
-    target = np.array([-0.1, 0.3, 0.0]) if floor else np.array([-0.08, 0.88, 0.0])
+    if floor and view in (View.FRONT, View.REAR):
+        # Looking along a lying body: go higher so the body is not foreshortened to a sliver.
+        dist, cam_h = 2.3, 1.25
+    elif exercise is Exercise.BACK_EXTENSION:
+        # A body lying flat seen from 0.6 m is a thin strip that MediaPipe misses in some looks.
+        dist, cam_h = 2.4, 0.95
+    elif floor:
+        dist, cam_h = 2.4, 0.6
+    else:
+        dist, cam_h = 2.7, 1.0
+    dist += rng.uniform(-0.1, 0.1)
+    cam_h += rng.uniform(-0.05, 0.05)
+    target = np.array([-0.1, 0.25, 0.0]) if floor else np.array([-0.08, 0.88, 0.0])
     d = np.array(VIEW_DIRECTIONS[view])
     az = math.radians(rng.uniform(-3, 3))
     c, s = math.cos(az), math.sin(az)
@@ -180,7 +195,7 @@ def room(
         seam = np.abs(p[..., 2] / 0.14 - np.round(p[..., 2] / 0.14)) < 0.03
         floor_col *= (tint * grain * np.where(seam, 0.7, 1.0))[..., None]
     if exercise in FLOOR_EXERCISES:
-        on_mat = (np.abs(p[..., 0] - 0.0) < 1.0) & (np.abs(p[..., 2]) < 0.4)
+        on_mat = (np.abs(p[..., 0] + 0.12) < 1.05) & (np.abs(p[..., 2]) < 0.4)
         floor_col[on_mat] = to_linear(look.mat)
     up = np.array([0.0, 1.0, 0.0])
     floor_light = (

@@ -70,7 +70,7 @@ class Truth:
     fault: str  # "none" or the --fault text
     fault_reps: list[int]
     calibration_s: list[float]  # [start, end] of the ready hold
-    person_height_px: float  # projected height of the person in the first frame
+    person_size_px: float  # larger side of the projected joints' bounding box in the first frame
     camera: dict[str, Any]
     body: dict[str, Any]
     look: dict[str, Any]
