@@ -1,0 +1,199 @@
+"""Page logic with streamlit.testing AppTest (the pose estimator is patched at its boundary), plus the
+thread-safe live processor and the speech gate without Streamlit."""
+
+from __future__ import annotations
+
+import stat
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+from unittest import mock
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from coach.history import History
+from coach.types import PoseFrame
+from coach.ui import live_page, review_page
+from coach.ui import settings as cfg
+from coach.ui.live import LiveCoach, LivePhase
+from coach.ui.speech import SpeechGate, speech_html
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def private_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    data = tmp_path / "data"
+    monkeypatch.setenv("COACH_DATA_DIR", str(data))
+    monkeypatch.delenv("COACH_DB", raising=False)
+    monkeypatch.setattr(review_page, "SAMPLES_DIR", tmp_path / "no-samples")
+    # the WebRTC component needs a live Streamlit server and a browser: stub it at its boundary
+    monkeypatch.setattr(live_page, "webrtc", lambda coach: SimpleNamespace(state=SimpleNamespace(playing=False)))
+    yield data
+
+
+def _review_app() -> None:
+    from coach.ui import review_page
+
+    review_page.render()
+
+
+def _markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_app_opens_on_the_live_page_with_nothing_to_set_up() -> None:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Exercise with the camera"]
+    assert "0 of 8–12" in _markdown(at)
+    assert at.radio(key="live_exercise").value.value == "squat"
+
+
+def test_review_of_an_upload_uses_a_private_temp_folder_and_removes_it(make_clip: Callable[..., Path],
+                                                                       fake_estimator: Any,
+                                                                       private_data: Path) -> None:
+    clip = make_clip(frames=12, fps=10.0)
+    seen: dict[str, Any] = {}
+    real_review = review_page.review
+
+    def spy(path: Path, *args: Any, **kwargs: Any) -> Any:
+        seen["path"] = Path(path)
+        seen["mode"] = stat.S_IMODE(Path(path).parent.stat().st_mode)
+        return real_review(path, *args, **kwargs)
+
+    with mock.patch.object(review_page, "make_estimator", lambda: fake_estimator([])), \
+            mock.patch.object(review_page, "review", spy):
+        at = AppTest.from_function(_review_app, default_timeout=60).run()
+        at.file_uploader(key="review_upload").upload("../../etc/my squat.mp4", clip.read_bytes(), "video/mp4")
+        at.run()
+        at.button(key="review_go").click().run()
+    assert not at.exception
+    assert seen["path"].name == "upload.mp4"  # the uploaded name is never used as a path
+    assert seen["mode"] == 0o700
+    assert not seen["path"].parent.exists()  # removed afterwards
+    assert "0 reps counted" in _markdown(at)
+    assert any("No person was found" in i.value for i in at.info)
+    [session] = History(private_data / "history.sqlite3").sessions()
+    assert (session.source, session.title, session.reps) == ("review", "../../etc/my squat.mp4", 0)
+
+
+def test_a_damaged_upload_gives_a_one_line_error_and_the_app_keeps_running() -> None:
+    at = AppTest.from_function(_review_app, default_timeout=60).run()
+    at.file_uploader(key="review_upload").upload("broken.mp4", b"\x00not a video" * 100, "video/mp4")
+    at.run()
+    at.button(key="review_go").click().run()
+    assert not at.exception
+    [err] = at.error
+    assert err.value.startswith("Could not review this video:") and "\n" not in err.value
+    at.run()  # still alive
+    assert not at.exception
+
+
+def test_uploads_over_the_cap_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cfg, "MAX_UPLOAD_MB", 0.001)
+    at = AppTest.from_function(_review_app, default_timeout=60).run()
+    at.file_uploader(key="review_upload").upload("big.mp4", b"0" * 5000, "video/mp4")
+    at.run()
+    at.button(key="review_go").click().run()
+    assert not at.exception
+    assert "the limit is" in at.error[0].value
+
+
+def test_no_sample_choice_when_the_sample_folder_is_empty() -> None:
+    at = AppTest.from_function(_review_app, default_timeout=60).run()
+    assert not at.exception
+    assert at.radio(key="review_source").options == ["Upload a video"]
+    assert at.button(key="review_go").disabled
+
+
+def test_settings_stay_within_one_browser_session() -> None:
+    a = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    b = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    a.radio(key="live_exercise").set_value(a.radio(key="live_exercise").options[1]).run()
+    b.run()
+    assert a.session_state[cfg.SETTINGS_KEY].exercise.value == "deadlift"
+    assert b.session_state[cfg.SETTINGS_KEY].exercise.value == "squat"
+    assert a.session_state["live_coach"] is not b.session_state["live_coach"]
+
+
+# --- the live processor, without Streamlit ------------------------------------------------------
+
+class EmptyEstimator:
+    """Finds nobody; records the timestamps it was given."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+
+    def estimate(self, image: Any, t: float) -> PoseFrame:
+        self.times.append(t)
+        return PoseFrame.empty(t, image.shape[1], image.shape[0])
+
+    def close(self) -> None:
+        pass
+
+
+def test_live_setup_help_and_timeline_after_a_camera_restart() -> None:
+    est = EmptyEstimator()
+    coach = LiveCoach("squat", estimator_factory=lambda: est, clock=lambda: 100.0)
+    img = np.zeros((48, 64, 3), np.uint8)
+    assert coach.snapshot().phase is LivePhase.WAITING
+    for t in (5.0, 5.1, 5.2, 0.0, 0.1):  # the camera restarted: its clock began again
+        coach.process_image(img, t)
+    snap = coach.snapshot()
+    assert snap.phase is LivePhase.SETUP and snap.message.startswith("Step into the picture")
+    assert snap.frames == 5 and snap.last_frame_at == 100.0
+    assert est.times == sorted(est.times) and est.times[3] > est.times[2]
+
+
+def test_live_model_error_is_shown_not_raised() -> None:
+    def broken() -> Any:
+        raise RuntimeError("pose model not found")
+
+    coach = LiveCoach("squat", estimator_factory=broken)
+    out = coach.process_image(np.zeros((4, 4, 3), np.uint8), 0.0)
+    assert out.shape == (4, 4, 3)
+    assert coach.snapshot().phase is LivePhase.ERROR and "pose model not found" in (coach.snapshot().error or "")
+
+
+def test_live_latest_frame_wins_when_busy() -> None:
+    started, release = threading.Event(), threading.Event()
+
+    class Slow(EmptyEstimator):
+        def estimate(self, image: Any, t: float) -> PoseFrame:
+            started.set()
+            release.wait(5)
+            return super().estimate(image, t)
+
+    est = Slow()
+    coach = LiveCoach("squat", estimator_factory=lambda: est)
+    img = np.zeros((8, 8, 3), np.uint8)
+    worker = threading.Thread(target=coach.process_image, args=(img, 0.0))
+    worker.start()
+    assert started.wait(5)
+    assert coach.process_image(img, 0.033) is img  # dropped, passed through untouched
+    release.set()
+    worker.join(5)
+    assert est.times == [0.0] and coach.snapshot().frames == 1
+
+
+def test_speech_gate_never_nags() -> None:
+    gate = SpeechGate()
+    assert gate.offer("rep", 10.0)
+    assert not gate.offer("rep", 10.5)
+    assert gate.offer("rep", 11.2)
+    assert not gate.offer("warn:twist", 12.0)  # too soon after the rep number
+    assert gate.offer("warn:twist", 14.0)
+    assert not gate.offer("warn:twist", 20.0)  # same warning within the cooldown
+    assert gate.offer("warn:spinal_flexion", 20.0)
+    assert gate.offer("warn:twist", 34.5)
+
+
+def test_speech_snippet_is_local_and_escaped() -> None:
+    html = speech_html('Keep your chest proud</script><script>alert("x")', 3)
+    assert "</script><script>" not in html.split("SpeechSynthesisUtterance(")[1].split(");")[0]
+    assert "localService" in html and "http" not in html
