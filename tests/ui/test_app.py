@@ -197,3 +197,23 @@ def test_speech_snippet_is_local_and_escaped() -> None:
     html = speech_html('Keep your chest proud</script><script>alert("x")', 3)
     assert "</script><script>" not in html.split("SpeechSynthesisUtterance(")[1].split(");")[0]
     assert "localService" in html and "http" not in html
+
+
+def test_a_sample_can_be_picked_and_its_exercise_is_preselected(tmp_path: Path, make_clip: Callable[..., Path],
+                                                                fake_estimator: Any,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    samples = tmp_path / "samples"
+    samples.mkdir()
+    make_clip(name="x.mp4", frames=8).rename(samples / "deadlift_demo.mp4")
+    (samples / "deadlift_demo.json").write_text("{}")  # truth files are not offered as videos
+    monkeypatch.setattr(review_page, "SAMPLES_DIR", samples)
+    with mock.patch.object(review_page, "make_estimator", lambda: fake_estimator([])):
+        at = AppTest.from_function(_review_app, default_timeout=60).run()
+        at.radio(key="review_source").set_value("Use a sample video").run()
+        assert at.selectbox(key="review_sample").options == ["deadlift_demo.mp4"]
+        assert at.radio(key="review_exercise").value.value == "deadlift"
+        at.button(key="review_go").click().run()
+    assert not at.exception
+    assert (samples / "deadlift_demo.mp4").exists()  # samples are read in place, never removed
+    text = _markdown(at) + "\n".join(e.value for e in at.error)
+    assert "reps counted" in text or "not analyzed yet" in text
