@@ -128,7 +128,7 @@ def _limbs(outfit: Outfit) -> list[Prim]:
         Prim(Seg.THIGH_L, (0, 0, 0), (0, -0.245, 0), 0.055, 0.035, leg),
         Prim(Seg.SHANK_L, (0, 0, 0), (0, -0.24, 0), 0.034, 0.021, leg),
         Prim(Seg.SHANK_L, (-0.008, -0.04, 0), (-0.004, -0.13, 0), 0.036, 0.027, leg),
-        Prim(Seg.FOOT_L, (-0.035, -0.022, 0), (0.11, -0.026, 0), 0.028, 0.024, Mat.SHOE, sd=0.75),
+        Prim(Seg.FOOT_L, (-0.026, -0.022, 0), (0.094, -0.026, 0), 0.027, 0.022, Mat.SHOE, sd=0.75),
     ]
     if not outfit.long_sleeves:
         out.append(Prim(Seg.UPPER_ARM_L, (0, 0.005, 0), (0, -0.08, 0), 0.031, 0.027, Mat.SHIRT))

@@ -22,6 +22,9 @@ from coach.synth.skeleton import BodyDims, forward_kinematics, joints
 from coach.synth.truth import FrameTruth, RepTruth, Truth, sidecar_path
 from coach.types import Exercise, View
 
+GENERATOR_VERSION = 1
+"""Bumped whenever the same spec would render different frames or truth (cache keys use it)."""
+
 MIN_SIZE_PX = 64
 MAX_SIZE_PX = 4096
 MAX_REPS = 100

@@ -1,0 +1,388 @@
+"""`coach accuracy`: render exercises × views × faults with `coach synth`, review each clip with the
+coach, and score it against the exact ground truth.
+
+Prints angle MAE per measure and view (MediaPipe landmark angles and the coach's own per-frame
+angles, against the 3-D truth), rep-count accuracy, bird-dog side accuracy, fault recall and false
+alarms. Clips are cached (keyed by their spec and the generator version) so reruns only review.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import math
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from coach.types import Exercise, Lm, PoseFrame, View, WarningKind
+
+DEFAULT_CACHE = Path(".cache") / "accuracy"
+FAULT_KINDS = (
+    WarningKind.SPINAL_FLEXION,
+    WarningKind.TWIST,
+    WarningKind.LUMBAR_HYPEREXTENSION,
+    WarningKind.HIPS_RISE_FIRST,
+)
+FAULT_SIZES = {
+    WarningKind.SPINAL_FLEXION: "spinal_flexion:35",
+    WarningKind.TWIST: "twist:20",
+    WarningKind.LUMBAR_HYPEREXTENSION: "lumbar_hyperextension:20",
+    WarningKind.HIPS_RISE_FIRST: "hips_rise_first",
+}
+VIEWS = (View.SIDE, View.FRONT, View.OBLIQUE, View.REAR)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One clip of the matrix."""
+
+    exercise: Exercise
+    view: View
+    fault: str  # "none" or a --fault text
+    reps: int
+    fault_reps: tuple[int, ...]
+    fps: float
+    seed: int
+
+    @property
+    def name(self) -> str:
+        """A readable, unique name."""
+        fault = self.fault.split(":")[0]
+        return f"{self.exercise.value}-{self.view.value}-{fault}-{self.reps}r-{self.fps:g}fps-s{self.seed}"
+
+
+def cases(quick: bool) -> list[Case]:
+    """The matrix: quick = side view only, 3 reps at 15 fps; full = every view, 4 reps at 30 fps."""
+    from coach.synth.motions import Fault
+
+    views = (View.SIDE,) if quick else VIEWS
+    reps, fps, fault_reps = (3, 15.0, (2,)) if quick else (4, 30.0, (2, 4))
+    out = []
+    for i, exercise in enumerate(Exercise):
+        for view in views:
+            faults = ["none"]
+            for kind in FAULT_KINDS:
+                try:
+                    Fault(kind, 1.0).check(exercise)
+                except ValueError:
+                    continue
+                faults.append(FAULT_SIZES[kind])
+            for j, fault in enumerate(faults):
+                out.append(
+                    Case(exercise, view, fault, reps, () if fault == "none" else fault_reps, fps, 1000 + 10 * i + j)
+                )
+    return out
+
+
+def _spec(case: Case):
+    from coach.synth import Fault, SynthSpec
+
+    return SynthSpec(
+        case.exercise,
+        reps=case.reps,
+        fault=Fault.parse(case.fault),
+        fault_reps=case.fault_reps,
+        view=case.view,
+        fps=case.fps,
+        seed=case.seed,
+    )
+
+
+def ensure_clip(case: Case, cache: Path) -> tuple[Path, Any]:
+    """The cached clip and its Truth, rendering them if missing."""
+    from coach.synth import Truth, generate, sidecar_path
+    from coach.synth.generate import GENERATOR_VERSION
+
+    key = hashlib.sha1(f"{GENERATOR_VERSION}|{_spec(case)!r}".encode()).hexdigest()[:10]
+    path = cache / f"{case.name}-{key}.mp4"
+    side = sidecar_path(path)
+    if path.is_file() and side.is_file():
+        return path, Truth.load(side)
+    return path, generate(_spec(case), path)
+
+
+class _Recorder:
+    """Wraps the review's pose estimator and keeps every PoseFrame (without masks)."""
+
+    def __init__(self, inner: Any, sink: list[PoseFrame]) -> None:
+        self.inner = inner
+        self.sink = sink
+
+    def __enter__(self) -> _Recorder:
+        self.inner.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.inner.__exit__(*exc)
+
+    def close(self) -> None:
+        """Close the wrapped estimator."""
+        self.inner.close()
+
+    def estimate(self, image_rgb: np.ndarray, timestamp_s: float) -> PoseFrame:
+        """Estimate with the wrapped estimator and record the result."""
+        frame = self.inner.estimate(image_rgb, timestamp_s)
+        self.sink.append(frame)
+        return frame
+
+
+def review_clip(path: Path, exercise: Exercise) -> tuple[Any, list[PoseFrame]]:
+    """Review a clip with the coach's pipeline; returns the Report and the pose frames it saw."""
+    from coach.pipeline import review
+    from coach.pose import review_estimator
+
+    frames: list[PoseFrame] = []
+
+    def factory() -> _Recorder:
+        return _Recorder(review_estimator(), frames)
+
+    return review(path, exercise, estimator_factory=factory), frames
+
+
+def _near(view: View) -> tuple[str, ...]:
+    """Body sides facing the camera (side and 45° views show the left)."""
+    return ("left",) if view in (View.SIDE, View.OBLIQUE) else ("left", "right")
+
+
+def _landmark_angles(pf: PoseFrame, sides: tuple[str, ...]) -> dict[str, float]:
+    from coach.synth import angles as A
+
+    lm = pf.landmarks
+
+    def p(name: str) -> np.ndarray:
+        return lm[Lm[name.upper()], :2]
+
+    knee = np.mean([A.knee_flexion(p(f"{s}_hip"), p(f"{s}_knee"), p(f"{s}_ankle")) for s in sides])
+    hip = np.mean([A.hip_angle(p(f"{s}_shoulder"), p(f"{s}_hip"), p(f"{s}_knee")) for s in sides])
+    mid_hip = (p("left_hip") + p("right_hip")) / 2
+    mid_sh = (p("left_shoulder") + p("right_shoulder")) / 2
+    return {
+        "knee_flexion": float(knee),
+        "hip_angle": float(hip),
+        "trunk_from_vertical": A.trunk_from_vertical_2d(mid_hip, mid_sh),
+    }
+
+
+def _truth_angles(ft: Any, sides: tuple[str, ...], rest_trunk: float) -> dict[str, float]:
+    knee = float(np.mean([ft.knee_flexion_deg[s] for s in sides]))
+    hip = float(np.mean([ft.hip_angle_deg[s] for s in sides]))
+    return {
+        "knee_flexion": knee,
+        "hip_angle": hip,
+        "trunk_from_vertical": ft.trunk_from_vertical_deg,
+        # The coach's own display angles, in the same terms.
+        "coach.knee_flexion_deg": knee,
+        "coach.trunk_from_vertical_deg": ft.trunk_from_vertical_deg,
+        "coach.trunk_inclination_deg": ft.trunk_from_vertical_deg,
+        "coach.hip_flexion_deg": 180.0 - hip,
+        "coach.trunk_lift_deg": rest_trunk - ft.trunk_from_vertical_deg,
+    }
+
+
+def _projected_angles(ft: Any, sides: tuple[str, ...]) -> dict[str, float]:
+    """Truth angles of the projected 2-D joints (what a perfect 2-D landmarker would give)."""
+    return {
+        "knee_flexion": float(np.mean([ft.knee_flexion_2d_deg[s] for s in sides])),
+        "hip_angle": float(np.mean([ft.hip_angle_2d_deg[s] for s in sides])),
+        "trunk_from_vertical": ft.trunk_from_vertical_2d_deg,
+    }
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+def score(case: Case, truth: Any, report: Any, poses: list[PoseFrame]) -> dict[str, Any]:
+    """Compare one reviewed clip with its truth."""
+    sides = _near(case.view)
+    by_index = {round(ft.time_s * truth.fps): ft for ft in truth.frames}
+    rest_trunk = truth.frames[0].trunk_from_vertical_deg
+    errors: dict[str, list[float]] = defaultdict(list)
+    detected = 0
+    for pf in poses:
+        ft = by_index.get(round(pf.timestamp_s * truth.fps))
+        if ft is None or not pf.detected:
+            continue
+        detected += 1
+        true = _truth_angles(ft, sides, rest_trunk)
+        projected = _projected_angles(ft, sides)
+        for k, v in _landmark_angles(pf, sides).items():
+            errors[f"mp.{k}"].append(v - true[k])
+            errors[f"mp_vs_2d.{k}"].append(v - projected[k])
+    for point in report.session.series:
+        ft = by_index.get(round(point.time_s * truth.fps))
+        if ft is None:
+            continue
+        true = _truth_angles(ft, sides, rest_trunk)
+        for k, v in point.angles.items():
+            key = f"coach.{k}"
+            if key in true and v is not None and math.isfinite(v):
+                errors[key].append(v - true[key])
+    # Match coach reps to truth reps by the largest time overlap.
+    reps = [r for r in report.reps if r.complete]
+    matched: dict[int, Any] = {}
+    for r in reps:
+        best = max(truth.reps, key=lambda t: _overlap(r.start_s, r.end_s, t.start_s, t.end_s), default=None)
+        if (
+            best is not None
+            and _overlap(r.start_s, r.end_s, best.start_s, best.end_s) > 0
+            and best.index not in matched
+        ):
+            matched[best.index] = r
+    faults = []
+    for t in truth.reps:
+        r = matched.get(t.index)
+        kinds = sorted({w.kind.value for w in r.warnings}) if r is not None else []
+        faults.append(
+            {
+                "rep": t.index,
+                "fault": t.fault,
+                "found": r is not None,
+                "warnings": kinds,
+                "side_true": t.side,
+                "side_coach": r.side.value if r is not None and r.side is not None else None,
+            }
+        )
+    return {
+        "case": case.name,
+        "exercise": case.exercise.value,
+        "view": case.view.value,
+        "fault": case.fault,
+        "frames": len(poses),
+        "detected": detected,
+        "reps_true": len(truth.reps),
+        "reps_counted": report.complete_reps,
+        "errors": {k: [round(float(x), 3) for x in v] for k, v in errors.items()},
+        "reps": faults,
+        "notices": [n.kind.value for n in report.session.notices],
+    }
+
+
+def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Aggregate per-case scores into the accuracy tables."""
+    mae: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for res in results:
+        for k, v in res["errors"].items():
+            mae[f"{res['exercise']}:{k}"][res["view"]].extend(abs(x) for x in v)
+    angle = {
+        m: {view: round(float(np.mean(v)), 2) for view, v in views.items() if v} for m, views in sorted(mae.items())
+    }
+    counts = [(r["reps_true"], r["reps_counted"]) for r in results]
+    recall: dict[str, list[int]] = defaultdict(list)
+    recall_view: dict[str, list[int]] = defaultdict(list)
+    false_alarms: dict[str, list[int]] = defaultdict(list)
+    other: dict[str, int] = defaultdict(int)
+    sides: list[int] = []
+    for res in results:
+        for rep in res["reps"]:
+            if rep["fault"] is not None:
+                hit = int(rep["fault"] in rep["warnings"])
+                recall[f"{res['exercise']}:{rep['fault']}"].append(hit)
+                recall_view[f"{rep['fault']}:{res['view']}"].append(hit)
+            for kind in FAULT_KINDS:
+                if rep["fault"] != kind.value:
+                    false_alarms[f"{res['exercise']}:{kind.value}"].append(int(kind.value in rep["warnings"]))
+            for w in rep["warnings"]:
+                if w not in {k.value for k in FAULT_KINDS}:
+                    other[w] += 1
+            if rep["side_true"] is not None and rep["found"]:
+                sides.append(int(rep["side_true"] == rep["side_coach"]))
+    frames = sum(r["frames"] for r in results)
+    return {
+        "clips": len(results),
+        "detection_rate": round(sum(r["detected"] for r in results) / max(frames, 1), 4),
+        "angle_mae_deg": angle,
+        "rep_count": {
+            "exact": round(float(np.mean([t == c for t, c in counts])), 3) if counts else None,
+            "mae": round(float(np.mean([abs(t - c) for t, c in counts])), 3) if counts else None,
+            "true_total": sum(t for t, _ in counts),
+            "counted_total": sum(c for _, c in counts),
+        },
+        "fault_recall": {k: {"hits": sum(v), "reps": len(v)} for k, v in sorted(recall.items())},
+        "fault_recall_by_view": {k: {"hits": sum(v), "reps": len(v)} for k, v in sorted(recall_view.items())},
+        "false_alarms": {k: {"alarms": sum(v), "reps": len(v)} for k, v in sorted(false_alarms.items()) if v},
+        "other_warnings": dict(sorted(other.items())),
+        "bird_dog_side_accuracy": round(float(np.mean(sides)), 3) if sides else None,
+    }
+
+
+def print_summary(summary: dict[str, Any], out: Callable[[str], None] = print) -> None:
+    """Human-readable tables."""
+    out(f"clips: {summary['clips']}, person found in {summary['detection_rate']:.1%} of frames")
+    out("\nangle MAE, degrees: mp.* = 2-D angles of MediaPipe landmarks vs 3-D truth; mp_vs_2d.* = the same vs")
+    out("the truth's projected 2-D angles (MediaPipe's own error); coach.* = the coach's angles vs 3-D truth")
+    views = [v.value for v in VIEWS]
+    out(f"  {'exercise:measure':48s}" + "".join(f"{v:>9s}" for v in views))
+    for measure, per_view in summary["angle_mae_deg"].items():
+        cells = "".join(f"{per_view[v]:9.1f}" if v in per_view else f"{'–':>9s}" for v in views)
+        out(f"  {measure:48s}{cells}")
+    rc = summary["rep_count"]
+    out(
+        f"\nrep count: exact in {rc['exact']:.0%} of clips, MAE {rc['mae']:.2f} reps "
+        f"({rc['counted_total']} counted / {rc['true_total']} true)"
+    )
+    if summary["bird_dog_side_accuracy"] is not None:
+        out(f"bird-dog side correct: {summary['bird_dog_side_accuracy']:.0%} of matched reps")
+    out("\nfault recall (faulty reps warned with that fault):")
+    for k, v in summary["fault_recall"].items():
+        out(f"  {k:44s} {v['hits']:3d}/{v['reps']:<3d}")
+    out("fault recall by view:")
+    for k, v in summary["fault_recall_by_view"].items():
+        out(f"  {k:44s} {v['hits']:3d}/{v['reps']:<3d}")
+    out("false alarms (reps warned with a fault they do not carry):")
+    for k, v in summary["false_alarms"].items():
+        if v["alarms"]:
+            out(f"  {k:44s} {v['alarms']:3d}/{v['reps']:<3d}")
+    if summary["other_warnings"]:
+        out("other warnings: " + ", ".join(f"{k} ×{n}" for k, n in summary["other_warnings"].items()))
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `accuracy` sub-command."""
+    p = subparsers.add_parser(
+        "accuracy",
+        help="score the coach on synthetic clips with exact ground truth",
+        description="Render exercises × views × faults (cached), review each, and score against the truth.",
+    )
+    p.add_argument("--quick", action="store_true", help="side view only, 3 reps at 15 fps (a few minutes)")
+    p.add_argument("--json", type=Path, default=None, help="write per-clip results and the summary here")
+    p.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help=f"clip cache folder (default {DEFAULT_CACHE})")
+    p.add_argument("--exercise", choices=[e.value for e in Exercise], default=None, help="only this exercise")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the matrix; returns the exit code."""
+    from coach.synth.truth import write_json_atomic
+
+    selected = [c for c in cases(args.quick) if args.exercise is None or c.exercise.value == args.exercise]
+    results = []
+    try:
+        args.cache.mkdir(parents=True, exist_ok=True)
+        for i, case in enumerate(selected, 1):
+            start = time.monotonic()
+            path, truth = ensure_clip(case, args.cache)
+            report, poses = review_clip(path, case.exercise)
+            res = score(case, truth, report, poses)
+            results.append(res)
+            print(
+                f"[{i}/{len(selected)}] {case.name}: reps {res['reps_counted']}/{res['reps_true']}, "
+                f"person {res['detected']}/{res['frames']} frames ({time.monotonic() - start:.0f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
+    except OSError as exc:
+        print(f"coach accuracy: {exc}", file=sys.stderr)
+        return 1
+    summary = summarize(results)
+    print_summary(summary)
+    if args.json is not None:
+        write_json_atomic(args.json, {"summary": summary, "clips": results})
+    return 0
