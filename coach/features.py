@@ -61,6 +61,8 @@ class BodyFeatures:
         hip_xy, shoulder_xy, knee_xy, ankle_xy, ear_xy, wrist_xy: Near-side image positions, px.
         back_bulge: Dorsal silhouette bulge / chord (coach.silhouette); NaN without a mask or off side views.
         facing: +1 facing (head/face towards) image-right, −1 image-left, 0 unknown.
+        knees_visible: Hips and knees (at least one of each pair) visible and inside the frame, even when the
+            feet are cut off or hidden behind plates.
     """
 
     timestamp_s: float
@@ -103,6 +105,7 @@ class BodyFeatures:
     wrist_xy: Point
     back_bulge: float
     facing: int
+    knees_visible: bool = False
 
     @classmethod
     def empty(cls, timestamp_s: float, people: int = 0, brightness: float = NAN) -> BodyFeatures:
@@ -169,6 +172,7 @@ def _visible(lm: np.ndarray, pairs: tuple[tuple[Lm, Lm], ...], w: int, h: int) -
 _HEAD = ((Lm.NOSE, Lm.NOSE), (Lm.LEFT_EAR, Lm.RIGHT_EAR))
 _UPPER = ((Lm.LEFT_SHOULDER, Lm.RIGHT_SHOULDER), (Lm.LEFT_HIP, Lm.RIGHT_HIP))
 _LOWER = ((Lm.LEFT_HIP, Lm.RIGHT_HIP), (Lm.LEFT_KNEE, Lm.RIGHT_KNEE), (Lm.LEFT_ANKLE, Lm.RIGHT_ANKLE))
+_KNEES = ((Lm.LEFT_HIP, Lm.RIGHT_HIP), (Lm.LEFT_KNEE, Lm.RIGHT_KNEE))
 _FEET = ((Lm.LEFT_ANKLE, Lm.RIGHT_ANKLE), (Lm.LEFT_HEEL, Lm.RIGHT_HEEL),
          (Lm.LEFT_FOOT_INDEX, Lm.RIGHT_FOOT_INDEX))
 
@@ -309,4 +313,5 @@ def extract(frame: PoseFrame, *, with_silhouette: bool = True) -> BodyFeatures:
         wrist_xy=_pt(pick(lw, rw)),
         back_bulge=bulge,
         facing=facing,
+        knees_visible=_visible(lm, _KNEES, w, h),
     )

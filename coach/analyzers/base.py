@@ -91,6 +91,29 @@ def peak(times: Sequence[float], values: np.ndarray) -> tuple[float, float]:
     return float(values[i]), float(times[i])
 
 
+def sustained_peak(times: Sequence[float], values: np.ndarray, min_s: float) -> tuple[float, float]:
+    """(largest level the series holds for at least `min_s` seconds, its time); NaN frames break a hold.
+
+    A one- or two-frame spike (a hand passing the back, a mask glitch) does not count; a run cut
+    short by the end of the series still counts.
+    """
+    n = values.size
+    best, best_t = math.nan, math.nan
+    for i in range(n):
+        if math.isnan(values[i]):
+            continue
+        low = values[i]
+        j = i
+        while j + 1 < n and not math.isnan(values[j + 1]) and times[j + 1] - times[i] <= min_s:
+            j += 1
+            low = min(low, values[j])
+        if j + 1 < n and math.isnan(values[j + 1]) and times[j] - times[i] < min_s:
+            continue  # broken by an unjudged frame before the hold time
+        if math.isnan(best) or low > best:
+            best, best_t = float(low), float(times[i])
+    return best, best_t
+
+
 class BaseAnalyzer:
     """Shared counting, calibration, buffering and spine checks. Subclasses set the specifics."""
 
@@ -226,19 +249,10 @@ class BaseAnalyzer:
         return Neutral.from_features(rest) if rest else Neutral()
 
     def finish(self) -> AnalysisResult:
-        """Close the analysis: a rep cut off by the end of the clip is listed as incomplete."""
+        """Close the analysis. A rep cut off by the end of the clip is listed as incomplete, unless the
+        signal had already reached depth and come back to rest (the clip ended inside the debounce time)."""
         if self.counter.in_rep and self._rep_frames and self._last is not None:
-            ev = RepEvent(
-                kind=EventKind.ABANDONED,
-                time_s=self._last.timestamp_s,
-                start_s=self._rep_frames[0].timestamp_s,
-                end_s=self._last.timestamp_s,
-                peak_deg=max((self.signal(f) for f in self._rep_frames if f.detected), default=math.nan),
-                peak_time_s=math.nan,
-                count=self.counter.count,
-            )
-            if not self.counter._seen_from_start or ev.peak_deg >= self.counter.cfg.start_deg:
-                self._on_event(ev)
+            self._close_cut_rep(self._last.timestamp_s)
         view = self.view()
         return AnalysisResult(
             exercise=self.exercise,
@@ -247,6 +261,29 @@ class BaseAnalyzer:
             notices=tuple(self.notices(view)),
             neutral=self.neutral,
         )
+
+    def _close_cut_rep(self, end_s: float) -> None:
+        cfg = self.counter.cfg
+        values = [(f.timestamp_s, self.signal(f)) for f in self._rep_frames if self.visible(f)]
+        values = [(t, v) for t, v in values if not math.isnan(v)]
+        peak_deg = max((v for _, v in values), default=math.nan)
+        peak_t = next((t for t, v in values if v == peak_deg), math.nan)
+        seen = self.counter._seen_from_start
+        start = self.counter._rep_start_s if seen else self._rep_frames[0].timestamp_s
+        back = [t for t, v in values if t > peak_t and v < cfg.return_deg]
+        done = self.counter.phase in (Phase.DEEP, Phase.UP) and bool(back) and back[0] - start >= cfg.min_rep_s
+        ev = RepEvent(
+            kind=EventKind.COMPLETED if done else EventKind.ABANDONED,
+            time_s=end_s,
+            start_s=start,
+            end_s=back[0] if done else end_s,
+            peak_deg=peak_deg,
+            peak_time_s=peak_t if done else math.nan,
+            count=self.counter.count + int(done),
+            seen_from_start=seen,
+        )
+        if done or not seen or peak_deg >= cfg.start_deg:
+            self._on_event(ev)
 
     def view(self) -> View:
         """The camera view seen most often."""
@@ -270,12 +307,22 @@ class BaseAnalyzer:
 
     # --- shared per-rep checks ----------------------------------------------------------------
     def spine_flexion_series(self, frames: Sequence[BodyFeatures]) -> np.ndarray:
-        """Estimated spinal flexion beyond neutral per frame, degrees (silhouette back bulge)."""
+        """Estimated spinal flexion beyond neutral per frame, degrees; NaN where it is not judged.
+
+        From the silhouette's back bulge (median-smoothed), only on frames seen from the side or at an
+        oblique angle with the trunk inclined at least `flexion_min_trunk_deg` (standing frames mostly show
+        arms, hands or a bar behind the back, not the spine). The person's standing neutral is the
+        baseline, never below the typical neutral bulge (a neutral back bulges a little more when bent over).
+        """
+        sp = self.th.spine
         base = self.neutral.back_bulge
-        if math.isnan(base):
-            base = self.th.spine.default_neutral_bulge
+        base = sp.default_neutral_bulge if math.isnan(base) else max(base, sp.default_neutral_bulge)
         bulge = smoothed([f.back_bulge for f in frames])
-        return (bulge - base) * self.th.spine.bulge_to_flexion_deg
+        trunk = np.array([f.trunk_from_vertical_deg for f in frames], dtype=float)
+        side = np.array([f.view in (View.SIDE, View.OBLIQUE) and f.upper_body_visible for f in frames])
+        with np.errstate(invalid="ignore"):
+            judged = side & (trunk >= sp.flexion_min_trunk_deg)
+        return np.where(judged, (bulge - base) * sp.bulge_to_flexion_deg, np.nan)
 
     def twist_series(self, frames: Sequence[BodyFeatures]) -> np.ndarray:
         """Trunk twist beyond neutral per frame, degrees (world landmarks, median-smoothed)."""
@@ -287,7 +334,8 @@ class BaseAnalyzer:
         """Warn when the back rounds beyond neutral by more than the threshold."""
         if self.view() in (View.FRONT, View.REAR):
             return []
-        value, t = peak([f.timestamp_s for f in frames], self.spine_flexion_series(frames))
+        value, t = sustained_peak([f.timestamp_s for f in frames], self.spine_flexion_series(frames),
+                                  self.th.spine.flexion_min_duration_s)
         if math.isnan(value):
             return []
         metrics["spinal_flexion_deg"] = value

@@ -1,4 +1,10 @@
-"""Squat: counted on knee flexion; checks back rounding, twist, depth, knee valgus and tempo."""
+"""Squat: counted on knee flexion; checks back rounding, twist, depth, knee valgus and tempo.
+
+Knee flexion comes from the image angle in a side view. From other views the image angle reads low
+(26–37° from the front), so it is combined with a view-independent estimate from how far the hips
+drop towards the ankles: with thigh and shank sharing the bend, hip height = standing height ×
+cos(flexion / 2) (a level camera never foreshortens a vertical extent).
+"""
 
 from __future__ import annotations
 
@@ -8,77 +14,110 @@ from typing import ClassVar
 
 import numpy as np
 
-from coach.analyzers.base import BaseAnalyzer, peak
+from coach.analyzers.base import BaseAnalyzer, peak, smoothed
 from coach.counter import RepEvent
 from coach.features import BodyFeatures
-from coach.geometry import vertical_inclination_deg
 from coach.thresholds import CounterThresholds
-from coach.types import Exercise, FormWarning, View, WarningKind
+from coach.types import Exercise, FormWarning, Notice, NoticeKind, View, WarningKind
+
+STANDING_PERCENTILE = 90.0
+"""The standing hip height is this percentile of the hip heights seen (robust to the odd long frame)."""
+HEIGHT_HISTORY = 900
+"""Hip heights kept for the standing estimate, frames."""
+STANDING_KNEE_DEG = 20.0
+"""Frames whose image knee angle is below this count as standing for the standing hip height, degrees."""
+MIN_STANDING_FRAMES = 3
+"""Standing frames needed before their median is trusted as the standing hip height."""
+
+CUE_FLEXION = "Sit back as if onto a chair, hinge from the hips and keep your chest proud."
+CUE_TWIST = "Keep your shoulders square over your hips, facing forwards, with your weight even on both feet."
+CUE_DEPTH = "If it feels comfortable, sit a little lower, towards chair height."
+CUE_VALGUS = "Push your knees out over your toes as you stand up."
+CUE_TEMPO = "Take about two seconds down and two seconds up."
 
 
 class SquatAnalyzer(BaseAnalyzer):
     """Bodyweight or loaded squat, filmed from any side (side view for spine checks)."""
 
     exercise: ClassVar[Exercise] = Exercise.SQUAT
+    count_from_depth: ClassVar[bool] = True
+    """A clip that starts at the bottom and stands up holds the rep's working (lifting) phase."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._thigh_px = 0.0
-        self._shank_px = 0.0
+        self._heights: list[float] = []
+        self._standing: list[float] = []
 
     def counter_thresholds(self) -> CounterThresholds:
         return self.th.squat_counter
 
-    def knee_flexion(self, f: BodyFeatures) -> float:
-        """Knee flexion, degrees: the image angle from the side, else also a view-independent estimate.
+    def drop_flexion(self, f: BodyFeatures) -> float:
+        """View-independent knee flexion estimate from the hip height above the ankle, degrees.
 
-        The view-independent estimate reads each leg segment's tilt from its vertical extent over
-        its standing length (a vertical segment is never foreshortened by a level camera), so a
-        front view does not read 26–37° low as the plain image angle does.
+        The standing height is the median hip height over frames whose image knee angle says standing
+        (< `STANDING_KNEE_DEG`, which even a front view reads correctly near straight), else a high
+        percentile of all heights seen.
         """
-        thigh = math.dist(f.hip_xy, f.knee_xy)
-        shank = math.dist(f.knee_xy, f.ankle_xy)
-        if not math.isnan(thigh):
-            self._thigh_px = max(self._thigh_px, thigh)
-            self._shank_px = max(self._shank_px, shank)
-        vi = vertical_inclination_deg(f.knee_xy[1] - f.hip_xy[1], self._thigh_px) + vertical_inclination_deg(
-            f.ankle_xy[1] - f.knee_xy[1], self._shank_px
-        )
-        if self.view() is View.SIDE or math.isnan(vi):
-            return f.knee_flexion_deg
-        # Off the side, the image angle reads low; both segments' tilts overestimate a little at rest.
-        return vi if math.isnan(f.knee_flexion_deg) else max(f.knee_flexion_deg, vi)
+        h = f.ankle_xy[1] - f.hip_xy[1]
+        if not (math.isfinite(h) and h > 0):
+            return math.nan
+        store = self._standing if f.knee_flexion_deg < STANDING_KNEE_DEG else self._heights
+        store.append(h)
+        if len(store) > HEIGHT_HISTORY:
+            del store[: HEIGHT_HISTORY // 2]
+        if len(self._standing) >= MIN_STANDING_FRAMES:
+            standing = float(np.median(self._standing))
+        else:
+            standing = float(np.percentile(self._heights + self._standing, STANDING_PERCENTILE))
+        return 2.0 * math.degrees(math.acos(max(-1.0, min(1.0, h / standing))))
+
+    def knee_flexion(self, f: BodyFeatures) -> float:
+        """Knee flexion, degrees: the image angle from the side, else the larger of it and the drop estimate."""
+        drop = self.drop_flexion(f)
+        image = f.knee_flexion_deg
+        if self.view() is View.SIDE or math.isnan(drop):
+            return image
+        return drop if math.isnan(image) else max(image, drop)
 
     def signal(self, f: BodyFeatures) -> float:
         return self.knee_flexion(f)
 
+    def visible(self, f: BodyFeatures) -> bool:
+        """Shoulders, hips and knees in view (feet may be cut off by the frame or hidden by plates)."""
+        return f.detected and f.upper_body_visible and f.knees_visible
+
     def display_angles(self, f: BodyFeatures) -> dict[str, float]:
         return {"knee_flexion_deg": self.knee_flexion(f), "trunk_from_vertical_deg": f.trunk_from_vertical_deg}
 
+    def notices(self, view: View) -> list[Notice]:
+        out = super().notices(view)
+        if view in (View.SIDE, View.OBLIQUE):
+            out.append(Notice(NoticeKind.VIEW_LIMITS,
+                              "Knees caving inwards can only be judged from the front or back; not checked here."))
+        return out
+
     def evaluate(self, frames: Sequence[BodyFeatures], event: RepEvent) -> tuple[dict[str, float], list[FormWarning]]:
         times = [f.timestamp_s for f in frames]
-        knee = np.array([self.knee_flexion(f) for f in frames])
+        knee = smoothed([self.knee_flexion(f) for f in frames])
         depth, depth_t = peak(times, knee)
         metrics: dict[str, float] = {"knee_flexion_deg": depth}
-        trunk, _ = peak(times, np.array([f.trunk_from_vertical_deg for f in frames]))
+        trunk, _ = peak(times, smoothed([f.trunk_from_vertical_deg for f in frames]))
         metrics["trunk_from_vertical_deg"] = trunk
         warnings: list[FormWarning] = []
-        warnings += self.check_spinal_flexion(frames, metrics, "Sit back as if onto a chair and keep your chest proud.")
-        warnings += self.check_twist(frames, metrics, "Keep your shoulders square over your hips, facing forwards.")
+        warnings += self.check_spinal_flexion(frames, metrics, CUE_FLEXION)
+        warnings += self.check_twist(frames, metrics, CUE_TWIST)
         good = self.th.squat_good_depth_deg
         if not math.isnan(depth) and depth < good:
             warnings.append(FormWarning(WarningKind.SHALLOW_DEPTH, depth_t, depth, good, "deg",
-                                        f"Knees bent to about {depth:.0f}°.",
-                                        "If it feels comfortable, sit a little lower, towards chair height."))
+                                        f"Knees bent to about {depth:.0f}°.", CUE_DEPTH))
         if self.view() in (View.FRONT, View.REAR):
-            valgus = np.array([max(f.knee_valgus_left_deg, f.knee_valgus_right_deg) for f in frames])
+            valgus = smoothed([max(f.knee_valgus_left_deg, f.knee_valgus_right_deg) for f in frames])
             value, t = peak(times, valgus)
             if not math.isnan(value):
                 metrics["knee_valgus_deg"] = value
                 limit = self.th.knee_valgus_deg
                 if value > limit:
                     warnings.append(FormWarning(WarningKind.KNEE_VALGUS, t, value, limit, "deg",
-                                                "Your knees drifted inwards.",
-                                                "Push your knees out over your toes as you stand up."))
-        warnings += self.check_tempo(event, metrics, "Take about two seconds down and two seconds up.")
+                                                f"Your knees drifted about {value:.0f}° inwards.", CUE_VALGUS))
+        warnings += self.check_tempo(event, metrics, CUE_TEMPO)
         return metrics, warnings

@@ -10,8 +10,19 @@ from coach.analyzers.squat import SquatAnalyzer
 from coach.thresholds import Thresholds
 from coach.types import NoticeKind, View, WarningKind
 
-from .conftest import (FPS, Pose, duration, feats, frames_of, front_frame, rep_profile, run, side_frame,
-                       squat_pose, with_bulge)
+from .sequences import (
+    FPS,
+    Pose,
+    duration,
+    feats,
+    frames_of,
+    front_frame,
+    rep_profile,
+    run,
+    side_frame,
+    squat_pose,
+    with_bulge,
+)
 
 NEUTRAL_BULGE = 0.05
 
@@ -117,11 +128,29 @@ def test_rest_between_sets() -> None:
     assert done[2].start_s > offset
 
 
-def test_clip_starting_at_the_bottom_does_not_count_the_half_rep() -> None:
+def test_clip_starting_at_the_bottom_counts_the_rise() -> None:
+    # The clip opens at the bottom of rep 1 and then stands up: the lifting phase is seen end to end.
     profile = rep_profile(3, start_deep=True)
     fs = feats(frames_of(profile, duration(3) - 3.0, squat_pose))
     result = run("squat", fs)
-    assert sum(r.complete for r in result.reps) == 2
+    done = [r for r in result.reps if r.complete]
+    assert len(done) == 3
+    assert done[0].start_s == 0.0 and done[0].end_s < 2.0
+
+
+def test_clip_ending_at_the_bottom_lists_an_incomplete_rep() -> None:
+    profile = rep_profile(2)
+    fs = feats(frames_of(profile, 1.5 + 4.5 + 1.5, squat_pose))  # cut at the bottom of rep 2
+    result = run("squat", fs)
+    assert [r.complete for r in result.reps] == [True, False]
+
+
+def test_clip_cut_just_after_standing_up_still_counts() -> None:
+    # The clip ends 0.1 s after the knees are back under the rest threshold (inside the debounce time).
+    profile = rep_profile(1)
+    cut = next(i / FPS for i in range(int(2.5 * FPS), int(5 * FPS)) if squat_pose(profile(i / FPS)).shank * 2.2 < 20)
+    fs = feats(frames_of(profile, cut + 0.1, squat_pose))
+    assert [r.complete for r in run("squat", fs).reps] == [True]
 
 
 def test_front_view_counts_and_says_what_it_cannot_judge() -> None:
