@@ -49,11 +49,19 @@ class SpineThresholds:
     roll_width_ratio_shoulder: float = 0.70
     """Calibration, not a limit: image shoulder width / torso length when the shoulders face the camera
     (≈ 0.35 m / 0.5 m)."""
-    bulge_to_flexion_deg: float = 1700.0
-    """Calibration, not a limit: degrees of spinal flexion per unit of silhouette back bulge
-    (rendered bodies: 52° of rounding raised the bulge from 0.057 to 0.087; r = 0.94)."""
-    default_neutral_bulge: float = 0.055
-    """Calibration, not a limit: back bulge of a neutral spine when no neutral was captured."""
+    bulge_to_flexion_deg: float = 800.0
+    """Calibration, not a limit: degrees of spinal flexion per unit of silhouette back bulge. From `coach synth`
+    clips with exact truth (side view, 15 fps): deadlift 40° of rounding raised the bulge at the bottom from
+    ≈ 0.006 to ≈ 0.055 (fit 720°/unit, r = 0.96), squat 30° (fit 930°/unit, r = 0.90)."""
+    default_neutral_bulge: float = 0.02
+    """Calibration, not a limit: typical back bulge of a neutral spine bent over; the baseline when no
+    neutral was captured, and the floor under a captured standing neutral (real neutral-back deadlifts
+    on the shared clips read ≈ 0.00–0.03 at the bottom)."""
+    flexion_min_trunk_deg: float = 25.0
+    """Back rounding is judged only while the trunk leans at least this far from the vertical (standing
+    frames show arms, hands or a bar behind the back rather than the spine)."""
+    flexion_min_duration_s: float = 0.2
+    """Rounding must hold at least this long (seconds) to count, so one-frame mask glitches do not."""
 
 
 @dataclass(frozen=True, slots=True)
