@@ -133,14 +133,18 @@ def set_numbers(report: Report) -> dict[int, int]:
     return out
 
 
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
 def _review_and_store(source: Path | None, upload: Any, exercise: Exercise, settings: cfg.Settings) -> None:
     work = Path(tempfile.mkdtemp(prefix="coach-review-"))
     os.chmod(work, 0o700)
     try:
         if upload is not None:
-            size_mb = upload.size / 1e6
-            if size_mb > cfg.MAX_UPLOAD_MB:
-                st.error(f"This file is {size_mb:.0f} MB; the limit is {cfg.MAX_UPLOAD_MB:.0f} MB. "
+            size_mb, cap = upload.size / 1e6, cfg.max_upload_mb()
+            if size_mb > cap:
+                st.error(f"This file is {cfg.mb_text(size_mb)}; the limit is {cfg.mb_text(cap)}. "
                          "Trim the video or record a shorter one.")
                 return
             path = work / f"upload{safe_suffix(upload.name)}"
@@ -150,24 +154,31 @@ def _review_and_store(source: Path | None, upload: Any, exercise: Exercise, sett
         else:
             assert source is not None
             path, name = source, source.name
+        shown = Path(name.replace("\\", "/")).name or "the video"
         bar = st.progress(0.0, text="Starting…")
         try:
             report, video = run_review(path, exercise, settings, work, bar)
-        except (VideoError, ModelError, NotAnalyzedYet) as exc:
-            bar.empty()
-            st.error(f"Could not review this video: {exc}")
-            return
-        from coach.pdf import report_pdf
+            from coach.pdf import report_pdf
 
-        pdf = report_pdf(report, title=f"Review of {name}", band=counter_band(exercise, settings.thresholds),
-                         signal_name=SIGNAL_NAMES[exercise])
+            pdf = report_pdf(report, title=f"Review of {name}", band=counter_band(exercise, settings.thresholds),
+                             signal_name=SIGNAL_NAMES[exercise])
+        except Exception as exc:  # bad file, model missing, disk full, a bug: one line, the app keeps going
+            bar.empty()
+            known = isinstance(exc, (VideoError, ModelError, NotAnalyzedYet))
+            text = _one_line(exc).replace(f"'{path.name}'", f"'{shown}'")
+            st.error(f"Could not review this video: {text}" if known else
+                     f"Could not review this video: {type(exc).__name__}: {text}")
+            return
         sid = None
         hist = cfg.get_history()
         if hist is not None:
             t = settings.target
-            sid = hist.save_reviewed(exercise.value, report.reps, set_numbers(report), title=name,
-                                     target_min=t.reps_min, target_max=t.reps_max,
-                                     strictness=settings.strictness.value)
+            try:
+                sid = hist.save_reviewed(exercise.value, report.reps, set_numbers(report), title=name,
+                                         target_min=t.reps_min, target_max=t.reps_max,
+                                         strictness=settings.strictness.value)
+            except Exception as exc:  # the review is still shown and can be downloaded
+                st.warning(f"The review could not be saved to your history: {_one_line(exc)}")
         st.session_state[RESULT_KEY] = ReviewResult(report, name, video, pdf, sid)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -183,7 +194,7 @@ def render() -> None:
     how = st.radio("Video", sources, horizontal=True, key="review_source", label_visibility="collapsed")
     upload, sample = None, None
     if how == "Upload a video":
-        upload = st.file_uploader(f"Choose a video (up to {cfg.MAX_UPLOAD_MB:.0f} MB)", type=list(VIDEO_TYPES),
+        upload = st.file_uploader(f"Choose a video (up to {cfg.mb_text(cfg.max_upload_mb())})", type=list(VIDEO_TYPES),
                                   key="review_upload")
     else:
         sample = st.selectbox("Sample video", samples, format_func=lambda p: p.name, key="review_sample")

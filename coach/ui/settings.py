@@ -14,8 +14,34 @@ from coach.types import Exercise
 
 SETTINGS_KEY = "coach_settings"
 HISTORY_KEY = "coach_history"
-MAX_UPLOAD_MB = float(os.environ.get("COACH_MAX_UPLOAD_MB", "200"))
+DEFAULT_MAX_UPLOAD_MB = 200.0
+
+
+def parse_upload_cap(text: str | None) -> float:
+    """$COACH_MAX_UPLOAD_MB as a positive number of MB; the default when unset or not a positive number."""
+    try:
+        value = float(text) if text else DEFAULT_MAX_UPLOAD_MB
+    except ValueError:
+        return DEFAULT_MAX_UPLOAD_MB
+    return value if 0 < value < float("inf") else DEFAULT_MAX_UPLOAD_MB
+
+
+MAX_UPLOAD_MB = parse_upload_cap(os.environ.get("COACH_MAX_UPLOAD_MB"))
 """Largest upload the review page accepts, MB ($COACH_MAX_UPLOAD_MB; .streamlit/config.toml caps it too)."""
+
+
+def max_upload_mb() -> float:
+    """The cap in force: $COACH_MAX_UPLOAD_MB, but never above Streamlit's own server.maxUploadSize."""
+    try:
+        server = float(st.get_option("server.maxUploadSize"))
+    except Exception:  # option missing in a bare test run
+        return MAX_UPLOAD_MB
+    return min(MAX_UPLOAD_MB, server) if server > 0 else MAX_UPLOAD_MB
+
+
+def mb_text(mb: float) -> str:
+    """E.g. "200 MB", "0.5 MB"."""
+    return f"{mb:.0f} MB" if mb >= 10 else f"{mb:.2g} MB"
 
 EXERCISE_NAMES = {
     Exercise.SQUAT: "Squat (sit to stand)",

@@ -1,0 +1,348 @@
+"""Issue #6, app side, without a browser: every bad input gives one clear error box and the app keeps going,
+the camera dropping out keeps the set, nothing half-written is left behind, uploads stay private and capped,
+a damaged history is reported and kept, and the server only listens on localhost.
+
+Inputs are made here (bytes, PyAV); the pose model is replaced at its boundary (`make_estimator`).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+import tempfile
+import tomllib
+from collections.abc import Callable, Iterator
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import av
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from coach.history import History
+from coach.report import atomic_write_text
+from coach.types import PoseFrame
+from coach.ui import live_page, review_page
+from coach.ui import settings as cfg
+from coach.ui.live import LiveCoach
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def private_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    data = tmp_path / "data"
+    monkeypatch.setenv("COACH_DATA_DIR", str(data))
+    monkeypatch.delenv("COACH_DB", raising=False)
+    monkeypatch.setattr(review_page, "SAMPLES_DIR", tmp_path / "no-samples")
+    yield data
+
+
+@pytest.fixture
+def review_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private TMPDIR for the review's work folders (to see what is left behind)."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    return tmp
+
+
+def _review_app() -> None:
+    from coach.ui import review_page
+
+    review_page.render()
+
+
+def _history_app() -> None:
+    from coach.ui import history_page
+
+    history_page.render()
+
+
+def _markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+# --- inputs, made at test time -------------------------------------------------------------------
+
+def _audio_only_mp4() -> bytes:
+    """One second of a 440 Hz tone, AAC in mp4, no video stream."""
+    path = Path(tempfile.mkdtemp()) / "tone.mp4"
+    rate = 44100
+    with av.open(str(path), "w", format="mp4") as container:
+        stream = container.add_stream("aac", rate=rate)
+        stream.layout = "mono"
+        samples = (0.2 * np.sin(2 * np.pi * 440 * np.arange(rate) / rate)).astype(np.float32)[None, :]
+        for start in range(0, rate, 1024):
+            frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(samples[:, start:start + 1024]), format="fltp",
+                                               layout="mono")
+            frame.sample_rate, frame.pts, frame.time_base = rate, start, Fraction(1, rate)
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    data = path.read_bytes()
+    path.unlink()
+    path.parent.rmdir()
+    return data
+
+
+def _png() -> bytes:
+    """A 64×48 PNG still image."""
+    path = Path(tempfile.mkdtemp()) / "photo.png"
+    image = np.zeros((48, 64, 3), np.uint8)
+    image[:, :32] = 200
+    with av.open(str(path), "w", format="image2") as container:
+        stream = container.add_stream("png", rate=1)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "rgb24"
+        for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
+            container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    data = path.read_bytes()
+    path.unlink()
+    path.parent.rmdir()
+    return data
+
+
+BAD_UPLOADS: dict[str, tuple[str, Callable[[], bytes], str]] = {
+    # id: (uploaded name, bytes, what the error box must say)
+    "zero_bytes": ("empty.mp4", lambda: b"", "'empty.mp4' is empty (0 bytes)"),
+    "text_renamed_mp4": ("notes.mp4", lambda: b"These are my workout notes, not a video.\n" * 20,
+                         "could not read 'notes.mp4' as a video"),
+    "random_bytes": ("noise.mp4", lambda: np.random.default_rng(0).integers(0, 256, 200_000, np.uint8).tobytes(),
+                     "could not read 'noise.mp4' as a video"),
+    "audio_only": ("voice.mp4", _audio_only_mp4, "'voice.mp4' has no video stream (audio only)"),
+    "still_image_renamed_mp4": ("photo.mp4", _png, "'photo.mp4' is a still image, not a video"),
+}
+
+
+def _upload_and_review(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.file_uploader(key="review_upload").upload(name, data, "video/mp4")
+    at.run()
+    return at.button(key="review_go").click().run()
+
+
+@pytest.mark.parametrize("case", list(BAD_UPLOADS))
+def test_bad_upload_gives_one_error_box_and_the_next_review_works(case: str, make_clip: Callable[..., Path],
+                                                                  fake_estimator: Any, review_temp: Path,
+                                                                  private_data: Path) -> None:
+    name, make, expected = BAD_UPLOADS[case]
+    with mock.patch.object(review_page, "make_estimator", lambda: fake_estimator([])):
+        at = AppTest.from_function(_review_app, default_timeout=60).run()
+        _upload_and_review(at, name, make())
+        assert not at.exception
+        [err] = at.error
+        assert err.value.startswith("Could not review this video:") and "\n" not in err.value
+        assert expected in err.value
+        assert "upload." not in err.value  # the private temp name is not shown: the user's own file name is
+        assert review_page.RESULT_KEY not in at.session_state
+        assert list(review_temp.iterdir()) == []  # the temp folder is gone after a failed review too
+        # the app keeps running: a good video right after in the same session is reviewed
+        _upload_and_review(at, "good_squat.mp4", make_clip(frames=12).read_bytes())
+    assert not at.exception and not at.error
+    assert "0 reps counted" in _markdown(at)
+    assert [s.title for s in History(private_data / "history.sqlite3").sessions()] == ["good_squat.mp4"]
+
+
+def test_oversized_upload_is_refused_before_it_is_saved(monkeypatch: pytest.MonkeyPatch, review_temp: Path) -> None:
+    monkeypatch.setattr(cfg, "MAX_UPLOAD_MB", 0.01)  # 10 kB
+    at = AppTest.from_function(_review_app, default_timeout=60).run()
+    assert "up to 0.01 MB" in at.file_uploader(key="review_upload").label
+    saved: list[Path] = []
+    with mock.patch.object(review_page, "review", lambda path, *a, **k: saved.append(path)):
+        _upload_and_review(at, "big.mp4", b"\0" * 20_000)
+    assert not at.exception
+    [err] = at.error
+    assert "the limit is 0.01 MB" in err.value and "\n" not in err.value
+    assert saved == [] and list(review_temp.iterdir()) == []
+
+
+def test_upload_cap_from_the_environment_never_exceeds_the_server_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    server_cap = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"]
+    monkeypatch.setattr(cfg, "MAX_UPLOAD_MB", cfg.parse_upload_cap("5"))
+    assert cfg.max_upload_mb() == 5.0
+    monkeypatch.setattr(cfg, "MAX_UPLOAD_MB", cfg.parse_upload_cap(str(server_cap * 10)))
+    with mock.patch("streamlit.get_option", lambda key: server_cap if key == "server.maxUploadSize" else None):
+        assert cfg.max_upload_mb() == server_cap  # Streamlit would refuse more: the label must not promise it
+    assert cfg.parse_upload_cap("lots") == cfg.DEFAULT_MAX_UPLOAD_MB  # a typo in the variable does not crash
+    assert cfg.parse_upload_cap("-3") == cfg.DEFAULT_MAX_UPLOAD_MB
+
+
+def test_crash_midway_through_a_review_leaves_nothing_behind(make_clip: Callable[..., Path],
+                                                             review_temp: Path, private_data: Path) -> None:
+    """The writer fails halfway (disk full): one error box, no half-written video, no result, no history row."""
+    def half_written(path: Path, *args: Any, annotated: Path, **kwargs: Any) -> Any:
+        Path(annotated).write_bytes(b"\0" * 1000)
+        raise OSError(28, "No space left on device")
+
+    with mock.patch.object(review_page, "review", half_written):
+        at = AppTest.from_function(_review_app, default_timeout=60).run()
+        _upload_and_review(at, "squat.mp4", make_clip(frames=5).read_bytes())
+    assert not at.exception
+    [err] = at.error
+    assert "No space left on device" in err.value and "\n" not in err.value
+    assert list(review_temp.iterdir()) == []
+    assert review_page.RESULT_KEY not in at.session_state
+    assert not (private_data / "history.sqlite3").exists() or History(private_data / "history.sqlite3").sessions() == []
+
+
+def test_atomic_write_interrupted_at_the_rename_keeps_the_old_file(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "report.json"
+    target.write_text("old report")
+
+    def crash(src: Any, dst: Any) -> None:
+        raise OSError("power cut")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError, match="power cut"):
+        atomic_write_text(target, "new report " * 10_000)
+    assert target.read_text() == "old report"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no .tmp left behind
+
+
+def test_uploaded_name_is_never_a_path(tmp_path: Path) -> None:
+    for name in ("../../etc/passwd.mp4", "/etc/passwd", "..\\..\\x.mov", "a/b/../../../c.mkv", "clip.mp4\0.sh",
+                 "", "...."):
+        suffix = review_page.safe_suffix(name)
+        assert "/" not in suffix and "\\" not in suffix and "\0" not in suffix and ".." not in suffix
+        assert (tmp_path / f"upload{suffix}").resolve().parent == tmp_path.resolve()
+    assert review_page.safe_suffix("../../etc/passwd.mp4") == ".mp4"
+    assert review_page.safe_suffix("/etc/passwd") == ".video"
+
+
+def test_malicious_upload_name_stays_inside_the_private_folder(make_clip: Callable[..., Path], fake_estimator: Any,
+                                                               review_temp: Path) -> None:
+    seen: dict[str, Any] = {}
+    real_review = review_page.review
+
+    def spy(path: Path, *args: Any, **kwargs: Any) -> Any:
+        seen["path"] = Path(path)
+        seen["mode"] = stat.S_IMODE(Path(path).parent.stat().st_mode)
+        return real_review(path, *args, **kwargs)
+
+    with mock.patch.object(review_page, "make_estimator", lambda: fake_estimator([])), \
+            mock.patch.object(review_page, "review", spy):
+        at = AppTest.from_function(_review_app, default_timeout=60).run()
+        _upload_and_review(at, "../../etc/passwd.mp4", make_clip(frames=8).read_bytes())
+    assert not at.exception
+    assert seen["path"].parent.parent == review_temp and seen["path"].name == "upload.mp4"
+    assert seen["mode"] == 0o700
+    assert list(review_temp.iterdir()) == []
+    assert not (review_temp.parent / "etc").exists()
+
+
+# --- the camera stops sending frames mid-set -----------------------------------------------------
+
+class SquatEstimator:
+    """A side-on person who stands, then squats `reps` times (hand-built poses, no model)."""
+
+    def __init__(self, poses: list[PoseFrame]) -> None:
+        self.poses = poses
+        self.n = 0
+
+    def estimate(self, image: Any, t: float) -> PoseFrame:
+        import dataclasses
+
+        pose = self.poses[min(self.n, len(self.poses) - 1)]
+        self.n += 1
+        return dataclasses.replace(pose, timestamp_s=t)
+
+    def close(self) -> None:
+        pass
+
+
+def _squat_poses(reps: int) -> list[PoseFrame]:
+    """Hand-built side-on squats at 30 fps (tests/analyzers/sequences.py), starting with a still stand."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from analyzers.sequences import duration, frames_of, rep_profile, squat_pose
+
+    return frames_of(rep_profile(reps, rest_s=3.0), duration(reps, rest_s=3.0), squat_pose)
+
+
+def test_camera_lost_mid_set_keeps_the_set_and_the_page_says_so() -> None:
+    from coach.ui.live_page import SILENT_CAMERA_S
+
+    poses = _squat_poses(2)
+    now = [100.0]
+    coach = LiveCoach("squat", estimator_factory=lambda: SquatEstimator(poses), clock=lambda: now[0])
+    img = np.zeros((480, 640, 3), np.uint8)
+    for i in range(len(poses)):
+        now[0] = 100.0 + i / 30.0
+        coach.process_image(img, i / 30.0)
+    before = coach.snapshot()
+    assert before.count >= 1 and before.set_reps == before.count
+    # no more frames: the page notices (its own clock moves on), the coach keeps everything
+    later = before.last_frame_at + SILENT_CAMERA_S + 1.0
+    assert coach.snapshot() == before
+
+    def page(snap: object, now: float) -> None:
+        from coach.ui.live_page import show_snapshot
+
+        show_snapshot(snap, True, now)  # type: ignore[arg-type]
+
+    at = AppTest.from_function(page, default_timeout=30, args=(before, later)).run()
+    text = _markdown(at)
+    assert "The camera stopped sending pictures. Your set is kept" in text
+    assert f"{before.set_reps} of 8–12" in text
+    # the camera comes back with its clock restarted: the same set carries on
+    coach.process_image(img, 0.0)
+    after = coach.snapshot()
+    assert after.count == before.count and after.set_number == before.set_number
+    assert after.video_time_s > before.video_time_s
+
+
+# --- history: damaged or newer database, shown on the page -----------------------------------------
+
+def test_damaged_history_is_reported_on_the_page_and_kept(private_data: Path) -> None:
+    private_data.mkdir(parents=True)
+    junk = b"SQLite format 3\0" + b"garbage" * 500
+    (private_data / "history.sqlite3").write_bytes(junk)
+    at = AppTest.from_function(_history_app, default_timeout=60).run()
+    assert not at.exception
+    [warn] = at.warning
+    assert "The history file was damaged" in warn.value
+    kept = [p for p in private_data.iterdir() if p.name.startswith("history.sqlite3.damaged-")]
+    assert len(kept) == 1 and kept[0].read_bytes() == junk
+    assert any("No sessions yet" in i.value for i in at.info)
+
+
+def test_newer_history_turns_history_off_but_coaching_goes_on(private_data: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+    from types import SimpleNamespace
+
+    from coach.history import SCHEMA_VERSION
+
+    private_data.mkdir(parents=True)
+    path = private_data / "history.sqlite3"
+    con = sqlite3.connect(path)
+    con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    con.close()
+    before = path.read_bytes()
+    monkeypatch.setattr(live_page, "webrtc", lambda coach: SimpleNamespace(state=SimpleNamespace(playing=False)))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert any("History is switched off" in w.value and "newer version" in w.value for w in at.warning)
+    assert "0 of 8–12" in _markdown(at)
+    assert path.read_bytes() == before
+
+
+# --- listening address ---------------------------------------------------------------------------
+
+def test_the_app_listens_on_localhost_by_default() -> None:
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["address"] == "localhost"
+    assert config["browser"]["gatherUsageStats"] is False
+    start = (REPO / "scripts" / "start.sh").read_text()
+    assert '--server.address "${ADDRESS:-localhost}"' in start
+
+
+def test_live_page_uses_no_stun_or_turn_server() -> None:
+    assert live_page.RTC_CONFIGURATION == {"iceServers": []}
+
