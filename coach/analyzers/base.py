@@ -114,6 +114,42 @@ def sustained_peak(times: Sequence[float], values: np.ndarray, min_s: float) -> 
     return best, best_t
 
 
+STANDING_KNEE_DEG = 20.0
+"""Frames whose image knee angle is below this count as standing for the standing hip height, degrees."""
+MIN_STANDING_FRAMES = 3
+"""Standing frames needed before their median is trusted as the standing hip height."""
+HEIGHT_HISTORY = 900
+"""Hip heights kept for the standing estimate, frames."""
+
+
+class HipDrop:
+    """Knee bend estimated from how far the hips drop towards the ankles, degrees, from any camera azimuth.
+
+    With thigh and shank sharing the bend, hip height = standing height × cos(flexion / 2); a level
+    camera never foreshortens a vertical extent. The standing height is the median over frames whose
+    image knee angle says standing (< STANDING_KNEE_DEG; even a front view reads near-straight knees
+    correctly), else the 90th percentile of all hip heights seen.
+    """
+
+    def __init__(self) -> None:
+        self._standing: list[float] = []
+        self._other: list[float] = []
+
+    def __call__(self, f: BodyFeatures) -> float:
+        h = f.ankle_xy[1] - f.hip_xy[1]
+        if not (f.detected and math.isfinite(h) and h > 0):
+            return math.nan
+        store = self._standing if f.knee_flexion_deg < STANDING_KNEE_DEG else self._other
+        store.append(h)
+        if len(store) > HEIGHT_HISTORY:
+            del store[: HEIGHT_HISTORY // 2]
+        if len(self._standing) >= MIN_STANDING_FRAMES:
+            standing = float(np.median(self._standing))
+        else:
+            standing = float(np.percentile(self._other + self._standing, 90.0))
+        return 2.0 * math.degrees(math.acos(max(-1.0, min(1.0, h / standing))))
+
+
 class BaseAnalyzer:
     """Shared counting, calibration, buffering and spine checks. Subclasses set the specifics."""
 

@@ -16,7 +16,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from coach.analyzers.base import BaseAnalyzer, peak, smoothed
+from coach.analyzers.base import BaseAnalyzer, HipDrop, peak, smoothed
 from coach.counter import RepEvent
 from coach.features import BodyFeatures
 from coach.geometry import vertical_inclination_deg
@@ -52,6 +52,7 @@ class DeadliftAnalyzer(BaseAnalyzer):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._torso_px: list[float] = []
+        self._drop = HipDrop()
 
     def counter_thresholds(self) -> CounterThresholds:
         return self.th.deadlift_counter
@@ -70,12 +71,19 @@ class DeadliftAnalyzer(BaseAnalyzer):
             return f.trunk_from_vertical_deg
         standing = float(np.percentile(self._torso_px, 90))
         dy = f.hip_xy[1] - f.shoulder_xy[1]
-        vi = vertical_inclination_deg(dy, standing)
-        tv = f.trunk_from_vertical_deg
-        return vi if math.isnan(tv) else max(vi, tv)
+        return float(np.nanmax([vertical_inclination_deg(dy, standing), f.trunk_from_vertical_deg, -1.0]))
 
     def signal(self, f: BodyFeatures) -> float:
-        return self.trunk_inclination(f)
+        """Depth of the hinge, degrees: from the side the larger of trunk inclination and hip flexion; off
+        the side the larger of trunk inclination and the hips' drop (a trunk leaning towards the camera
+        reads short, and a conventional pull bends the knees)."""
+        trunk = self.trunk_inclination(f)
+        if self.view() in SIDE_VIEWS:
+            # Hip flexion also catches a knee-dominant pull, whose trunk stays fairly upright.
+            hip = f.hip_flexion_deg
+            return trunk if math.isnan(hip) else max(trunk, hip)
+        drop = self._drop(f)
+        return trunk if math.isnan(drop) else max(trunk, drop)
 
     def visible(self, f: BodyFeatures) -> bool:
         """Shoulders and hips are enough to count (plates often hide the shins)."""

@@ -12,22 +12,11 @@ import math
 from collections.abc import Sequence
 from typing import ClassVar
 
-import numpy as np
-
-from coach.analyzers.base import BaseAnalyzer, peak, smoothed
+from coach.analyzers.base import BaseAnalyzer, HipDrop, peak, smoothed
 from coach.counter import RepEvent
 from coach.features import BodyFeatures
 from coach.thresholds import CounterThresholds
 from coach.types import Exercise, FormWarning, Notice, NoticeKind, View, WarningKind
-
-STANDING_PERCENTILE = 90.0
-"""The standing hip height is this percentile of the hip heights seen (robust to the odd long frame)."""
-HEIGHT_HISTORY = 900
-"""Hip heights kept for the standing estimate, frames."""
-STANDING_KNEE_DEG = 20.0
-"""Frames whose image knee angle is below this count as standing for the standing hip height, degrees."""
-MIN_STANDING_FRAMES = 3
-"""Standing frames needed before their median is trusted as the standing hip height."""
 
 CUE_FLEXION = "Sit back as if onto a chair, hinge from the hips and keep your chest proud."
 CUE_TWIST = "Keep your shoulders square over your hips, facing forwards, with your weight even on both feet."
@@ -45,31 +34,14 @@ class SquatAnalyzer(BaseAnalyzer):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._heights: list[float] = []
-        self._standing: list[float] = []
+        self._drop = HipDrop()
 
     def counter_thresholds(self) -> CounterThresholds:
         return self.th.squat_counter
 
     def drop_flexion(self, f: BodyFeatures) -> float:
-        """View-independent knee flexion estimate from the hip height above the ankle, degrees.
-
-        The standing height is the median hip height over frames whose image knee angle says standing
-        (< `STANDING_KNEE_DEG`, which even a front view reads correctly near straight), else a high
-        percentile of all heights seen.
-        """
-        h = f.ankle_xy[1] - f.hip_xy[1]
-        if not (math.isfinite(h) and h > 0):
-            return math.nan
-        store = self._standing if f.knee_flexion_deg < STANDING_KNEE_DEG else self._heights
-        store.append(h)
-        if len(store) > HEIGHT_HISTORY:
-            del store[: HEIGHT_HISTORY // 2]
-        if len(self._standing) >= MIN_STANDING_FRAMES:
-            standing = float(np.median(self._standing))
-        else:
-            standing = float(np.percentile(self._heights + self._standing, STANDING_PERCENTILE))
-        return 2.0 * math.degrees(math.acos(max(-1.0, min(1.0, h / standing))))
+        """View-independent knee flexion estimate from the hip height above the ankle, degrees."""
+        return self._drop(f)
 
     def knee_flexion(self, f: BodyFeatures) -> float:
         """Knee flexion, degrees: the image angle from the side, else the larger of it and the drop estimate."""
