@@ -81,6 +81,8 @@ class LiveSnapshot:
     calibrated: bool = False
     error: str | None = None
     session_id: int | None = None
+    save_error: str | None = None
+    """Why reps stopped being saved to the history (the count goes on), if they did."""
 
     @property
     def target_text(self) -> str:
@@ -141,6 +143,7 @@ class LiveCoach:
         self._sets_done = 0
         self._last_rep_end: float | None = None
         self._session_id: int | None = None
+        self._save_error: str | None = None
         self._reps: list[Rep] = []
         self._snap = LiveSnapshot(target_min=target.reps_min, target_max=target.reps_max)
 
@@ -253,8 +256,9 @@ class LiveCoach:
                         self.exercise.value, "live", title="Live session", target_min=self.target.reps_min,
                         target_max=self.target.reps_max, strictness=self.strictness)
                 self.history.add_rep(self._session_id, rep, self._set_number)
-            except Exception:  # never stop coaching because the disk is full; the page shows counts anyway
+            except Exception as exc:  # never stop coaching because the disk is full; the page says so
                 self.history = None
+                self._save_error = " ".join(str(exc).split()) or type(exc).__name__
 
     def _say(self, text: str, kind: str, t: float) -> bool:
         if not self._speech.offer(kind, t):
@@ -297,7 +301,7 @@ class LiveCoach:
             set_reps=set_reps, sets_done=sets_done, target_min=self.target.reps_min,
             target_max=self.target.reps_max, angles=angles or {}, warning=warning, cue=cue,
             warning_rep=warning_rep, rest_left_s=rest_left, utterances=tuple(self._utterances),
-            calibrated=calibrated, error=error, session_id=self._session_id)
+            calibrated=calibrated, error=error, session_id=self._session_id, save_error=self._save_error)
         with self._lock:
             self._snap = snap
 

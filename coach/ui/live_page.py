@@ -115,6 +115,9 @@ def show_snapshot(snap: LiveSnapshot, playing: bool, now: float) -> None:
             "warn", "live-camera-lost")
     elif snap.frames > 0 and not playing and snap.count:
         big("Camera off. Your set is kept: press START to carry on.", "help")
+    if snap.save_error:
+        st.warning(f"Reps are no longer being saved to your history ({snap.save_error}). The count here is "
+                   "still right: note it down.")
     if snap.phase is LivePhase.ERROR:
         st.error(snap.error or "Something went wrong.")
         return

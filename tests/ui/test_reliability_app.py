@@ -297,6 +297,48 @@ def test_camera_lost_mid_set_keeps_the_set_and_the_page_says_so() -> None:
     assert after.video_time_s > before.video_time_s
 
 
+def test_each_completed_rep_is_in_the_database_as_soon_as_it_is_counted(tmp_path: Path) -> None:
+    poses = _squat_poses(3)
+    hist = History(tmp_path / "h.sqlite3")
+    coach = LiveCoach("squat", estimator_factory=lambda: SquatEstimator(poses), history=hist)
+    img = np.zeros((480, 640, 3), np.uint8)
+    counts = set()
+    for i in range(len(poses)):
+        coach.process_image(img, i / 30.0)
+        snap = coach.snapshot()
+        if snap.count:
+            # read back through a separate History, as a restarted app would
+            [row] = History(tmp_path / "h.sqlite3").sessions()
+            assert (row.id, row.source, row.reps) == (snap.session_id, "live", snap.count)
+            counts.add(snap.count)
+    assert counts == {1, 2, 3}
+
+
+def test_history_write_failure_keeps_counting_and_the_page_says_so(tmp_path: Path) -> None:
+    class FullDisk(History):
+        def add_rep(self, *args: Any, **kwargs: Any) -> None:
+            raise OSError(28, "No space left on device")
+
+    poses = _squat_poses(2)
+    coach = LiveCoach("squat", estimator_factory=lambda: SquatEstimator(poses),
+                      history=FullDisk(tmp_path / "h.sqlite3"))
+    img = np.zeros((480, 640, 3), np.uint8)
+    for i in range(len(poses)):
+        coach.process_image(img, i / 30.0)
+    snap = coach.snapshot()
+    assert snap.count == 2 and snap.save_error is not None and "No space left" in snap.save_error
+
+    def page(snap: object) -> None:
+        from coach.ui.live_page import show_snapshot
+
+        show_snapshot(snap, True, snap.last_frame_at)  # type: ignore[arg-type, attr-defined]
+
+    at = AppTest.from_function(page, default_timeout=30, args=(snap,)).run()
+    [warn] = at.warning
+    assert "no longer being saved" in warn.value and "No space left" in warn.value
+    assert "2 of 8–12" in _markdown(at)
+
+
 # --- history: damaged or newer database, shown on the page -----------------------------------------
 
 def test_damaged_history_is_reported_on_the_page_and_kept(private_data: Path) -> None:
