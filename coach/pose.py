@@ -44,8 +44,11 @@ _LUMA = np.array([0.299, 0.587, 0.114])
 _LIVE: WeakSet[PoseEstimator] = WeakSet()
 """Open estimators, closed at interpreter exit (mediapipe raises TypeError if freed during shutdown)."""
 
-REVIEW_PEOPLE_CHECK_EVERY = 15
-"""The file review counts people every this many frames (0.6 s at 25 fps), see `review_estimator`."""
+REVIEW_PEOPLE_CHECK_EVERY = 25
+"""The file review counts people every this many frames (1 s at 25 fps), see `review_estimator`."""
+
+PEOPLE_CHECK_MAX_SIDE_PX = 640
+"""The people count runs on a copy subsampled to at most this long side, px (its detector sees 224 px)."""
 
 
 @atexit.register
@@ -300,11 +303,11 @@ class PoseEstimator:
             with quiet_native_stderr():
                 result = self._detect(mp_image, timestamp_s)
                 if check:
-                    self._people_seen = len(self._counter.detect(mp_image).pose_landmarks or [])  # type: ignore[union-attr]
+                    self._people_seen = self._count_people(image_rgb)
         else:
             result = self._detect(mp_image, timestamp_s)
             if check:
-                self._people_seen = len(self._counter.detect(mp_image).pose_landmarks or [])  # type: ignore[union-attr]
+                self._people_seen = self._count_people(image_rgb)
 
         poses = result.pose_landmarks or []
         if not poses:
@@ -338,6 +341,13 @@ class PoseEstimator:
             people=max(len(poses), self._people_seen),
             brightness=light,
         )
+
+    def _count_people(self, image_rgb: npt.NDArray[np.uint8]) -> int:
+        """People found by the IMAGE-mode counter (num_poses=2) on a subsampled copy of the frame."""
+        step = -(-max(image_rgb.shape[:2]) // PEOPLE_CHECK_MAX_SIDE_PX)  # ceil division
+        small = np.ascontiguousarray(image_rgb[::step, ::step]) if step > 1 else image_rgb
+        mp_small = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(small))
+        return len(self._counter.detect(mp_small).pose_landmarks or [])  # type: ignore[union-attr]
 
     def warm_up(self, width: int = 64, height: int = 64) -> None:
         """Run the models once on a blank image, so lazy start-up costs are paid before timing.
