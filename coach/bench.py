@@ -117,6 +117,10 @@ class BenchResult:
                        f"{lv.dropped}/{lv.offered} dropped; latency p50 {lv.latency_p50_ms:.1f} ms, "
                        f"p95 {lv.latency_p95_ms:.1f} ms")
         out.append(f"peak RSS      {self.peak_rss_mb:7.0f} MiB")
+        if "full_cpu_ms_per_frame" in self.extra:
+            out.append(f"CPU time      bare {self.extra['bare_cpu_ms_per_frame']:.1f} ms/frame, full "
+                       f"{self.extra['full_cpu_ms_per_frame']:.1f} ms/frame (all threads; steadier than wall "
+                       f"time on a busy machine, load {self.extra.get('load_1min', math.nan):.1f})")
         return out
 
 
@@ -145,8 +149,8 @@ def trim_copy(path: str | os.PathLike[str], seconds: float, out_dir: str | os.Pa
     return dst
 
 
-def _bare(path: Path, max_side_px: int, with_mask: bool) -> tuple[int, float, list[float], int, int]:
-    """Decode + detect_for_video only; returns (frames, wall s, per-frame s, width, height)."""
+def _bare(path: Path, max_side_px: int, with_mask: bool) -> tuple[int, float, list[float], int, int, float]:
+    """Decode + detect_for_video only; returns (frames, wall s, per-frame s, width, height, CPU s)."""
     from coach.pose import review_estimator
     from coach.video import VideoReader
 
@@ -154,6 +158,7 @@ def _bare(path: Path, max_side_px: int, with_mask: bool) -> tuple[int, float, li
     width = height = 0
     with review_estimator(with_mask=with_mask) as est, VideoReader(path, max_side_px=max_side_px) as reader:
         est.warm_up()
+        cpu0 = time.process_time()
         start = last = time.perf_counter()
         for vf in reader:
             est.detect_raw(vf.image, vf.timestamp_s)
@@ -162,12 +167,13 @@ def _bare(path: Path, max_side_px: int, with_mask: bool) -> tuple[int, float, li
             last = now
             height, width = vf.image.shape[:2]
         wall = time.perf_counter() - start
-    return len(times), wall, times, width, height
+        cpu = time.process_time() - cpu0
+    return len(times), wall, times, width, height, cpu
 
 
 def _full(path: Path, exercise: Exercise | str, annotated: Path | None,
-          with_mask: bool) -> tuple[int, float, list[float]]:
-    """The whole review(); returns (frames, wall s, per-frame s). The model is loaded before timing."""
+          with_mask: bool) -> tuple[int, float, list[float], float]:
+    """The whole review(); returns (frames, wall s, per-frame s, CPU s). The model is loaded before timing."""
     from coach.pipeline import review
     from coach.pose import review_estimator
 
@@ -178,6 +184,7 @@ def _full(path: Path, exercise: Exercise | str, annotated: Path | None,
 
     def factory() -> object:
         start[0] = time.perf_counter()
+        start.append(time.process_time())
         return est
 
     def progress(share: float) -> None:
@@ -186,11 +193,12 @@ def _full(path: Path, exercise: Exercise | str, annotated: Path | None,
     try:
         review(path, exercise, annotated=annotated, progress=progress, estimator_factory=factory)
         end = time.perf_counter()
+        cpu = time.process_time() - start[1]
     finally:
         est.close()
     per_frame = marks[:-1]  # the last call (1.0) comes after finish()
     times = [b - a for a, b in zip([start[0], *per_frame[:-1]], per_frame, strict=True)]
-    return len(times), end - start[0], times
+    return len(times), end - start[0], times, cpu
 
 
 def run_live(path: str | os.PathLike[str], exercise: Exercise | str, *, max_side_px: int,
@@ -287,13 +295,13 @@ def run_bench(path: str | os.PathLike[str], exercise: Exercise | str = Exercise.
             src = trim_copy(src, seconds, tmp)
         info = probe(src)
         say("bare: decode + detect_for_video …")
-        n_bare, wall_bare, t_bare, width, height = _bare(src, MAX_SIDE_PX, with_mask)
+        n_bare, wall_bare, t_bare, width, height, cpu_bare = _bare(src, MAX_SIDE_PX, with_mask)
         say("full: whole review …")
-        n_full, wall_full, t_full = _full(src, exercise, None, with_mask)
+        n_full, wall_full, t_full, cpu_full = _full(src, exercise, None, with_mask)
         annotated_fps = None
         if annotated:
             say("annotated: review + annotated copy …")
-            n_ann, wall_ann, _ = _full(src, exercise, Path(tmp) / "annotated.mp4", with_mask)
+            n_ann, wall_ann, _, _ = _full(src, exercise, Path(tmp) / "annotated.mp4", with_mask)
             annotated_fps = n_ann / wall_ann if wall_ann > 0 else math.nan
         live_result = None
         if live:
@@ -318,5 +326,7 @@ def run_bench(path: str | os.PathLike[str], exercise: Exercise | str = Exercise.
         bare_p95_ms=percentile_ms(t_bare, 95),
         annotated_fps=annotated_fps,
         live=live_result,
-        extra={"load_1min": os.getloadavg()[0], "cpus": os.cpu_count()},
+        extra={"bare_cpu_ms_per_frame": 1000.0 * cpu_bare / max(n_bare, 1),
+               "full_cpu_ms_per_frame": 1000.0 * cpu_full / max(n_full, 1),
+               "load_1min": os.getloadavg()[0], "cpus": os.cpu_count()},
     )
