@@ -30,8 +30,10 @@ class SpineThresholds:
     end-range, loaded, rapid or repeated flexion and twisting).
     """
 
-    spinal_flexion_deg: float = 20.0
-    """Rounding beyond neutral (silhouette + landmarks estimate) that earns a warning."""
+    spinal_flexion_deg: float = 12.0
+    """Rounding beyond neutral (silhouette estimate, degrees via `bulge_to_flexion_deg`) that earns a warning.
+    Set on the shared side-view deadlifts (`coach eval`): rounded-back clips peaked at 12–35°, neutral-back
+    clips at ≤ 10°; low because osteoporosis guidance is to avoid loaded flexion altogether."""
     twist_deg: float = 15.0
     """Shoulder line vs hip line beyond neutral (ISO 11226: > 10° clearly visible; margin for noise)."""
     lumbar_hyperextension_deg: float = 15.0
@@ -108,6 +110,9 @@ class Thresholds:
     """Squat depth advice below this knee flexion (bodyweight squat to a chair height ~ 90°)."""
     deadlift_counter: CounterThresholds = CounterThresholds(start_deg=30.0, depth_deg=45.0, return_deg=20.0)
     """Hip-hinge counter on trunk inclination from the vertical, degrees (0 = standing tall)."""
+    deadlift_rest_offset_max_deg: float = 25.0
+    """The hinge counter discounts the lowest level its signal has held, up to this, degrees (a locked-out
+    lifter filmed from behind at an angle read 22–29° on sebitzu_rdl; from the side ≈ 0–10°)."""
     hips_first_knee_share: float = 0.6
     """Hips-rise-first check: look when the knees have done this share of their extension on the way up."""
     hips_first_lag_pct: float = 35.0
