@@ -28,6 +28,10 @@ PRE_ROLL_S = 0.6
 """Frames kept before a rep starts, seconds (the start of the movement precedes the threshold)."""
 SMOOTH_FRAMES = 5
 """Median window for per-frame spine measures, frames."""
+SIGNAL_MEMORY = 4000
+SIGNAL_MEMORY_S = 120.0
+"""Per-frame depth signals are remembered for the last SIGNAL_MEMORY_S seconds once over SIGNAL_MEMORY frames."""
+"""Median window for per-frame spine measures, frames."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +174,7 @@ class BaseAnalyzer:
         self._views: Counter[View] = Counter()
         self._last: BodyFeatures | None = None
         self._seen_person = False
+        self._signals: dict[float, float] = {}
 
     # --- what subclasses define -------------------------------------------------------------
     def counter_thresholds(self) -> CounterThresholds:
@@ -196,6 +201,12 @@ class BaseAnalyzer:
         """The side a rep worked (bird-dog); None for symmetric exercises."""
         return None
 
+    def signal_of(self, f: BodyFeatures) -> float:
+        """The depth signal this analyzer computed for a frame it was fed (signals may keep state, so
+        they are computed once per frame), degrees."""
+        v = self._signals.get(f.timestamp_s)
+        return v if v is not None else (self.signal(f) if f.detected else math.nan)
+
     # --- the shared loop ----------------------------------------------------------------------
     def update(self, features: BodyFeatures) -> FrameResult:
         """Consume one frame's features."""
@@ -205,6 +216,10 @@ class BaseAnalyzer:
             self._seen_person = True
             self._views[f.view] += 1
         value = self.signal(f) if f.detected else math.nan
+        self._signals[f.timestamp_s] = value
+        if len(self._signals) > SIGNAL_MEMORY:
+            for t in [t for t in self._signals if t < f.timestamp_s - SIGNAL_MEMORY_S]:
+                del self._signals[t]
         ok = self.visible(f)
         events = self.counter.update(f.timestamp_s, value, ok)
         self._buffer(f)
@@ -281,7 +296,7 @@ class BaseAnalyzer:
     def _fallback_neutral(self, frames: Sequence[BodyFeatures]) -> Neutral:
         """No still ready posture was seen: take the rep's own rest-like frames."""
         c = self.counter.cfg
-        rest = [f for f in frames if f.detected and self.signal(f) < c.start_deg]
+        rest = [f for f in frames if f.detected and self.signal_of(f) < c.start_deg]
         return Neutral.from_features(rest) if rest else Neutral()
 
     def finish(self) -> AnalysisResult:
@@ -300,7 +315,7 @@ class BaseAnalyzer:
 
     def _close_cut_rep(self, end_s: float) -> None:
         cfg = self.counter.cfg
-        values = [(f.timestamp_s, self.signal(f)) for f in self._rep_frames if self.visible(f)]
+        values = [(f.timestamp_s, self.signal_of(f)) for f in self._rep_frames if self.visible(f)]
         values = [(t, v) for t, v in values if not math.isnan(v)]
         peak_deg = max((v for _, v in values), default=math.nan)
         peak_t = next((t for t, v in values if v == peak_deg), math.nan)

@@ -11,6 +11,7 @@ and tempo.
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -24,6 +25,8 @@ from coach.thresholds import CounterThresholds
 from coach.types import Exercise, FormWarning, Notice, NoticeKind, View, WarningKind
 
 SIDE_VIEWS = (View.SIDE, View.OBLIQUE)
+REST_LEVEL_FRAMES = 5
+"""Frames whose median makes one sample of the lowest level the hinge signal has held."""
 
 CUE_FLEXION = "Hinge at the hips and keep your chest proud, as if showing the logo on your shirt."
 CUE_TWIST = "Keep your shoulders square over your hips and both hands level."
@@ -53,17 +56,19 @@ class DeadliftAnalyzer(BaseAnalyzer):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._torso_px: list[float] = []
         self._drop = HipDrop()
+        self._recent: deque[float] = deque(maxlen=REST_LEVEL_FRAMES)
+        self._floor = math.inf
 
     def counter_thresholds(self) -> CounterThresholds:
         return self.th.deadlift_counter
 
-    def trunk_inclination(self, f: BodyFeatures) -> float:
+    def trunk_inclination(self, f: BodyFeatures, learn: bool = True) -> float:
         """Trunk tilt from the vertical, degrees: the image angle from the side; from other views the
         vertical extent of hip→shoulder over its standing length (a high percentile of lengths seen)."""
         if not f.detected:
             return math.nan
         length = f.torso_length_px
-        if math.isfinite(length) and length > 0:
+        if learn and math.isfinite(length) and length > 0:
             self._torso_px.append(length)
             if len(self._torso_px) > 600:
                 del self._torso_px[:300]
@@ -74,6 +79,21 @@ class DeadliftAnalyzer(BaseAnalyzer):
         return float(np.nanmax([vertical_inclination_deg(dy, standing), f.trunk_from_vertical_deg, -1.0]))
 
     def signal(self, f: BodyFeatures) -> float:
+        """Hinge depth above the lowest level held so far (capped; see `raw_signal`), degrees.
+
+        Off the side, or from behind at an angle, a locked-out lifter can read 20–30° (foreshortened hip
+        angle), so the counter works on the depth above the lowest level the signal has held for a few
+        frames, never discounting more than `deadlift_rest_offset_max_deg`.
+        """
+        raw = self.raw_signal(f)
+        if math.isnan(raw):
+            return raw
+        self._recent.append(raw)
+        level = float(np.median(self._recent))
+        self._floor = min(self._floor, level)
+        return raw - min(max(self._floor, 0.0), self.th.deadlift_rest_offset_max_deg)
+
+    def raw_signal(self, f: BodyFeatures) -> float:
         """Depth of the hinge, degrees: from the side the larger of trunk inclination and hip flexion; off
         the side the larger of trunk inclination and the hips' drop (a trunk leaning towards the camera
         reads short, and a conventional pull bends the knees)."""
@@ -90,7 +110,7 @@ class DeadliftAnalyzer(BaseAnalyzer):
         return f.detected and f.upper_body_visible
 
     def display_angles(self, f: BodyFeatures) -> dict[str, float]:
-        return {"trunk_inclination_deg": self.trunk_inclination(f), "hip_flexion_deg": f.hip_flexion_deg}
+        return {"trunk_inclination_deg": self.trunk_inclination(f, learn=False), "hip_flexion_deg": f.hip_flexion_deg}
 
     def notices(self, view: View) -> list[Notice]:
         out = super().notices(view)
@@ -102,7 +122,7 @@ class DeadliftAnalyzer(BaseAnalyzer):
 
     def evaluate(self, frames: Sequence[BodyFeatures], event: RepEvent) -> tuple[dict[str, float], list[FormWarning]]:
         times = [f.timestamp_s for f in frames]
-        trunk = smoothed([self.trunk_inclination(f) for f in frames])
+        trunk = smoothed([self.trunk_inclination(f, learn=False) for f in frames])
         depth, _ = peak(times, trunk)
         metrics: dict[str, float] = {"trunk_inclination_deg": depth}
         hip, _ = peak(times, smoothed([f.hip_flexion_deg for f in frames]))

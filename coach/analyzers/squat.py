@@ -59,7 +59,7 @@ class SquatAnalyzer(BaseAnalyzer):
         return f.detected and f.upper_body_visible and f.knees_visible
 
     def display_angles(self, f: BodyFeatures) -> dict[str, float]:
-        return {"knee_flexion_deg": self.knee_flexion(f), "trunk_from_vertical_deg": f.trunk_from_vertical_deg}
+        return {"knee_flexion_deg": self.signal_of(f), "trunk_from_vertical_deg": f.trunk_from_vertical_deg}
 
     def notices(self, view: View) -> list[Notice]:
         out = super().notices(view)
@@ -70,7 +70,7 @@ class SquatAnalyzer(BaseAnalyzer):
 
     def evaluate(self, frames: Sequence[BodyFeatures], event: RepEvent) -> tuple[dict[str, float], list[FormWarning]]:
         times = [f.timestamp_s for f in frames]
-        knee = smoothed([self.knee_flexion(f) for f in frames])
+        knee = smoothed([self.signal_of(f) for f in frames])
         depth, depth_t = peak(times, knee)
         metrics: dict[str, float] = {"knee_flexion_deg": depth}
         trunk, _ = peak(times, smoothed([f.trunk_from_vertical_deg for f in frames]))
