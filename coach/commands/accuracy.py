@@ -58,11 +58,15 @@ class Case:
         return f"{self.exercise.value}-{self.view.value}-{fault}-{self.reps}r-{self.fps:g}fps-s{self.seed}"
 
 
-def cases(quick: bool) -> list[Case]:
-    """The matrix: quick = side view only, 3 reps at 15 fps; full = every view, 4 reps at 30 fps."""
+def cases(quick: bool, views: tuple[View, ...] | None = None) -> list[Case]:
+    """The matrix: quick = side view only, 3 reps at 15 fps; full = every view, 4 reps at 30 fps.
+
+    `views` overrides the views of either matrix.
+    """
     from coach.synth.motions import Fault
 
-    views = (View.SIDE,) if quick else VIEWS
+    if views is None:
+        views = (View.SIDE,) if quick else VIEWS
     reps, fps, fault_reps = (3, 15.0, (2,)) if quick else (4, 30.0, (2, 4))
     out = []
     for i, exercise in enumerate(Exercise):
@@ -355,6 +359,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--json", type=Path, default=None, help="write per-clip results and the summary here")
     p.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help=f"clip cache folder (default {DEFAULT_CACHE})")
     p.add_argument("--exercise", choices=[e.value for e in Exercise], default=None, help="only this exercise")
+    p.add_argument("--views", default=None, help="comma-separated views to run (side,front,45,rear)")
     p.set_defaults(func=run)
 
 
@@ -362,7 +367,15 @@ def run(args: argparse.Namespace) -> int:
     """Run the matrix; returns the exit code."""
     from coach.synth.truth import write_json_atomic
 
-    selected = [c for c in cases(args.quick) if args.exercise is None or c.exercise.value == args.exercise]
+    names = {"side": View.SIDE, "front": View.FRONT, "45": View.OBLIQUE, "oblique": View.OBLIQUE, "rear": View.REAR}
+    views = None
+    if args.views:
+        try:
+            views = tuple(dict.fromkeys(names[v.strip()] for v in args.views.split(",") if v.strip()))
+        except KeyError as exc:
+            print(f"coach accuracy: unknown view {exc.args[0]!r} (use side, front, 45, rear)", file=sys.stderr)
+            return 2
+    selected = [c for c in cases(args.quick, views) if args.exercise is None or c.exercise.value == args.exercise]
     results = []
     try:
         args.cache.mkdir(parents=True, exist_ok=True)
