@@ -62,6 +62,9 @@ class SpineThresholds:
     flexion_min_trunk_deg: float = 25.0
     """Back rounding is judged only while the trunk leans at least this far from the vertical (standing
     frames show arms, hands or a bar behind the back rather than the spine)."""
+    max_plausible_bulge: float = 0.12
+    """Quality gate, not a limit: a back bulge above this is a mask artefact (arms, bar, rack), not a spine;
+    rounded backs read 0.05–0.06 (40° on synthetic clips, rounded real deadlifts)."""
     flexion_min_duration_s: float = 0.2
     """Rounding must hold at least this long (seconds) to count, so one-frame mask glitches do not."""
 
