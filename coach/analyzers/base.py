@@ -368,7 +368,10 @@ class BaseAnalyzer:
         sp = self.th.spine
         base = self.neutral.back_bulge
         base = sp.default_neutral_bulge if math.isnan(base) else max(base, sp.default_neutral_bulge)
-        bulge = smoothed([f.back_bulge for f in frames])
+        raw = np.array([f.back_bulge for f in frames], dtype=float)
+        with np.errstate(invalid="ignore"):
+            raw[raw > sp.max_plausible_bulge] = np.nan  # the mask took in arms, a bar, a rack or a bench
+        bulge = smoothed(raw)
         trunk = np.array([f.trunk_from_vertical_deg for f in frames], dtype=float)
         side = np.array([f.view in (View.SIDE, View.OBLIQUE) and f.upper_body_visible for f in frames])
         with np.errstate(invalid="ignore"):

@@ -44,19 +44,21 @@ class SquatAnalyzer(BaseAnalyzer):
         return self._drop(f)
 
     def knee_flexion(self, f: BodyFeatures) -> float:
-        """Knee flexion, degrees: the image angle from the side, else the larger of it and the drop estimate."""
+        """Knee flexion, degrees: the image angle from the side, else the hip-drop estimate (off the side the
+        image angle reads low from the front and jumps when left and right legs are confused)."""
         drop = self.drop_flexion(f)
         image = f.knee_flexion_deg
         if self.view() is View.SIDE or math.isnan(drop):
             return image
-        return drop if math.isnan(image) else max(image, drop)
+        return drop
 
     def signal(self, f: BodyFeatures) -> float:
         return self.knee_flexion(f)
 
     def visible(self, f: BodyFeatures) -> bool:
-        """Shoulders, hips and knees in view (feet may be cut off by the frame or hidden by plates)."""
-        return f.detected and f.upper_body_visible and f.knees_visible
+        """Hips and knees in view: enough to count (the head may leave the top of the frame, the feet
+        the bottom); the spine checks make their own visibility demands."""
+        return f.detected and f.knees_visible
 
     def display_angles(self, f: BodyFeatures) -> dict[str, float]:
         return {"knee_flexion_deg": self.signal_of(f), "trunk_from_vertical_deg": f.trunk_from_vertical_deg}
