@@ -16,7 +16,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--exercise", "-e", default=Exercise.SQUAT.value, choices=[e.value for e in Exercise],
                    help="analyzer used by the full review (default: squat)")
     p.add_argument("--json", dest="json_out", metavar="OUT", help="write the numbers as JSON")
-    p.add_argument("--seconds", type=float, metavar="N", help="use only the first N seconds of the video")
+    p.add_argument("--seconds", type=float, metavar="N",
+                   help="use only the first N seconds of the video (a stream copy: it ends at the next key frame)")
     p.add_argument("--live", action="store_true", help="also replay the video as a 30 fps camera")
     p.add_argument("--no-annotated", dest="annotated", action="store_false",
                    help="skip timing the annotated copy")
