@@ -13,11 +13,12 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import ClassVar
 
 import numpy as np
 
-from coach.analyzers.base import BaseAnalyzer, HipDrop, peak, smoothed
+from coach.analyzers.base import AnalysisResult, BaseAnalyzer, FrameResult, HipDrop, peak, smoothed
 from coach.counter import RepEvent
 from coach.features import BodyFeatures
 from coach.geometry import vertical_inclination_deg
@@ -27,6 +28,11 @@ from coach.types import Exercise, FormWarning, Notice, NoticeKind, View, Warning
 SIDE_VIEWS = (View.SIDE, View.OBLIQUE)
 REST_LEVEL_FRAMES = 5
 """Frames whose median makes one sample of the lowest level the hinge signal has held."""
+LOCKOUT_WATCH_S = 1.0
+"""After a rep is counted, the lockout is watched this long for leaning back, seconds."""
+LOCKOUT_PRE_FRAMES = 60
+"""Frames kept from before the rep's end for the lockout check (those within 0.5 s of it are used)."""
+"""Frames whose median makes one sample of the lowest level the hinge signal has held."""
 
 CUE_FLEXION = "Hinge at the hips and keep your chest proud, as if showing the logo on your shirt."
 CUE_TWIST = "Keep your shoulders square over your hips and both hands level."
@@ -35,11 +41,15 @@ CUE_HIPS_FIRST = "Push the floor away and lift your chest and hips together."
 CUE_TEMPO = "Lift smoothly and lower under control, about two seconds each way."
 
 
-def lean_back_deg(f: BodyFeatures) -> float:
-    """Trunk lean behind the vertical, degrees (+ = shoulders behind the hips); NaN without a facing."""
-    if f.facing == 0:
+def lean_back_deg(f: BodyFeatures, facing: int = 0) -> float:
+    """Trunk lean behind the vertical, degrees (+ = shoulders behind the hips); NaN without a facing.
+
+    `facing` (+1 image-right, −1 image-left) is used when the frame's own is unknown (leaning back makes
+    the frame's facing ambiguous)."""
+    facing = f.facing or facing
+    if facing == 0:
         return math.nan
-    dx = (f.shoulder_xy[0] - f.hip_xy[0]) * f.facing
+    dx = (f.shoulder_xy[0] - f.hip_xy[0]) * facing
     dy = f.hip_xy[1] - f.shoulder_xy[1]
     if not (math.isfinite(dx) and math.isfinite(dy)) or dy <= 0:
         return math.nan
@@ -58,6 +68,9 @@ class DeadliftAnalyzer(BaseAnalyzer):
         self._drop = HipDrop()
         self._recent: deque[float] = deque(maxlen=REST_LEVEL_FRAMES)
         self._floor = math.inf
+        self._facing = 0
+        self._watch: tuple[int, float, list[BodyFeatures]] | None = None
+        self._lockout_pre: deque[BodyFeatures] = deque(maxlen=LOCKOUT_PRE_FRAMES)
 
     def counter_thresholds(self) -> CounterThresholds:
         return self.th.deadlift_counter
@@ -98,7 +111,12 @@ class DeadliftAnalyzer(BaseAnalyzer):
         the side the larger of trunk inclination and the hips' drop (a trunk leaning towards the camera
         reads short, and a conventional pull bends the knees)."""
         trunk = self.trunk_inclination(f)
+        if f.facing:
+            self._facing += f.facing
         if self.view() in SIDE_VIEWS:
+            facing = 1 if self._facing > 0 else -1 if self._facing < 0 else 0
+            if lean_back_deg(f, facing) > 0:
+                return 0.0  # shoulders behind the hips: standing tall or leaning back, not hinging
             # Hip flexion also catches a knee-dominant pull, whose trunk stays fairly upright.
             hip = f.hip_flexion_deg
             return trunk if math.isnan(hip) else max(trunk, hip)
@@ -131,14 +149,45 @@ class DeadliftAnalyzer(BaseAnalyzer):
         warnings += self.check_spinal_flexion(frames, metrics, CUE_FLEXION)
         warnings += self.check_twist(frames, metrics, CUE_TWIST)
         if self.view() in SIDE_VIEWS:
-            warnings += self._check_lockout(frames, metrics)
             warnings += self._check_hips_first(frames, trunk, metrics)
         warnings += self.check_tempo(event, metrics, CUE_TEMPO)
         return metrics, warnings
 
+    def update(self, features: BodyFeatures) -> FrameResult:
+        """The shared loop, plus a look at the lockout just after each completed rep (the lean-back of
+        lumbar hyperextension happens at the top, after the counter has already closed the rep)."""
+        result = super().update(features)
+        if self._watch is not None:
+            self._watch[2].append(features)
+            if features.timestamp_s > self._watch[1]:
+                self._close_watch()
+        if result.rep is not None and result.rep.complete:
+            self._watch = (len(self._reps) - 1, features.timestamp_s + LOCKOUT_WATCH_S,
+                           [f for f in self._lockout_pre if f.timestamp_s >= result.rep.end_s - 0.5])
+        self._lockout_pre.append(features)
+        return result
+
+    def finish(self) -> AnalysisResult:
+        self._close_watch()
+        return super().finish()
+
+    def _close_watch(self) -> None:
+        if self._watch is None:
+            return
+        index, _, frames = self._watch
+        self._watch = None
+        if self.view() not in SIDE_VIEWS or not frames:
+            return
+        rep = self._reps[index]
+        metrics = dict(rep.metrics)
+        found = self._check_lockout(frames, metrics)
+        self._reps[index] = replace(rep, metrics=metrics, warnings=rep.warnings + tuple(found))
+
     def _check_lockout(self, frames: Sequence[BodyFeatures], metrics: dict[str, float]) -> list[FormWarning]:
         """Leaning back at the top beyond the standing neutral (lumbar hyperextension), degrees."""
-        lean = smoothed([lean_back_deg(f) for f in frames])
+        facings = [f.facing for f in frames if f.facing]
+        facing = max(set(facings), key=facings.count) if facings else 0
+        lean = smoothed([lean_back_deg(f, facing) for f in frames])
         base = self._neutral_lean()
         if np.all(np.isnan(lean)):
             return []
