@@ -1,0 +1,146 @@
+"""`coach eval`: labels, scores, the pose cache, unreadable clips, the CLI, and the targets on the shared set."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from coach.cli import main
+from coach.evaluate import (
+    ClipResult,
+    LabelRow,
+    PoseCache,
+    _pack_mask,
+    _unpack_mask,
+    count_score,
+    evaluate,
+    fault_score,
+    load_labels,
+    review_cached,
+    summary,
+)
+from tests.analyzers.sequences import duration, frames_of, rep_profile, side_frame, squat_pose
+
+HEADER = "file,exercise,view,body_visible,reps,reps_confidence,form,faults,fps,duration_s,resolution,notes\n"
+
+
+def row(file: str, exercise: str = "squat", reps: int | None = 1, form: str = "good", faults: str = "") -> LabelRow:
+    return LabelRow(file, exercise, reps, form, tuple(f for f in faults.split(";") if f))
+
+
+def test_load_labels_reads_reps_form_and_faults(tmp_path: Path) -> None:
+    (tmp_path / "labels.csv").write_text(
+        HEADER + 'squat/a.mp4,squat,side,full,2,high,bad,spinal_flexion;twist,30,2,1x1,"note, with comma"\n'
+        "deadlift/b.mp4,deadlift,front,full,,low,unlabelled,,30,2,1x1,\n")
+    a, b = load_labels(tmp_path)
+    assert (a.file, a.exercise, a.reps, a.form, a.faults) == ("squat/a.mp4", "squat", 2, "bad",
+                                                               ("spinal_flexion", "twist"))
+    assert b.reps is None and b.faults == () and b.form == "unlabelled"
+
+
+def test_count_and_fault_scores_by_hand() -> None:
+    results = [
+        ClipResult(row("a", reps=2), counted=2, flagged=("spinal_flexion",)),
+        ClipResult(row("b", reps=3, form="bad", faults="spinal_flexion"), counted=1, flagged=()),
+        ClipResult(row("c", reps=None, form="bad", faults="spinal_flexion"), counted=4,
+                   flagged=("spinal_flexion",)),
+        ClipResult(row("d", exercise="deadlift", reps=1), error="VideoError: broken"),
+    ]
+    score = count_score(results)
+    # Errors (d) count as 0 reps; c has no reps label.
+    assert score.n == 3
+    assert score.exact == pytest.approx(1 / 3) and score.within_one == pytest.approx(2 / 3)
+    assert score.mae == pytest.approx((0 + 2 + 1) / 3)
+    flex = fault_score(results, "spinal_flexion")
+    assert flex.n_positive == 2 and flex.recall == pytest.approx(0.5)
+    assert flex.n_good == 2 and flex.false_alarm_rate == pytest.approx(0.5)
+    doc = summary(results)
+    assert set(doc) == {"overall", "by_exercise", "spinal_flexion", "twist", "lumbar_hyperextension",
+                        "hips_rise_first"}
+    assert set(doc["by_exercise"]) == {"squat", "deadlift"}
+    assert doc["by_exercise"]["deadlift"]["exact"] == 0.0
+    assert doc["twist"]["recall"] is None and doc["twist"]["n_positive"] == 0
+    json.dumps(doc, allow_nan=False)
+
+
+def test_mask_survives_the_cache_format() -> None:
+    mask = np.zeros((48, 64), dtype=np.float32)
+    mask[10:30, 20:40] = 0.9
+    mask[30, 20] = 0.5
+    back = _unpack_mask(_pack_mask(mask), 64, 48)
+    assert back is not None and back.shape == mask.shape
+    assert np.abs(back - mask).max() <= 0.5 / 255 + 1e-6
+    assert _unpack_mask(_pack_mask(None), 64, 48) is None
+    empty = _unpack_mask(_pack_mask(np.zeros((4, 5), dtype=np.float32)), 5, 4)
+    assert empty is not None and not empty.any()
+
+
+def test_review_cached_replays_the_same_report(tmp_path: Path, make_clip, fake_estimator) -> None:
+    profile, secs = rep_profile(2), duration(2)
+    poses = frames_of(profile, secs, squat_pose)
+    clip = make_clip(frames=len(poses), fps=30.0)
+    made: list = []
+
+    def factory():
+        est = fake_estimator(poses)
+        made.append(est)
+        return est
+
+    cache = PoseCache(tmp_path / "cache")
+    first = review_cached(clip, "squat", cache, estimator_factory=factory)
+    assert len(made) == 1 and len(made[0].calls) == len(poses)
+    second = review_cached(clip, "squat", cache, estimator_factory=factory)
+    assert len(made) == 1  # replayed from the cache: no estimator made
+    assert first.complete_reps == second.complete_reps == 2
+    assert [(r.start_s, r.end_s) for r in first.reps] == [(r.start_s, r.end_s) for r in second.reps]
+    assert len(list((tmp_path / "cache").glob("*.pkl"))) == 1
+
+
+def test_unreadable_clip_is_a_row_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "squat").mkdir()
+    (tmp_path / "squat" / "broken.mp4").write_bytes(b"not a video at all")
+    (tmp_path / "labels.csv").write_text(HEADER + "squat/broken.mp4,squat,side,full,2,high,good,,30,1,1x1,\n"
+                                         "squat/missing.mp4,squat,side,full,1,high,good,,30,1,1x1,\n")
+    results = evaluate(tmp_path, cache=PoseCache(tmp_path / "cache"))
+    assert len(results) == 2
+    assert all(r.error and r.counted is None for r in results)
+    assert count_score(results).exact == 0.0
+
+
+def test_cli_writes_the_summary(tmp_path: Path, capsys) -> None:
+    (tmp_path / "labels.csv").write_text(HEADER + "squat/missing.mp4,squat,side,full,1,high,good,,30,1,1x1,\n"
+                                         "deadlift/gone.mp4,deadlift,side,full,1,high,bad,spinal_flexion,30,1,"
+                                         "1x1,\n")
+    out = tmp_path / "eval.json"
+    assert main(["eval", str(tmp_path), "--json", str(out), "--cache", "none", "--exercise", "deadlift"]) == 0
+    text = capsys.readouterr().out
+    assert "deadlift/gone.mp4" in text and "squat/missing.mp4" not in text
+    doc = json.loads(out.read_text())
+    assert doc["overall"]["n"] == 1 and doc["spinal_flexion"]["n_positive"] == 1
+    assert main(["eval", str(tmp_path / "nowhere")]) == 2
+
+
+def test_side_frame_helper_is_a_side_view() -> None:
+    # The cache test above relies on these frames being analyzable; guard the helper's contract.
+    from coach.features import extract
+
+    f = extract(side_frame(0.0, squat_pose(0.5)))
+    assert f.view.value == "side" and math.isfinite(f.knee_flexion_deg)
+
+
+@pytest.mark.slow
+def test_targets_on_the_shared_clips(shared_videos: Path, tmp_path: Path) -> None:
+    """The whole shared set (minutes the first time; the pose cache makes re-runs quick)."""
+    from coach.evaluate import DEFAULT_CACHE_DIR
+
+    out = tmp_path / "eval.json"
+    assert main(["eval", str(shared_videos), "--json", str(out), "--cache", str(DEFAULT_CACHE_DIR)]) == 0
+    doc = json.loads(out.read_text())
+    assert doc["overall"]["exact"] >= 0.9
+    assert doc["overall"]["within_one"] == 1.0
+    assert doc["spinal_flexion"]["recall"] >= 0.8
+    assert doc["spinal_flexion"]["false_alarm_rate"] <= 0.2
