@@ -58,7 +58,7 @@ def _close_all() -> None:
             estimator.close()
 
 
-_QUIET_LOCK = threading.Lock()
+_QUIET_LOCK = threading.RLock()
 _QUIET_ACTIVE = False
 
 QUIET_ENV_VAR = "COACH_MEDIAPIPE_LOGS"
@@ -90,13 +90,43 @@ def _redirect_fd2() -> int | None:
     return saved
 
 
+class _StderrProxy:
+    """Stands in for `sys.stderr` while fd 2 is redirected: writes go to the saved real stderr.
+
+    A thread may still hold a reference after the window closes; writes then go to the original
+    stream again (never to a closed or reused descriptor).
+    """
+
+    def __init__(self, original: object, saved_fd: int) -> None:
+        self._original = original
+        self._saved_fd: int | None = saved_fd
+
+    def write(self, text: str) -> int:
+        with _QUIET_LOCK:
+            if self._saved_fd is not None:
+                os.write(self._saved_fd, text.encode("utf-8", "backslashreplace"))
+                return len(text)
+        return self._original.write(text)  # type: ignore[attr-defined,no-any-return]
+
+    def flush(self) -> None:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            self._original.flush()  # type: ignore[attr-defined]
+
+    def detach_fd(self) -> None:
+        """Called under the lock when the window closes."""
+        self._saved_fd = None
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._original, name)
+
+
 @contextlib.contextmanager
 def quiet_native_stderr() -> Iterator[None]:
     """Send file descriptor 2 to /dev/null for the block (MediaPipe's C++ INFO/WARNING/W0000 lines).
 
     GLOG_minloglevel does not silence them, so the descriptor itself is redirected and restored
-    afterwards. Python-level writes (warnings, logging, progress bars) keep reaching the real stderr:
-    `sys.stderr` points at a duplicate of the original descriptor meanwhile. Nested use is a no-op.
+    afterwards. Python-level writes (warnings, logging, progress bars, from any thread) keep reaching
+    the real stderr through a `sys.stderr` proxy. Nested use is a no-op. COACH_MEDIAPIPE_LOGS=1: no-op.
     """
     global _QUIET_ACTIVE
     with _QUIET_LOCK:
@@ -109,16 +139,15 @@ def quiet_native_stderr() -> Iterator[None]:
         yield
         return
     old_stderr = sys.stderr
-    py_stderr = open(saved, "w", closefd=False, encoding="utf-8", errors="backslashreplace")
-    sys.stderr = py_stderr
+    proxy = _StderrProxy(old_stderr, saved)
+    sys.stderr = proxy  # type: ignore[assignment]
     try:
         yield
     finally:
-        with contextlib.suppress(OSError, ValueError):
-            py_stderr.flush()
-        if sys.stderr is py_stderr:
-            sys.stderr = old_stderr
         with _QUIET_LOCK:
+            proxy.detach_fd()
+            if sys.stderr is proxy:
+                sys.stderr = old_stderr
             os.dup2(saved, 2)
             os.close(saved)
             _QUIET_ACTIVE = False
