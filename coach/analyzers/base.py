@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter, deque
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar, Protocol
 
 import numpy as np
@@ -161,6 +161,8 @@ class BaseAnalyzer:
     count_from_depth: ClassVar[bool] = False
     sagittal: ClassVar[bool] = True
     """True when the main angles need a side view."""
+    warmup_s: ClassVar[float] = 0.0
+    """Seconds of frames held back at the start to learn references before judging (see `update`)."""
 
     def __init__(self, thresholds: Thresholds | None = None, neutral: Neutral | None = None) -> None:
         self.th = thresholds or Thresholds()
@@ -175,6 +177,7 @@ class BaseAnalyzer:
         self._last: BodyFeatures | None = None
         self._seen_person = False
         self._signals: dict[float, float] = {}
+        self._warm: list[BodyFeatures] | None = [] if self.warmup_s > 0 else None
 
     # --- what subclasses define -------------------------------------------------------------
     def counter_thresholds(self) -> CounterThresholds:
@@ -208,8 +211,39 @@ class BaseAnalyzer:
         return v if v is not None else (self.signal(f) if f.detected else math.nan)
 
     # --- the shared loop ----------------------------------------------------------------------
+    def learn(self, f: BodyFeatures) -> None:
+        """Warm-up hook: take references (standing lengths and heights) from a frame before counting."""
+
     def update(self, features: BodyFeatures) -> FrameResult:
-        """Consume one frame's features."""
+        """Consume one frame's features.
+
+        With `warmup_s` > 0 the first frames are held back that long, so that the references a signal
+        needs (standing height, torso length) are known before the first frame is judged; a clip that
+        opens at the bottom of a rep is then read correctly. Their results arrive with the frame that ends
+        the warm-up (counts then jump; later frames are answered at once).
+        """
+        if self._warm is not None:
+            self._warm.append(features)
+            if features.detected:
+                self._views[features.view] += 1
+                self.learn(features)
+            if features.timestamp_s - self._warm[0].timestamp_s < self.warmup_s:
+                return FrameResult(timestamp_s=features.timestamp_s, phase=self.counter.phase,
+                                   count=self.counter.count, signal_deg=math.nan)
+            return self._end_warmup()
+        return self._step(features)
+
+    def _end_warmup(self) -> FrameResult:
+        frames, self._warm = self._warm or [], None
+        result: FrameResult | None = None
+        rep = None
+        for f in frames:
+            result = self._step(f)
+            rep = result.rep or rep
+        assert result is not None
+        return replace(result, rep=rep)
+
+    def _step(self, features: BodyFeatures) -> FrameResult:
         f = features
         self._last = f
         if f.detected:
@@ -302,6 +336,8 @@ class BaseAnalyzer:
     def finish(self) -> AnalysisResult:
         """Close the analysis. A rep cut off by the end of the clip is listed as incomplete, unless the
         signal had already reached depth and come back to rest (the clip ended inside the debounce time)."""
+        if self._warm:
+            self._end_warmup()
         if self.counter.in_rep and self._rep_frames and self._last is not None:
             self._close_cut_rep(self._last.timestamp_s)
         view = self.view()

@@ -28,6 +28,9 @@ from coach.types import Exercise, FormWarning, Notice, NoticeKind, View, Warning
 SIDE_VIEWS = (View.SIDE, View.OBLIQUE)
 REST_LEVEL_FRAMES = 5
 """Frames whose median makes one sample of the lowest level the hinge signal has held."""
+WARMUP_S = 1.0
+"""Seconds held back at the start to learn the standing torso length and hip height (clips often open at
+the bottom of a pull)."""
 LOCKOUT_WATCH_S = 1.0
 """After a rep is counted, the lockout is watched this long for leaning back, seconds."""
 LOCKOUT_PRE_FRAMES = 60
@@ -61,6 +64,11 @@ class DeadliftAnalyzer(BaseAnalyzer):
 
     exercise: ClassVar[Exercise] = Exercise.DEADLIFT
     count_from_depth: ClassVar[bool] = True
+    warmup_s: ClassVar[float] = WARMUP_S
+
+    def learn(self, f: BodyFeatures) -> None:
+        self.trunk_inclination(f)
+        self._drop(f)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

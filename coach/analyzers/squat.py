@@ -18,6 +18,9 @@ from coach.features import BodyFeatures
 from coach.thresholds import CounterThresholds
 from coach.types import Exercise, FormWarning, Notice, NoticeKind, View, WarningKind
 
+WARMUP_S = 1.0
+"""Seconds held back at the start to learn the standing hip height (a clip may open mid-rep)."""
+
 CUE_FLEXION = "Sit back as if onto a chair, hinge from the hips and keep your chest proud."
 CUE_TWIST = "Keep your shoulders square over your hips, facing forwards, with your weight even on both feet."
 CUE_DEPTH = "If it feels comfortable, sit a little lower, towards chair height."
@@ -31,6 +34,10 @@ class SquatAnalyzer(BaseAnalyzer):
     exercise: ClassVar[Exercise] = Exercise.SQUAT
     count_from_depth: ClassVar[bool] = True
     """A clip that starts at the bottom and stands up holds the rep's working (lifting) phase."""
+    warmup_s: ClassVar[float] = WARMUP_S
+
+    def learn(self, f: BodyFeatures) -> None:
+        self._drop(f)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
