@@ -119,8 +119,9 @@ class Thresholds:
     hips_first_knee_share: float = 0.6
     """Hips-rise-first check: look when the knees have done this share of their extension on the way up."""
     hips_first_lag_pct: float = 35.0
-    """Hips rise first when the trunk's rise lags the knees' extension by more than this, % of range
-    (tuned on the tby66 hip-first vs correct kettlebell sets)."""
+    """Hips rise first when the trunk's rise lags the knees' extension by more than this, % of range. A rule
+    of thumb, NOT validated: on the shared tby66 kettlebell sets the hip-first set (−28…+3 %) did not separate
+    from the correct set (−8…+10 %); correct barbell pulls reached 43–57 % on two clips."""
     hips_first_min_knee_range_deg: float = 20.0
     """Below this much knee extension on the way up (stiff-legged hinge) the check is not made, degrees."""
     back_extension_counter: CounterThresholds = CounterThresholds(start_deg=12.0, depth_deg=18.0, return_deg=8.0)
