@@ -197,3 +197,16 @@ def test_extract_fast() -> None:
     for _ in range(n):
         extract(f, with_silhouette=False)
     assert (time.perf_counter() - t0) / n * 1e3 < 2.0  # target 0.5 ms; generous for a loaded machine
+
+
+def test_knees_visible_when_the_feet_are_cut_off() -> None:
+    f = side_skeleton()
+    lm = f.landmarks.copy()
+    for i in (Lm.LEFT_ANKLE, Lm.RIGHT_ANKLE, Lm.LEFT_HEEL, Lm.RIGHT_HEEL, Lm.LEFT_FOOT_INDEX, Lm.RIGHT_FOOT_INDEX):
+        lm[i, 1] = H + 40.0  # below the bottom edge
+    cut = extract(PoseFrame(timestamp_s=0.0, width=W, height=H, detected=True, landmarks=lm, world=f.world))
+    assert cut.knees_visible and not cut.lower_body_visible and not cut.feet_visible
+    lm[[Lm.LEFT_KNEE, Lm.RIGHT_KNEE], 3] = 0.1  # knees hidden as well
+    hidden = extract(PoseFrame(timestamp_s=0.0, width=W, height=H, detected=True, landmarks=lm, world=f.world))
+    assert not hidden.knees_visible
+    assert not BodyFeatures.empty(0.0).knees_visible
