@@ -149,14 +149,16 @@ def trim_copy(path: str | os.PathLike[str], seconds: float, out_dir: str | os.Pa
     return dst
 
 
-def _bare(path: Path, max_side_px: int, with_mask: bool) -> tuple[int, float, list[float], int, int, float]:
+def _bare(path: Path, max_side_px: int, with_mask: bool,
+          track_one: bool | None = None) -> tuple[int, float, list[float], int, int, float]:
     """Decode + detect_for_video only; returns (frames, wall s, per-frame s, width, height, CPU s)."""
     from coach.pose import review_estimator
     from coach.video import VideoReader
 
     times: list[float] = []
     width = height = 0
-    with review_estimator(with_mask=with_mask) as est, VideoReader(path, max_side_px=max_side_px) as reader:
+    with (review_estimator(with_mask=with_mask, track_one=track_one) as est,
+          VideoReader(path, max_side_px=max_side_px) as reader):
         est.warm_up()
         cpu0 = time.process_time()
         start = last = time.perf_counter()
@@ -171,13 +173,13 @@ def _bare(path: Path, max_side_px: int, with_mask: bool) -> tuple[int, float, li
     return len(times), wall, times, width, height, cpu
 
 
-def _full(path: Path, exercise: Exercise | str, annotated: Path | None,
-          with_mask: bool) -> tuple[int, float, list[float], float]:
+def _full(path: Path, exercise: Exercise | str, annotated: Path | None, with_mask: bool,
+          track_one: bool | None = None) -> tuple[int, float, list[float], float]:
     """The whole review(); returns (frames, wall s, per-frame s, CPU s). The model is loaded before timing."""
     from coach.pipeline import review
     from coach.pose import review_estimator
 
-    est = review_estimator(with_mask=with_mask)
+    est = review_estimator(with_mask=with_mask, track_one=track_one)
     est.warm_up()
     marks: list[float] = []
     start = [0.0]
@@ -202,7 +204,8 @@ def _full(path: Path, exercise: Exercise | str, annotated: Path | None,
 
 
 def run_live(path: str | os.PathLike[str], exercise: Exercise | str, *, max_side_px: int,
-             seconds: float | None = None, source_fps: float = LIVE_FPS) -> LiveResult:
+             seconds: float | None = None, source_fps: float = LIVE_FPS,
+             track_one: bool | None = None) -> LiveResult:
     """Replay `path` as a `source_fps` camera (latest frame wins) through pose + session + overlay."""
     from coach.annotate import Annotator
     from coach.pose import review_estimator
@@ -215,7 +218,7 @@ def run_live(path: str | os.PathLike[str], exercise: Exercise | str, *, max_side
     offered = [0]
     dropped = [0]
 
-    est = review_estimator()
+    est = review_estimator(track_one=track_one)
     est.warm_up()
     session = SessionAnalyzer(exercise, keep_series=False)
     annotator = Annotator(session.exercise)
@@ -282,7 +285,8 @@ def run_live(path: str | os.PathLike[str], exercise: Exercise | str, *, max_side
 
 def run_bench(path: str | os.PathLike[str], exercise: Exercise | str = Exercise.SQUAT, *,
               seconds: float | None = None, live: bool = False, annotated: bool = True,
-              with_mask: bool = True, log: Callable[[str], None] | None = None) -> BenchResult:
+              with_mask: bool = True, track_one: bool | None = None,
+              log: Callable[[str], None] | None = None) -> BenchResult:
     """Benchmark bare vs full review (and optionally the annotated copy and live mode) on one video."""
     from coach.pipeline import MAX_SIDE_PX
     from coach.video import probe
@@ -295,19 +299,19 @@ def run_bench(path: str | os.PathLike[str], exercise: Exercise | str = Exercise.
             src = trim_copy(src, seconds, tmp)
         info = probe(src)
         say("bare: decode + detect_for_video …")
-        n_bare, wall_bare, t_bare, width, height, cpu_bare = _bare(src, MAX_SIDE_PX, with_mask)
+        n_bare, wall_bare, t_bare, width, height, cpu_bare = _bare(src, MAX_SIDE_PX, with_mask, track_one)
         say("full: whole review …")
-        n_full, wall_full, t_full, cpu_full = _full(src, exercise, None, with_mask)
+        n_full, wall_full, t_full, cpu_full = _full(src, exercise, None, with_mask, track_one)
         rss_review = peak_rss_mb()  # ru_maxrss only grows: the later passes must not count
         annotated_fps = None
         if annotated:
             say("annotated: review + annotated copy …")
-            n_ann, wall_ann, _, _ = _full(src, exercise, Path(tmp) / "annotated.mp4", with_mask)
+            n_ann, wall_ann, _, _ = _full(src, exercise, Path(tmp) / "annotated.mp4", with_mask, track_one)
             annotated_fps = n_ann / wall_ann if wall_ann > 0 else math.nan
         live_result = None
         if live:
             say(f"live: {LIVE_FPS:.0f} fps paced source …")
-            live_result = run_live(src, exercise, max_side_px=MAX_SIDE_PX)
+            live_result = run_live(src, exercise, max_side_px=MAX_SIDE_PX, track_one=track_one)
     bare_fps = n_bare / wall_bare if wall_bare > 0 else math.nan
     full_fps = n_full / wall_full if wall_full > 0 else math.nan
     video_s = info.duration_s or (n_full / info.fps if info.fps else 0.0)
@@ -329,5 +333,6 @@ def run_bench(path: str | os.PathLike[str], exercise: Exercise | str = Exercise.
         live=live_result,
         extra={"bare_cpu_ms_per_frame": 1000.0 * cpu_bare / max(n_bare, 1),
                "full_cpu_ms_per_frame": 1000.0 * cpu_full / max(n_full, 1),
-               "peak_rss_all_passes_mb": peak_rss_mb(), "load_1min": os.getloadavg()[0], "cpus": os.cpu_count()},
+               "track_one": track_one, "peak_rss_all_passes_mb": peak_rss_mb(),
+               "load_1min": os.getloadavg()[0], "cpus": os.cpu_count()},
     )

@@ -89,7 +89,7 @@ def _estimate(
 ) -> tuple[bool, str | None]:
     """Decode the video, estimate poses and feed the session; returns (truncated, reader error)."""
     if estimator_factory is None:
-        from coach.pose import review_estimator  # one tracked pose + a sparse people count: see coach.bench
+        from coach.pose import review_estimator  # the review's pose options (see coach.bench)
 
         estimator_factory = review_estimator
     duration = max(info.duration_s, 1e-6)

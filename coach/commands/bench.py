@@ -21,6 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--live", action="store_true", help="also replay the video as a 30 fps camera")
     p.add_argument("--no-annotated", dest="annotated", action="store_false",
                    help="skip timing the annotated copy")
+    p.add_argument("--track-one", action="store_true", default=None,
+                   help="time the faster one-person tracking option (coach.pose.REVIEW_TRACK_ONE) instead")
     p.set_defaults(func=run)
 
 
@@ -37,7 +39,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         result = run_bench(args.video, args.exercise, seconds=args.seconds, live=args.live,
-                           annotated=args.annotated, log=lambda m: print(m, file=sys.stderr, flush=True))
+                           annotated=args.annotated, track_one=args.track_one,
+                           log=lambda m: print(m, file=sys.stderr, flush=True))
     except NotAnalyzedYet as exc:
         print(f"coach: {exc}", file=sys.stderr)
         return 3

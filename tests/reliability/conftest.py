@@ -32,5 +32,5 @@ def constant_estimator(monkeypatch: pytest.MonkeyPatch) -> ConstantEstimator:
     import coach.pose
 
     est = ConstantEstimator()
-    monkeypatch.setattr(coach.pose, "review_estimator", lambda with_mask=True: est)
+    monkeypatch.setattr(coach.pose, "review_estimator", lambda with_mask=True, track_one=None: est)
     return est
