@@ -2,8 +2,9 @@
 
 Reads DIR/labels.csv (columns file, exercise, reps, form, faults; see ../shared/videos/README.md),
 reviews each clip with `coach.pipeline.review` (the one code path) and scores rep counts and the
-spine-fault warnings. Pose results are cached per clip (keyed by the file's sha256, the pose model's
-sha256 and the cache format), so re-running after an analyzer change only replays the poses.
+spine-fault warnings. Poses come from the production estimator (`coach.pose.review_estimator`, the one the
+file review uses) and are cached per clip (keyed by the file's sha256, the pose model's sha256, the
+estimator configuration and the cache format), so re-running after an analyzer change only replays the poses.
 """
 
 from __future__ import annotations
@@ -143,11 +144,47 @@ class _Replay(Sequence[PoseFrame]):
         return _frame_of(self._frames[i])
 
 
-class PoseCache:
-    """Per-clip pose results on disk, keyed by file sha256 + model sha256 + cache format + frame size."""
+def estimator_config(estimator: object) -> str:
+    """The options of a pose estimator that change its output, as a cache-key string."""
+    fields = ("mode", "with_mask", "num_poses", "people_check_every")
+    return ",".join(f"{f}={getattr(estimator, f, None)!s}" for f in fields)
 
-    def __init__(self, folder: str | os.PathLike[str] | None) -> None:
+
+def production_estimator() -> Any:
+    """The estimator the file review uses (`coach.pose.review_estimator`): the one code path."""
+    from coach.pose import review_estimator
+
+    return review_estimator()
+
+
+class PoseCache:
+    """Per-clip pose results on disk, keyed by file sha256 + model sha256 + estimator configuration +
+    cache format + frame size.
+
+    Args:
+        folder: Cache folder (None: no caching).
+        estimator_factory: Makes the estimator the poses come from (default: the production one); one is
+            made once to read its configuration for the key.
+    """
+
+    def __init__(self, folder: str | os.PathLike[str] | None,
+                 estimator_factory: Callable[[], object] | None = None) -> None:
         self.folder = Path(folder) if folder is not None else None
+        self.estimator_factory: Callable[[], object] = estimator_factory or production_estimator
+        self._config: str | None = None
+
+    @property
+    def estimator_config(self) -> str:
+        """`estimator_config()` of the factory's estimator (made once, then closed)."""
+        if self._config is None:
+            est = self.estimator_factory()
+            try:
+                self._config = estimator_config(est)
+            finally:
+                close = getattr(est, "close", None)
+                if callable(close):
+                    close()
+        return self._config
 
     def _path(self, video: Path) -> Path | None:
         if self.folder is None:
@@ -155,7 +192,7 @@ class PoseCache:
         from coach.pose import MODEL_SHA256
 
         key = hashlib.sha256(
-            f"{_file_sha256(video)}:{MODEL_SHA256}:{CACHE_FORMAT}:{MAX_SIDE_PX}".encode()
+            f"{_file_sha256(video)}:{MODEL_SHA256}:{CACHE_FORMAT}:{MAX_SIDE_PX}:{self.estimator_config}".encode()
         ).hexdigest()[:32]
         return self.folder / f"{video.stem}.{key}.pkl"
 
@@ -187,15 +224,16 @@ class PoseCache:
 def review_cached(video: str | os.PathLike[str], exercise: Exercise | str, cache: PoseCache,
                   thresholds: Thresholds | None = None,
                   estimator_factory: Callable[[], object] | None = None) -> Report:
-    """`review()` a clip, replaying cached poses when there are some and caching them when not."""
+    """`review()` a clip, replaying cached poses when there are some and caching them when not.
+
+    The poses come from `estimator_factory`, default the cache's (the production estimator)."""
     path = Path(video)
+    if estimator_factory is not None and estimator_factory is not cache.estimator_factory:
+        cache = PoseCache(cache.folder, estimator_factory)
     recorded = cache.load(path)
     if recorded is not None:
         return review(path, exercise, thresholds=thresholds, recorded=recorded)
-    if estimator_factory is None:
-        from coach.pose import PoseEstimator
-
-        estimator_factory = PoseEstimator
+    estimator_factory = cache.estimator_factory
     recorders: list[_Recorder] = []
 
     def factory() -> _Recorder:

@@ -17,6 +17,7 @@ from coach.evaluate import (
     _pack_mask,
     _unpack_mask,
     count_score,
+    estimator_config,
     evaluate,
     fault_score,
     load_labels,
@@ -90,14 +91,45 @@ def test_review_cached_replays_the_same_report(tmp_path: Path, make_clip, fake_e
         made.append(est)
         return est
 
-    cache = PoseCache(tmp_path / "cache")
-    first = review_cached(clip, "squat", cache, estimator_factory=factory)
-    assert len(made) == 1 and len(made[0].calls) == len(poses)
-    second = review_cached(clip, "squat", cache, estimator_factory=factory)
-    assert len(made) == 1  # replayed from the cache: no estimator made
+    cache = PoseCache(tmp_path / "cache", factory)
+    first = review_cached(clip, "squat", cache)
+    assert sum(len(m.calls) for m in made) == len(poses)  # one estimator ran (another was made for the key)
+    second = review_cached(clip, "squat", cache)
+    assert sum(len(m.calls) for m in made) == len(poses)  # replayed from the cache: nothing estimated
     assert first.complete_reps == second.complete_reps == 2
     assert [(r.start_s, r.end_s) for r in first.reps] == [(r.start_s, r.end_s) for r in second.reps]
     assert len(list((tmp_path / "cache").glob("*.pkl"))) == 1
+
+
+def test_cache_key_holds_the_estimator_configuration(tmp_path: Path, make_clip, fake_estimator) -> None:
+    profile, secs = rep_profile(1), duration(1)
+    poses = frames_of(profile, secs, squat_pose)
+    clip = make_clip(frames=len(poses), fps=30.0)
+
+    def factory(num_poses: int):
+        def make():
+            est = fake_estimator(poses)
+            est.num_poses = num_poses
+            return est
+        return make
+
+    one, two = PoseCache(tmp_path, factory(1)), PoseCache(tmp_path, factory(2))
+    assert "num_poses=1" in one.estimator_config and "num_poses=2" in two.estimator_config
+    review_cached(clip, "squat", one)
+    assert one.load(clip) is not None and two.load(clip) is None  # other options: not the same poses
+
+
+def test_eval_uses_the_production_estimator_configuration() -> None:
+    from coach.evaluate import production_estimator
+    from coach.pose import review_estimator
+
+    assert PoseCache(None).estimator_factory is production_estimator
+    a, b = production_estimator(), review_estimator()
+    try:
+        assert estimator_config(a) == estimator_config(b)
+    finally:
+        a.close()
+        b.close()
 
 
 def test_unreadable_clip_is_a_row_not_a_crash(tmp_path: Path) -> None:
