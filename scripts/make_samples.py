@@ -66,7 +66,11 @@ SAMPLES: tuple[Sample, ...] = (
         _spec(Exercise.DEADLIFT, 5, 203, "hips_rise_first"),
         "knees straighten before the trunk rises, every rep",
     ),
-    Sample("back_extension_good_side_5reps", _spec(Exercise.BACK_EXTENSION, 5, 301), "prone superman, ~20° extension"),
+    Sample(
+        "back_extension_good_side_5reps",
+        _spec(Exercise.BACK_EXTENSION, 5, 301),
+        "prone superman, ~36° spine extension at the peak",
+    ),
     Sample(
         "back_extension_hyperextension_side_5reps",
         _spec(Exercise.BACK_EXTENSION, 5, 302, "lumbar_hyperextension:20"),

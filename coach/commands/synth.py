@@ -28,7 +28,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--fault-reps", default="", help="1-based reps carrying the fault, e.g. 2,4 (default: all)")
     p.add_argument("--view", default="side", choices=list(VIEW_CHOICES), help="camera view (default side)")
-    p.add_argument("--tempo-s", type=float, default=2.5, help="seconds per rep incl. the pause at the top")
+    p.add_argument(
+        "--tempo-s",
+        type=float,
+        default=None,
+        help="seconds per rep incl. the pause at the top (default 2.5; back extension 3, bird-dog 5)",
+    )
     p.add_argument("--rest-s", type=float, default=0.0, help="seconds still between reps")
     p.add_argument("--size", default="640x480", help="frame size WxH, px (default 640x480)")
     p.add_argument("--fps", type=float, default=30.0, help="frame rate (default 30)")

@@ -22,7 +22,7 @@ from coach.synth.skeleton import BodyDims, forward_kinematics, joints
 from coach.synth.truth import FrameTruth, RepTruth, Truth, sidecar_path
 from coach.types import Exercise, View
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 """Bumped whenever the same spec would render different frames or truth (cache keys use it)."""
 
 MIN_SIZE_PX = 64
@@ -40,7 +40,8 @@ class SynthSpec:
         fault: Fault injected into `fault_reps` (None = a clean set).
         fault_reps: 1-based reps carrying the fault; empty = all reps when a fault is given.
         view: Camera view (side = camera on the person's left).
-        tempo_s: Duration of one rep including its short pause at the top, s.
+        tempo_s: Duration of one rep including its short pause at the top, s (None = the exercise's
+            default: 2.5 s squat and deadlift, 3 s back extension, 5 s bird-dog with a 2.5 s hold).
         rest_s: Standing/lying still between reps, s.
         width: Frame width, px.
         height: Frame height, px.
@@ -53,7 +54,7 @@ class SynthSpec:
     fault: Fault | None = None
     fault_reps: tuple[int, ...] = field(default_factory=tuple)
     view: View = View.SIDE
-    tempo_s: float = DEFAULT_TEMPO_S
+    tempo_s: float | None = None
     rest_s: float = 0.0
     width: int = 640
     height: int = 480
@@ -66,8 +67,8 @@ class SynthSpec:
             raise ValueError(f"reps must be 1–{MAX_REPS}, got {self.reps}")
         if self.view not in (View.SIDE, View.FRONT, View.OBLIQUE, View.REAR):
             raise ValueError(f"view must be side, front, 45 or rear, got {self.view}")
-        if not (0.8 <= self.tempo_s <= 20) or not math.isfinite(self.tempo_s):
-            raise ValueError(f"tempo must be 0.8–20 s per rep, got {self.tempo_s}")
+        if not (0.8 <= self.tempo() <= 20) or not math.isfinite(self.tempo()):
+            raise ValueError(f"tempo must be 0.8–20 s per rep, got {self.tempo()}")
         if not (0 <= self.rest_s <= 60) or not math.isfinite(self.rest_s):
             raise ValueError(f"rest must be 0–60 s, got {self.rest_s}")
         for side in (self.width, self.height):
@@ -85,6 +86,10 @@ class SynthSpec:
         if bad:
             raise ValueError(f"fault reps must be between 1 and {self.reps}, got {bad[0]}")
 
+    def tempo(self) -> float:
+        """Seconds per rep (the exercise's default when not given)."""
+        return DEFAULT_TEMPO_S[self.exercise] if self.tempo_s is None else float(self.tempo_s)
+
     def faulty_reps(self) -> tuple[int, ...]:
         """1-based reps that carry the fault."""
         if self.fault is None:
@@ -94,7 +99,7 @@ class SynthSpec:
     def timeline(self) -> Timeline:
         """The rep plan for this spec."""
         faults = {r - 1: self.fault for r in self.faulty_reps() if self.fault is not None}
-        return plan(self.exercise, self.reps, faults, self.tempo_s, self.rest_s, self.seed)
+        return plan(self.exercise, self.reps, faults, self.tempo(), self.rest_s, self.seed)
 
     def n_frames(self) -> int:
         """Number of frames in the clip."""
@@ -239,7 +244,7 @@ class Generator:
             fps=spec.fps,
             n_frames=len(frames),
             duration_s=round(len(frames) / spec.fps, 6),
-            tempo_s=spec.tempo_s,
+            tempo_s=spec.tempo(),
             rest_s=spec.rest_s,
             fault=str(spec.fault) if spec.fault is not None else "none",
             fault_reps=list(spec.faulty_reps()),

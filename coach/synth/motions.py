@@ -33,7 +33,13 @@ _TWIST_WEIGHTS = (0.2, 0.4, 0.4)
 
 READY_S = 1.5
 END_HOLD_S = 0.5
-DEFAULT_TEMPO_S = 2.5
+DEFAULT_TEMPO_S: dict[Exercise, float] = {
+    Exercise.SQUAT: 2.5,
+    Exercise.DEADLIFT: 2.5,
+    Exercise.BACK_EXTENSION: 3.0,
+    Exercise.BIRD_DOG: 5.0,  # a 2.5 s hold at full extension, as bird-dog guidance asks
+}
+"""Default seconds per rep (including the short pause at the top)."""
 
 
 class Support(StrEnum):
@@ -134,8 +140,8 @@ class Phase:
 _SPLITS: dict[Exercise, tuple[float, float, float, float]] = {
     Exercise.SQUAT: (0.38, 0.06, 0.38, 0.18),
     Exercise.DEADLIFT: (0.38, 0.06, 0.38, 0.18),
-    Exercise.BACK_EXTENSION: (0.32, 0.2, 0.32, 0.16),
-    Exercise.BIRD_DOG: (0.3, 0.3, 0.3, 0.1),
+    Exercise.BACK_EXTENSION: (0.3, 0.25, 0.3, 0.15),
+    Exercise.BIRD_DOG: (0.24, 0.5, 0.2, 0.06),
 }
 
 
@@ -143,11 +149,16 @@ def plan(
     exercise: Exercise,
     reps: int,
     faults: dict[int, Fault],
-    tempo_s: float = DEFAULT_TEMPO_S,
+    tempo_s: float | None = None,
     rest_s: float = 0.0,
     seed: int = 0,
 ) -> Timeline:
-    """Plan `reps` reps; `faults` maps a 0-based rep index to its fault. Variation is seeded."""
+    """Plan `reps` reps; `faults` maps a 0-based rep index to its fault. Variation is seeded.
+
+    `tempo_s` defaults to the exercise's DEFAULT_TEMPO_S.
+    """
+    if tempo_s is None:
+        tempo_s = DEFAULT_TEMPO_S[exercise]
     rng = np.random.default_rng([seed, 7919])
     fd, fh, _, _ = _SPLITS[exercise]
     out = []
@@ -299,8 +310,12 @@ def _squat(phase: Phase, depth: float) -> _Angles:
 def _deadlift(phase: Phase, depth: float) -> _Angles:
     ql, qt = phase.legs * depth, phase.trunk * depth
     flex, ext, twist = _spine_faults(phase, Exercise.DEADLIFT)
-    knee = 22.0 * ql
-    shank = 6.0 * ql
+    # Soft knees (~30°); a lifter whose hips rise first starts from a more squat-like ~45°.
+    hips_first = (
+        phase.rep is not None and phase.rep.fault is not None and phase.rep.fault.kind is WarningKind.HIPS_RISE_FIRST
+    )
+    knee = (45.0 if hips_first else 30.0) * ql
+    shank = (14.0 if hips_first else 8.0) * ql
     pelvis = 76.0 * qt - 0.3 * ext
     return _Angles(
         pelvis_pitch=pelvis,
@@ -323,11 +338,11 @@ def _back_extension(phase: Phase, depth: float) -> _Angles:
     """Prone "superman": arms reach overhead; chest, arms and legs lift at the peak."""
     q = phase.trunk * depth
     flex, ext, twist = _spine_faults(phase, Exercise.BACK_EXTENSION)
-    hip_ext = 12.0 * q
-    arm = -90.0 + 6.0 - 26.0 * q  # −90 = arms pointing straight ahead along the floor
+    hip_ext = 18.0 * q
+    arm = -90.0 + 6.0 - 32.0 * q  # −90 = arms pointing straight ahead along the floor
     return _Angles(
         pelvis_pitch=90.0,
-        spine_flex=flex - 20.0 * q,
+        spine_flex=flex - 36.0 * q,
         spine_ext=ext,
         spine_twist=twist,
         neck=-4.0 * q,

@@ -71,7 +71,7 @@ def test_twist_and_hyperextension_faults_reach_their_degrees():
     assert peak(Exercise.SQUAT, "twist:15").peak_abs_twist_deg == pytest.approx(15.0, abs=0.5)
     assert peak(Exercise.BIRD_DOG, "twist:12").peak_abs_twist_deg == pytest.approx(12.0, abs=0.5)
     assert peak(Exercise.DEADLIFT, "lumbar_hyperextension:15").min_spine_flexion_deg == pytest.approx(-15.0, abs=0.5)
-    # Back extension is an extension exercise (≈ −20° at the peak); the fault adds to it.
+    # Back extension is an extension exercise (≈ −36° at the peak); the fault adds to it.
     base = peak(Exercise.BACK_EXTENSION, "twist:1").min_spine_flexion_deg
     assert peak(Exercise.BACK_EXTENSION, "lumbar_hyperextension:15").min_spine_flexion_deg == pytest.approx(
         base - 15.0, abs=0.5
