@@ -118,6 +118,10 @@ def sustained_peak(times: Sequence[float], values: np.ndarray, min_s: float) -> 
     return best, best_t
 
 
+CUT_RISE_FRAMES = 2
+"""Last visible frames of a clip that must all be back above the depth line for a rep cut by the clip's end to
+count (see BaseAnalyzer._rose_past_depth)."""
+
 STANDING_KNEE_DEG = 20.0
 """Frames whose image knee angle is below this count as standing for the standing hip height, degrees."""
 MIN_STANDING_FRAMES = 3
@@ -358,6 +362,8 @@ class BaseAnalyzer:
         seen = self.counter._seen_from_start
         start = self.counter._rep_start_s if seen else self._rep_frames[0].timestamp_s
         back = [t for t, v in values if t > peak_t and v < cfg.return_deg]
+        if not back and self._rose_past_depth(values, peak_deg):
+            back = [values[-1][0]]  # the clip ended on the way up, already back above the depth line
         done = self.counter.phase in (Phase.DEEP, Phase.UP) and bool(back) and back[0] - start >= cfg.min_rep_s
         ev = RepEvent(
             kind=EventKind.COMPLETED if done else EventKind.ABANDONED,
@@ -371,6 +377,15 @@ class BaseAnalyzer:
         )
         if done or not seen or peak_deg >= cfg.start_deg:
             self._on_event(ev)
+
+    def _rose_past_depth(self, values: Sequence[tuple[float, float]], peak_deg: float) -> bool:
+        """Whether a rep cut by the end of the clip was on its way back: its last CUT_RISE_FRAMES visible
+        signal values all lie below the depth threshold (deg) after reaching it (the lifting phase is done
+        bar the lockout; a recording stopped as the person stands up)."""
+        cfg = self.counter.cfg
+        tail = [v for _, v in values[-CUT_RISE_FRAMES:]]
+        return (not math.isnan(peak_deg) and peak_deg >= cfg.depth_deg and len(tail) == CUT_RISE_FRAMES
+                and max(tail) < cfg.depth_deg)
 
     def view(self) -> View:
         """The camera view seen most often."""

@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 from typing import ClassVar
 
-from coach.analyzers.base import BaseAnalyzer, HipDrop, peak, smoothed
+from coach.analyzers.base import STANDING_KNEE_DEG, BaseAnalyzer, HipDrop, peak, smoothed
 from coach.counter import RepEvent
 from coach.features import BodyFeatures
 from coach.thresholds import CounterThresholds
@@ -52,11 +52,18 @@ class SquatAnalyzer(BaseAnalyzer):
 
     def knee_flexion(self, f: BodyFeatures) -> float:
         """Knee flexion, degrees: the image angle from the side, else the hip-drop estimate (off the side the
-        image angle reads low from the front and jumps when left and right legs are confused)."""
+        image angle reads low from the front and jumps when left and right legs are confused), except that
+        from an oblique view both legs reading straight in the image (< STANDING_KNEE_DEG) caps it there."""
         drop = self.drop_flexion(f)
         image = f.knee_flexion_deg
         if self.view() is View.SIDE or math.isnan(drop):
             return image
+        straight = max(f.knee_flexion_left_deg, f.knee_flexion_right_deg)
+        if self.view() is View.OBLIQUE and straight < STANDING_KNEE_DEG:
+            # Seen at an angle, a bent knee shows bent in the image, so both legs reading straight means
+            # standing; the hip drop is ill-conditioned there (rest needs the hips within 2.4 % of the standing
+            # height: cos(25°/2) = 0.976). From the front or back a bent leg can line up straight: no such rule.
+            return min(drop, straight)
         return drop
 
     def signal(self, f: BodyFeatures) -> float:
