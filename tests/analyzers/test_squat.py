@@ -170,3 +170,57 @@ def test_real_side_squat_counts_two_reps_without_spine_alarm(shared_videos) -> N
     assert report.complete_reps == 2
     kinds_seen = {w.kind for r in report.reps for w in r.warnings}
     assert WarningKind.SPINAL_FLEXION not in kinds_seen
+
+
+def test_clip_cut_on_the_way_up_past_the_depth_line_counts() -> None:
+    # The clip ends while the knees straighten, back below the depth threshold (60°) but not yet at rest.
+    profile = rep_profile(1)
+    bottom = 1.5 + 1.5
+    cut = next(i / FPS for i in range(int(bottom * FPS), int(5 * FPS))
+               if squat_pose(profile(i / FPS)).shank * 2.2 < 45)
+    assert [r.complete for r in run("squat", feats(frames_of(profile, cut, squat_pose))).reps] == [True]
+
+
+def test_clip_cut_while_still_deep_on_the_way_up_is_incomplete() -> None:
+    profile = rep_profile(1)
+    bottom = 1.5 + 1.5
+    cut = next(i / FPS for i in range(int(bottom * FPS), int(5 * FPS))
+               if squat_pose(profile(i / FPS)).shank * 2.2 < 80)
+    assert [r.complete for r in run("squat", feats(frames_of(profile, cut, squat_pose))).reps] == [False]
+
+
+def oblique_with_drifting_ankles(drift_px: float) -> list:
+    """Side-built squats relabelled as an oblique view; after the rep the ankle landmarks drift up by
+    `drift_px` (as MediaPipe's do when a bar or plate hides the feet), so the hips never return to within
+    2.4 % of the standing height the hip drop needs, although both legs are straight in the image."""
+    profile = rep_profile(1, rest_s=1.5)
+    fs = feats(frames_of(profile, duration(1), squat_pose))
+    out = []
+    for f in fs:
+        f = dataclasses.replace(f, view=View.OBLIQUE)
+        if f.timestamp_s > 1.5 + 2.0:
+            f = dataclasses.replace(f, ankle_xy=(f.ankle_xy[0], f.ankle_xy[1] - drift_px))
+        out.append(f)
+    return out
+
+
+def test_oblique_view_straight_legs_read_as_standing_despite_hip_drop_drift() -> None:
+    fs = oblique_with_drifting_ankles(0.0)
+    standing = fs[-1].ankle_xy[1] - fs[-1].hip_xy[1]
+    drifted = oblique_with_drifting_ankles(0.09 * standing)  # the hip drop alone would read ~47° at rest
+    analyzer = SquatAnalyzer()
+    for f in drifted:
+        analyzer.update(f)
+    assert analyzer.drop_flexion(drifted[-1]) > 40.0  # the hip-drop estimate is wrong at rest
+    assert analyzer.signal_of(drifted[-1]) < 20.0  # but both legs straight in the image say standing
+    assert [r.complete for r in analyzer.finish().reps] == [True]
+    # Mid-rep the legs are bent in the image, so the signal still reaches depth.
+    assert max(analyzer.signal_of(f) for f in drifted) > 60.0
+
+
+def test_front_view_legs_lined_up_do_not_cap_the_hip_drop() -> None:
+    # From the front a bent leg can line up straight in the image (the knee flexion reads ~0 here):
+    # the hip drop alone counts.
+    fs = feats(frames_of(rep_profile(1), duration(1), squat_pose, make=front_frame))
+    assert max(f.knee_flexion_left_deg for f in fs) < 20.0
+    assert sum(r.complete for r in run("squat", fs).reps) == 1
