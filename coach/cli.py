@@ -47,10 +47,31 @@ def main(argv: list[str] | None = None) -> int:
         print("coach: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # never a traceback for the user; COACH_DEBUG=1 shows it
+        expected = expected_error(exc)
+        if expected is not None:
+            message, code = expected
+            print(f"coach: {message}", file=sys.stderr)
+            return code
         if os.environ.get(DEBUG_ENV_VAR) == "1":
             raise
         print(f"coach: {one_line_error(exc)} (set {DEBUG_ENV_VAR}=1 for details)", file=sys.stderr)
         return 1
+
+
+def expected_error(exc: BaseException) -> tuple[str, int] | None:
+    """(one-line message, exit code) for the errors users cause: 2 bad input or file, 3 exercise not analyzed."""
+    from coach.analyzers import NotAnalyzedYet
+    from coach.pose import ModelError
+    from coach.video import VideoError
+
+    if isinstance(exc, NotAnalyzedYet):
+        return str(exc), 3
+    if isinstance(exc, VideoError | ModelError):
+        return str(exc), 2
+    if isinstance(exc, OSError):  # e.g. an output folder that is not writable, or a full disk
+        where = f" ('{exc.filename}')" if exc.filename else ""
+        return f"file error: {exc.strerror or exc}{where}", 2
+    return None
 
 
 def one_line_error(exc: BaseException, limit: int = 300) -> str:

@@ -27,31 +27,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the benchmark; exit 0, 2 on bad input, 3 on an exercise not analyzed yet."""
-    from coach.analyzers import NotAnalyzedYet
+    """Run the benchmark; exit 0 (errors map to exit codes in `coach.cli.main`)."""
     from coach.bench import run_bench
-    from coach.pose import ModelError
     from coach.report import atomic_write_text
-    from coach.video import VideoError
 
     if args.seconds is not None and args.seconds <= 0:
         print("coach: --seconds must be positive", file=sys.stderr)
         return 2
-    try:
-        result = run_bench(args.video, args.exercise, seconds=args.seconds, live=args.live,
-                           annotated=args.annotated, track_one=args.track_one,
-                           log=lambda m: print(m, file=sys.stderr, flush=True))
-    except NotAnalyzedYet as exc:
-        print(f"coach: {exc}", file=sys.stderr)
-        return 3
-    except (VideoError, ModelError) as exc:
-        print(f"coach: {exc}", file=sys.stderr)
-        return 2
+    result = run_bench(args.video, args.exercise, seconds=args.seconds, live=args.live,
+                       annotated=args.annotated, track_one=args.track_one,
+                       log=lambda m: print(m, file=sys.stderr, flush=True))
     print("\n".join(result.lines()))
     if args.json_out:
-        try:
-            atomic_write_text(args.json_out, json.dumps(result.to_json(), indent=2) + "\n")
-        except OSError as exc:
-            print(f"coach: could not write '{args.json_out}': {exc.strerror or exc}", file=sys.stderr)
-            return 2
+        atomic_write_text(args.json_out, json.dumps(result.to_json(), indent=2) + "\n")
     return 0

@@ -37,40 +37,17 @@ class _Progress:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Review the video; exit 0 on success, 2 on bad input, 3 on an exercise not analyzed yet."""
-    from coach.analyzers import NotAnalyzedYet
+    """Review the video; exit 0 on success (errors map to exit codes in `coach.cli.main`)."""
     from coach.pipeline import review
-    from coach.pose import ModelError
     from coach.report import atomic_write_text, rep_table, to_csv, to_json
     from coach.thresholds import preset
-    from coach.video import VideoError
 
     progress = _Progress("reviewing", enabled=not args.quiet and sys.stderr.isatty())
-    try:
-        report = review(args.video, args.exercise, thresholds=preset(args.strictness), annotated=args.annotated,
-                        progress=progress)
-    except NotAnalyzedYet as exc:
-        print(f"coach: {exc}", file=sys.stderr)
-        return 3
-    except (VideoError, ModelError) as exc:
-        print(f"coach: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:  # e.g. the annotated copy's folder is not writable, or the disk is full
-        print(f"coach: {_os_error(exc)}", file=sys.stderr)
-        return 2
+    report = review(args.video, args.exercise, thresholds=preset(args.strictness), annotated=args.annotated,
+                    progress=progress)
     print(rep_table(report))
-    try:
-        if args.json_out:
-            atomic_write_text(args.json_out, to_json(report))
-        if args.csv_out:
-            atomic_write_text(args.csv_out, to_csv(report))
-    except OSError as exc:
-        print(f"coach: {_os_error(exc)}", file=sys.stderr)
-        return 2
+    if args.json_out:
+        atomic_write_text(args.json_out, to_json(report))
+    if args.csv_out:
+        atomic_write_text(args.csv_out, to_csv(report))
     return 0
-
-
-def _os_error(exc: OSError) -> str:
-    """An OSError as one line: "file error: reason ('path')"."""
-    where = f" ('{exc.filename}')" if exc.filename else ""
-    return f"file error: {exc.strerror or exc}{where}"
