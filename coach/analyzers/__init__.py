@@ -2,44 +2,35 @@
 
 from __future__ import annotations
 
+from coach.analyzers.back_extension import BackExtensionAnalyzer
 from coach.analyzers.base import AnalysisResult, Analyzer, BaseAnalyzer, FrameResult
+from coach.analyzers.bird_dog import BirdDogAnalyzer
+from coach.analyzers.deadlift import DeadliftAnalyzer
+from coach.analyzers.squat import SquatAnalyzer
 from coach.calibration import Neutral
 from coach.thresholds import Thresholds
 from coach.types import Exercise
 
+ANALYZERS: dict[Exercise, type[BaseAnalyzer]] = {
+    Exercise.SQUAT: SquatAnalyzer,
+    Exercise.DEADLIFT: DeadliftAnalyzer,
+    Exercise.BACK_EXTENSION: BackExtensionAnalyzer,
+    Exercise.BIRD_DOG: BirdDogAnalyzer,
+}
+
 
 class NotAnalyzedYet(LookupError):
-    """The exercise has no analyzer yet."""
+    """The exercise has no analyzer."""
 
 
 def analyzer_for(exercise: Exercise | str, thresholds: Thresholds | None = None,
                  neutral: Neutral | None = None) -> Analyzer:
-    """A fresh analyzer for an exercise."""
-    from coach.analyzers.squat import SquatAnalyzer
-
-    classes: dict[Exercise, type[BaseAnalyzer]] = {Exercise.SQUAT: SquatAnalyzer}
+    """A fresh analyzer for an exercise (raises NotAnalyzedYet for an unknown one)."""
     try:
-        from coach.analyzers.deadlift import DeadliftAnalyzer
-
-        classes[Exercise.DEADLIFT] = DeadliftAnalyzer
-    except ImportError:
-        pass
-    try:
-        from coach.analyzers.back_extension import BackExtensionAnalyzer
-
-        classes[Exercise.BACK_EXTENSION] = BackExtensionAnalyzer
-    except ImportError:
-        pass
-    try:
-        from coach.analyzers.bird_dog import BirdDogAnalyzer
-
-        classes[Exercise.BIRD_DOG] = BirdDogAnalyzer
-    except ImportError:
-        pass
-    ex = Exercise(exercise)
-    if ex not in classes:
-        raise NotAnalyzedYet(f"the {ex.value.replace('_', ' ')} is not analyzed yet")
-    return classes[ex](thresholds, neutral)
+        cls = ANALYZERS[Exercise(exercise)]
+    except (ValueError, KeyError):
+        raise NotAnalyzedYet(f"'{exercise}' is not an exercise the coach analyzes") from None
+    return cls(thresholds, neutral)
 
 
-__all__ = ["AnalysisResult", "Analyzer", "FrameResult", "NotAnalyzedYet", "analyzer_for"]
+__all__ = ["ANALYZERS", "AnalysisResult", "Analyzer", "FrameResult", "NotAnalyzedYet", "analyzer_for"]

@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 from reliability_helpers import write_clip
 
-from coach.analyzers import NotAnalyzedYet
 from coach.pipeline import review
 from coach.types import NoticeKind
 
@@ -100,11 +99,7 @@ def test_bird_dog_reviewed_as_squat_is_wrong_exercise(tmp_path, shared_videos):
 
 def test_squat_reviewed_as_bird_dog_is_wrong_exercise(tmp_path, real_frames):
     path = write_clip(tmp_path / "squat.mp4", _every_other(real_frames(4.4, 640)), FPS)
-    try:
-        kinds = _kinds(path, "bird_dog")
-    except NotAnalyzedYet:
-        pytest.skip("no bird-dog analyzer yet")
-    assert NoticeKind.WRONG_EXERCISE in kinds
+    assert NoticeKind.WRONG_EXERCISE in _kinds(path, "bird_dog")
 
 
 def test_squat_reviewed_as_squat_is_not_wrong_exercise(tmp_path, real_frames):

@@ -216,4 +216,4 @@ def test_a_sample_can_be_picked_and_its_exercise_is_preselected(tmp_path: Path, 
     assert not at.exception
     assert (samples / "deadlift_demo.mp4").exists()  # samples are read in place, never removed
     text = _markdown(at) + "\n".join(e.value for e in at.error)
-    assert "reps counted" in text or "not analyzed yet" in text
+    assert "0 reps counted" in text  # the fake estimator finds nobody
