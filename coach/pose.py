@@ -2,13 +2,15 @@
 
 `PoseEstimator.estimate()` turns one RGB frame into a `PoseFrame`: 33 landmarks in pixels of
 the given image, world landmarks in metres, an optional segmentation mask, the number of people
-found and the frame's brightness. With several people, the most prominent one is coached.
+found and the frame's brightness. With several people, the most prominent one is chosen at the start
+(or after the coached person was lost for a while) and then followed (`PersonTracker`).
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import dataclasses
 import hashlib
 import os
 import sys
@@ -212,6 +214,85 @@ def prominence(landmarks_px: npt.NDArray[np.float64], width: int, height: int) -
     return area * float(np.nanmean(landmarks_px[:, 3]))
 
 
+PERSON_LOST_RESET_S = 1.0
+"""After the coached person was not found for this long (video time, s), the most prominent one is chosen anew."""
+
+PERSON_MIN_IOU = 0.1
+"""A candidate whose landmark box overlaps the coached person's last box by at least this IoU is that person."""
+
+PERSON_MAX_SHIFT = 0.5
+"""Else the nearest candidate whose box centre moved at most this share of the last box diagonal is that person."""
+
+
+def landmark_box(landmarks_px: npt.NDArray[np.float64]) -> tuple[float, float, float, float]:
+    """Bounding box (x0, y0, x1, y1) of the landmarks, px."""
+    x, y = landmarks_px[:, 0], landmarks_px[:, 1]
+    return float(np.nanmin(x)), float(np.nanmin(y)), float(np.nanmax(x)), float(np.nanmax(y))
+
+
+def box_iou(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    """Intersection over union of two (x0, y0, x1, y1) boxes, 0–1."""
+    iw = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    ih = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = iw * ih
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+class PersonTracker:
+    """Chooses which of the people found in a frame is coached, keeping the same person across frames.
+
+    The most prominent person is chosen at the start, and again once the coached person was not found for
+    PERSON_LOST_RESET_S; in between the candidate that continues the coached person's box (best IoU, else
+    nearest centre) is chosen. When it is missing but another person is there, the frame has no coached
+    person, unless that other person has been the only one in view for PERSON_LOST_RESET_S (a lone person
+    after a camera cut or a fast move is still the coached person).
+    """
+
+    def __init__(self, reset_s: float = PERSON_LOST_RESET_S) -> None:
+        self.reset_s = reset_s
+        self._box: tuple[float, float, float, float] | None = None
+        self._seen_s = -np.inf
+        self._crowd_s = -np.inf
+
+    def reset(self) -> None:
+        """Forget the coached person (the next frame chooses the most prominent)."""
+        self._box, self._seen_s, self._crowd_s = None, -np.inf, -np.inf
+
+    def select(self, candidates: list[npt.NDArray[np.float64]], width: int, height: int,
+               timestamp_s: float) -> int | None:
+        """Index of the coached person among `candidates` ((33, 4) px landmark arrays), or None."""
+        if len(candidates) > 1:
+            self._crowd_s = timestamp_s
+        if not candidates:
+            return None
+        boxes = [landmark_box(c) for c in candidates]
+        pick: int | None = None
+        if self._box is None or timestamp_s - self._seen_s >= self.reset_s:
+            pick = max(range(len(candidates)), key=lambda i: prominence(candidates[i], width, height))
+        else:
+            pick = self._continuation(boxes)
+            if pick is None and len(candidates) == 1 and timestamp_s - self._crowd_s >= self.reset_s:
+                pick = 0
+        if pick is not None:
+            self._box, self._seen_s = boxes[pick], timestamp_s
+        return pick
+
+    def _continuation(self, boxes: list[tuple[float, float, float, float]]) -> int | None:
+        """The candidate continuing the last box: best IoU ≥ PERSON_MIN_IOU, else nearest close centre."""
+        last = self._box
+        assert last is not None
+        ious = [box_iou(last, b) for b in boxes]
+        best = int(np.argmax(ious))
+        if ious[best] >= PERSON_MIN_IOU:
+            return best
+        cx, cy = (last[0] + last[2]) / 2, (last[1] + last[3]) / 2
+        dists = [float(np.hypot((b[0] + b[2]) / 2 - cx, (b[1] + b[3]) / 2 - cy)) for b in boxes]
+        near = int(np.argmin(dists))
+        diagonal = float(np.hypot(last[2] - last[0], last[3] - last[1]))
+        return near if dists[near] <= PERSON_MAX_SHIFT * diagonal else None
+
+
 class PoseEstimator:
     """MediaPipe Pose Landmarker (full) wrapper; use as a context manager or call close().
 
@@ -256,6 +337,7 @@ class PoseEstimator:
         self._calls = 0
         self._warm_calls = 0
         self._people_seen = 0
+        self.tracker = PersonTracker()
 
         import mediapipe as mp
         from mediapipe.tasks.python import BaseOptions, vision
@@ -347,8 +429,10 @@ class PoseEstimator:
             np.array([(lm.x, lm.y, lm.z, lm.visibility or 0.0) for lm in pose], dtype=np.float64) * scale
             for pose in poses
         ]
-        best = 0 if len(candidates) == 1 else max(
-            range(len(candidates)), key=lambda i: prominence(candidates[i], width, height))
+        best = self.tracker.select(candidates, width, height, timestamp_s)
+        if best is None:  # the coached person is not among those found
+            frame = PoseFrame.empty(timestamp_s, width, height, brightness=light)
+            return dataclasses.replace(frame, people=max(len(poses), self._people_seen))
         landmarks = candidates[best]
         worlds = result.pose_world_landmarks or []
         if best < len(worlds):

@@ -12,6 +12,7 @@ from coach.pose import (
     MODEL_SHA256,
     EstimatorMode,
     ModelError,
+    PersonTracker,
     PoseEstimator,
     brightness,
     check_model,
@@ -82,6 +83,57 @@ def test_prominence_prefers_big_visible_person():
     faint = big.copy()
     faint[:, 3] = 0.05
     assert prominence(big, 640, 480) > prominence(small, 640, 480) > prominence(faint, 640, 480)
+
+
+def _person(x0: float, y0: float, w: float, h: float, vis: float = 0.9) -> np.ndarray:
+    """Synthetic (33, 4) landmarks filling the box (x0, y0, w, h) px."""
+    lm = np.zeros((NUM_LANDMARKS, 4))
+    lm[:, 0] = np.linspace(x0, x0 + w, NUM_LANDMARKS)
+    lm[:, 1] = np.linspace(y0, y0 + h, NUM_LANDMARKS)
+    lm[:, 3] = vis
+    return lm
+
+
+def test_tracker_starts_with_the_most_prominent_person_then_keeps_following_them():
+    tracker = PersonTracker(reset_s=1.0)
+    athlete = _person(100, 100, 150, 300)
+    coach = _person(400, 50, 100, 200)
+    assert tracker.select([coach, athlete], 640, 480, 0.0) == 1
+    # the athlete squats (box shrinks) while the standing coach now looks bigger: still the athlete
+    deep = _person(100, 250, 150, 150)
+    coach_near = _person(400, 20, 200, 400)
+    assert tracker.select([coach_near, deep], 640, 480, 0.1) == 1
+    # order of MediaPipe's candidates does not matter
+    assert tracker.select([deep, coach_near], 640, 480, 0.2) == 0
+
+
+def test_tracker_gives_no_person_while_only_the_other_one_is_found():
+    tracker = PersonTracker(reset_s=1.0)
+    athlete, coach = _person(100, 100, 150, 300), _person(400, 150, 100, 200)
+    assert tracker.select([athlete, coach], 640, 480, 0.0) == 0
+    assert tracker.select([coach], 640, 480, 0.1) is None   # athlete missed, coach is not them
+    assert tracker.select([], 640, 480, 0.2) is None
+    assert tracker.select([coach, athlete], 640, 480, 0.3) == 1
+    # athlete gone for longer than reset_s: the most prominent person is chosen anew
+    assert tracker.select([coach], 640, 480, 0.5) is None
+    assert tracker.select([coach], 640, 480, 1.4) == 0
+
+
+def test_tracker_follows_a_lone_person_through_a_camera_cut():
+    tracker = PersonTracker(reset_s=1.0)
+    assert tracker.select([_person(50, 50, 100, 300)], 640, 480, 0.0) == 0
+    # a cut moves the only person across the image: nobody else was seen, so it is still them
+    assert tracker.select([_person(450, 100, 150, 350)], 640, 480, 0.04) == 0
+    # and the tracker continues from the new box
+    second = _person(60, 50, 100, 300)
+    assert tracker.select([_person(455, 100, 150, 350), second], 640, 480, 0.08) == 0
+
+
+def test_tracker_nearest_centre_when_boxes_do_not_overlap():
+    tracker = PersonTracker(reset_s=1.0)
+    assert tracker.select([_person(100, 100, 20, 200), _person(500, 100, 20, 200)], 640, 480, 0.0) == 0
+    # a thin box that moved sideways past its own width: no overlap, but its centre is close
+    assert tracker.select([_person(500, 100, 20, 200), _person(125, 100, 20, 200)], 640, 480, 0.1) == 1
 
 
 def test_fake_estimator_replays(fake_estimator):
