@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from coach import pipeline
 from coach.pipeline import MAX_SIDE_PX, RecordedPoses, review
 from coach.report import Report
 from coach.thresholds import Thresholds
@@ -159,7 +160,8 @@ def production_estimator() -> Any:
 
 class PoseCache:
     """Per-clip pose results on disk, keyed by file sha256 + model sha256 + estimator configuration +
-    cache format + frame size.
+    cache format + frame size + analysis rate cap (`coach.pipeline.ANALYSIS_MAX_FPS`: only the analysed
+    frames are stored).
 
     Args:
         folder: Cache folder (None: no caching).
@@ -192,7 +194,8 @@ class PoseCache:
         from coach.pose import MODEL_SHA256
 
         key = hashlib.sha256(
-            f"{_file_sha256(video)}:{MODEL_SHA256}:{CACHE_FORMAT}:{MAX_SIDE_PX}:{self.estimator_config}".encode()
+            f"{_file_sha256(video)}:{MODEL_SHA256}:{CACHE_FORMAT}:{MAX_SIDE_PX}:{self.estimator_config}"
+            f":max_fps={pipeline.ANALYSIS_MAX_FPS}".encode()
         ).hexdigest()[:32]
         return self.folder / f"{video.stem}.{key}.pkl"
 

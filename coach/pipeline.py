@@ -23,6 +23,14 @@ ProgressFn = Callable[[float], None]
 MAX_SIDE_PX = 1280
 """Frames larger than this on their long side are scaled down before pose estimation (4K clips)."""
 
+ANALYSIS_MAX_FPS: float | None = 15.0
+"""The file review estimates pose on at most this many frames per second of video time, fps (None: every
+frame). A frame closer than 1/ANALYSIS_MAX_FPS s to the last analysed one is skipped (the annotated copy
+repeats the last result on it): pose estimation (~34 ms/frame with the mask and 2 poses) is the cost."""
+
+_RATE_SLACK_S = 1e-3
+"""Timestamp rounding slack when comparing a frame's gap to the analysis period, s."""
+
 
 @dataclass(frozen=True, slots=True)
 class RecordedPoses:
@@ -45,10 +53,13 @@ def review(
     progress: ProgressFn | None = None,
     estimator_factory: Callable[[], object] | None = None,
     recorded: RecordedPoses | None = None,
+    analysis_max_fps: float | None = None,
 ) -> Report:
     """Review a video file and return its report.
 
     With `recorded`, its pose frames are analysed instead of decoding the video (no annotated copy).
+    `analysis_max_fps` caps the frames whose pose is estimated, per second of video time (None: the module's
+    ANALYSIS_MAX_FPS, read at call time; 0: every frame).
 
     Raises:
         coach.video.VideoError: the file cannot be read as a video.
@@ -67,7 +78,8 @@ def review(
                 progress(min(1.0, pose.timestamp_s / duration))
         truncated, error_message = recorded.truncated, recorded.error_message
     else:
-        truncated, error_message = _estimate(path, info, session, annotated, progress, estimator_factory)
+        truncated, error_message = _estimate(path, info, session, annotated, progress, estimator_factory,
+                                             analysis_max_fps)
     result = session.finish()
     if truncated:
         note = Notice(NoticeKind.TRUNCATED, f"The file is cut short or damaged: reviewed what could be decoded. "
@@ -86,8 +98,11 @@ def _estimate(
     annotated: str | os.PathLike[str] | None,
     progress: ProgressFn | None,
     estimator_factory: Callable[[], object] | None,
+    analysis_max_fps: float | None = None,
 ) -> tuple[bool, str | None]:
-    """Decode the video, estimate poses and feed the session; returns (truncated, reader error)."""
+    """Decode the video, estimate poses and feed the session; returns (truncated, reader error).
+
+    Only frames at least 1/`analysis_max_fps` s after the last analysed one are estimated and analysed."""
     if estimator_factory is None:
         from coach.pose import review_estimator  # the review's pose options (see coach.bench)
 
@@ -97,14 +112,21 @@ def _estimate(
     annotator = Annotator(session.exercise) if annotated else None
     reader = VideoReader(path, max_side_px=MAX_SIDE_PX)
 
-    def analyse(vf: VideoFrame, pose: PoseFrame) -> None:
+    if analysis_max_fps is None:
+        analysis_max_fps = ANALYSIS_MAX_FPS
+    period_s = 1.0 / analysis_max_fps if analysis_max_fps else 0.0
+    last: list[object] = [None, None]  # the last analysed frame's features and result (worker thread only)
+
+    def analyse(vf: VideoFrame, pose: PoseFrame, fresh: bool) -> None:
         nonlocal writer
-        features, result = session.push(pose)
+        if fresh:
+            last[:] = session.push(pose)
+        features, result = last
         if annotator is not None:
             if writer is None:
                 h, w = vf.image.shape[:2]
                 writer = VideoWriter(annotated, info.fps or 30.0, w, h)  # type: ignore[arg-type]
-            writer.write(annotator.draw(vf.image, pose, features, result), vf.timestamp_s)
+            writer.write(annotator.draw(vf.image, pose, features, result), vf.timestamp_s)  # type: ignore[arg-type]
         if progress is not None:
             progress(min(1.0, vf.timestamp_s / duration))
 
@@ -112,9 +134,15 @@ def _estimate(
         # Frame i is analysed on a worker thread while the pose model (which releases the GIL) runs on
         # frame i + 1: features, analyzer and overlay then cost almost no wall time on a 2-core machine.
         with reader, estimator_factory() as estimator, InOrderWorker() as worker:  # type: ignore[attr-defined]
+            pose: PoseFrame | None = None
+            last_s = -float("inf")  # video time of the last analysed frame
             for vf in reader:
-                pose = estimator.estimate(vf.image, vf.timestamp_s)
-                worker.submit(analyse, vf, pose)
+                fresh = pose is None or vf.timestamp_s - last_s >= period_s - _RATE_SLACK_S
+                if fresh:
+                    pose, last_s = estimator.estimate(vf.image, vf.timestamp_s), vf.timestamp_s
+                elif annotator is None:
+                    continue  # nothing to draw on a skipped frame
+                worker.submit(analyse, vf, pose, fresh)
         if writer is not None:
             writer.close()
     except BaseException:

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from coach import pipeline
 from coach.cli import main
 from coach.evaluate import (
     ClipResult,
@@ -80,7 +81,8 @@ def test_mask_survives_the_cache_format() -> None:
     assert empty is not None and not empty.any()
 
 
-def test_review_cached_replays_the_same_report(tmp_path: Path, make_clip, fake_estimator) -> None:
+def test_review_cached_replays_the_same_report(tmp_path: Path, make_clip, fake_estimator, monkeypatch) -> None:
+    monkeypatch.setattr(pipeline, "ANALYSIS_MAX_FPS", None)  # the fake replays one pose per frame
     profile, secs = rep_profile(2), duration(2)
     poses = frames_of(profile, secs, squat_pose)
     clip = make_clip(frames=len(poses), fps=30.0)
@@ -117,6 +119,18 @@ def test_cache_key_holds_the_estimator_configuration(tmp_path: Path, make_clip, 
     assert "num_poses=1" in one.estimator_config and "num_poses=2" in two.estimator_config
     review_cached(clip, "squat", one)
     assert one.load(clip) is not None and two.load(clip) is None  # other options: not the same poses
+
+
+def test_cache_key_holds_the_analysis_rate_cap(tmp_path: Path, make_clip, fake_estimator, monkeypatch) -> None:
+    poses = frames_of(rep_profile(1), duration(1), squat_pose)
+    clip = make_clip(frames=len(poses), fps=30.0)
+    cache = PoseCache(tmp_path, lambda: fake_estimator(poses))
+    monkeypatch.setattr(pipeline, "ANALYSIS_MAX_FPS", 15.0)
+    review_cached(clip, "squat", cache)
+    stored = cache.load(clip)
+    assert stored is not None and len(stored.frames) == pytest.approx(len(poses) / 2, abs=1)  # analysed only
+    monkeypatch.setattr(pipeline, "ANALYSIS_MAX_FPS", 20.0)
+    assert cache.load(clip) is None  # another cap: other frames
 
 
 def test_eval_uses_the_production_estimator_configuration() -> None:

@@ -8,20 +8,72 @@ from pathlib import Path
 
 import pytest
 
+from coach import pipeline
 from coach.pipeline import RecordedPoses, review
-from coach.types import NoticeKind
+from coach.types import NoticeKind, PoseFrame
+from coach.video import VideoReader
 from tests.analyzers.sequences import duration, frames_of, hinge_pose, rep_profile, squat_pose
 
 
 def test_recorded_poses_give_the_same_report_as_estimating(make_clip, fake_estimator) -> None:
     poses = frames_of(rep_profile(3), duration(3), squat_pose)
     clip = make_clip(frames=len(poses), fps=30.0)
-    live = review(clip, "squat", estimator_factory=lambda: fake_estimator(poses))
+    live = review(clip, "squat", estimator_factory=lambda: fake_estimator(poses), analysis_max_fps=0)
     replayed = review(clip, "squat", recorded=RecordedPoses(poses))
     assert live.complete_reps == replayed.complete_reps == 3
     assert [(r.start_s, r.end_s, r.warnings) for r in live.reps] == \
         [(r.start_s, r.end_s, r.warnings) for r in replayed.reps]
     assert live.to_dict()["sets"] == replayed.to_dict()["sets"]
+
+
+class ByTimeEstimator:
+    """Fake estimator returning the recorded pose nearest in time to each frame it is given."""
+
+    def __init__(self, poses: list[PoseFrame]) -> None:
+        self.poses, self.calls = poses, []
+
+    def __enter__(self) -> ByTimeEstimator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def estimate(self, image: object, timestamp_s: float) -> PoseFrame:
+        self.calls.append(timestamp_s)
+        return min(self.poses, key=lambda p: abs(p.timestamp_s - timestamp_s))
+
+
+def test_analysis_rate_cap_estimates_by_timestamp_and_still_counts(make_clip, tmp_path: Path) -> None:
+    poses = frames_of(rep_profile(3), duration(3), squat_pose)  # 30 fps
+    clip = make_clip(frames=len(poses), fps=30.0)
+    est = ByTimeEstimator(poses)
+    out = tmp_path / "annotated.mp4"
+    report = review(clip, "squat", estimator_factory=lambda: est, analysis_max_fps=15.0, annotated=out)
+    gaps = [b - a for a, b in zip(est.calls, est.calls[1:], strict=False)]
+    assert min(gaps) >= 1 / 15 - 1e-3 and len(est.calls) == pytest.approx(len(poses) / 2, abs=1)
+    assert report.complete_reps == 3
+    assert report.session.frames_total == len(est.calls)  # only analysed frames reach the session
+    with VideoReader(out) as reader:  # the annotated copy keeps every frame (skipped ones reuse the pose)
+        assert sum(1 for _ in reader) == len(poses)
+
+
+def test_analysis_rate_cap_skips_by_time_not_by_frame_count(make_clip) -> None:
+    times = [0.0, 0.04, 0.08, 0.2, 0.25, 0.5, 0.52, 0.9, 1.0, 1.6]  # variable frame rate
+    clip = make_clip(timestamps=times)
+    est = ByTimeEstimator([PoseFrame.empty(t, 64, 48) for t in times])
+    review(clip, "squat", estimator_factory=lambda: est, analysis_max_fps=15.0)
+    assert est.calls == pytest.approx([0.0, 0.08, 0.2, 0.5, 0.9, 1.0, 1.6], abs=2e-3)
+    est = ByTimeEstimator([PoseFrame.empty(t, 64, 48) for t in times])
+    review(clip, "squat", estimator_factory=lambda: est, analysis_max_fps=0)
+    assert len(est.calls) == len(times)
+
+
+def test_the_module_cap_is_the_default(make_clip, monkeypatch) -> None:
+    clip = make_clip(frames=30, fps=30.0)
+    monkeypatch.setattr(pipeline, "ANALYSIS_MAX_FPS", 10.0)
+    est = ByTimeEstimator([PoseFrame.empty(0.0, 64, 48)])
+    review(clip, "squat", estimator_factory=lambda: est)
+    assert len(est.calls) == 10
 
 
 def test_recorded_truncation_becomes_a_notice(make_clip) -> None:
