@@ -31,6 +31,19 @@ log = logging.getLogger(__name__)
 STILL_IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff", ".heic"})
 """File suffixes rejected as still images."""
 
+CONTAINER_SUFFIXES = frozenset(
+    {".mp4", ".m4v", ".mov", ".qt", ".3gp", ".3g2", ".avi", ".mkv", ".webm", ".gif", ".mpg", ".mpeg", ".ts", ".mts",
+     ".m2ts", ".flv", ".wmv", ".asf", ".ogv", ".ogg"}
+)
+"""File suffixes that name a container format (a file with one of them must hold that kind of container)."""
+
+RAW_STREAM_FORMATS = frozenset(
+    {"h261", "h263", "h264", "hevc", "vvc", "evc", "m4v", "mpegvideo", "cavsvideo", "avs2", "avs3", "vc1", "dirac",
+     "dnxhd", "obu", "mjpeg", "mjpeg_2000", "rawvideo"}
+)
+"""FFmpeg demuxers for container-less elementary video streams, which FFmpeg may guess from a few bytes of any file
+(random bytes often "parse" as raw H.263). Refused when the file's suffix names a container."""
+
 QUEUE_SIZE = 4
 """Decoded frames buffered ahead of the consumer."""
 
@@ -112,6 +125,11 @@ def _open(path: Path) -> tuple[av.container.InputContainer, av.video.stream.Vide
         fmt = container.format.name
         if fmt == "image2" or fmt.endswith("_pipe"):
             raise VideoError(f"'{path.name}' is a still image, not a video")
+        if fmt in RAW_STREAM_FORMATS and path.suffix.lower() in CONTAINER_SUFFIXES:
+            raise VideoError(
+                f"could not read '{path.name}' as a video: no {path.suffix.lower()} container found "
+                f"(damaged or not a video)"
+            )
         if not container.streams.video:
             if container.streams.audio:
                 raise VideoError(f"'{path.name}' has no video stream (audio only)")
@@ -377,6 +395,17 @@ def _pick_encoder() -> str:
     raise VideoError(f"no usable video encoder in this PyAV build (tried {tried})")
 
 
+def _current_umask() -> int:
+    """The process umask: from /proc (Linux), else by setting and restoring it (briefly process-wide)."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 class VideoWriter:
     """Write RGB frames to an H.264 (yuv420p) mp4 that browsers can play.
 
@@ -478,6 +507,8 @@ class VideoWriter:
         except BaseException:
             self._discard()
             raise
+        # mkstemp creates the file private (0600); a finished video gets the usual mode (0666 minus umask).
+        os.chmod(self._tmp, 0o666 & ~_current_umask())
         os.replace(self._tmp, self.path)
 
     def abort(self) -> None:

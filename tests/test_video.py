@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import threading
 import time
 from fractions import Fraction
@@ -157,6 +159,39 @@ def test_random_bytes(tmp_path):
     assert _one_line_error(path).startswith("could not read 'noise.mov' as a video: ")
 
 
+def test_random_bytes_guessed_as_raw_h263_rejected(tmp_path):
+    # FFmpeg probes these bytes as a raw H.263 elementary stream and would decode a noise frame from them.
+    path = tmp_path / "noise.mp4"
+    path.write_bytes(np.random.default_rng(6).integers(0, 256, 200_000, dtype=np.uint8).tobytes())
+    with av.open(str(path)) as container:
+        assert container.format.name == "h263"  # the premise: FFmpeg guesses a raw stream
+    assert _one_line_error(path).startswith("could not read 'noise.mp4' as a video: ")
+
+
+def _write_raw_h264(path: Path, frames: int = 5) -> None:
+    """A container-less H.264 elementary stream (Annex B) of `frames` 64x48 frames."""
+    with av.open(str(path), "w", format="h264") as container:
+        stream = container.add_stream("libx264", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        for i in range(frames):
+            frame = av.VideoFrame.from_ndarray(np.full((48, 64, 3), i * 40, np.uint8), format="rgb24")
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+
+
+def test_raw_stream_with_container_suffix_rejected_but_read_under_its_own_suffix(tmp_path):
+    raw = tmp_path / "clip.h264"
+    _write_raw_h264(raw)
+    with VideoReader(raw) as reader:  # a raw stream that says what it is stays readable
+        assert len(list(reader)) == 5
+    renamed = tmp_path / "clip.mp4"
+    renamed.write_bytes(raw.read_bytes())
+    assert _one_line_error(renamed) == "could not read 'clip.mp4' as a video: no .mp4 container found " \
+        "(damaged or not a video)"
+
+
 def test_audio_only(tmp_path):
     path = tmp_path / "voice.mp4"
     with av.open(str(path), "w") as container:
@@ -265,6 +300,17 @@ def test_writer_target_appears_only_on_close(tmp_path):
     assert not path.exists()
     writer.close()
     assert path.exists() and probe(path).frame_count == 1
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_writer_output_has_normal_permissions(tmp_path, umask, mode):
+    old = os.umask(umask)
+    try:
+        with VideoWriter(tmp_path / "annotated.mp4", fps=10, width=32, height=32) as writer:
+            writer.write(np.zeros((32, 32, 3), np.uint8))
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "annotated.mp4").stat().st_mode) == mode
 
 
 def test_writer_rejects_wrong_shape(tmp_path):

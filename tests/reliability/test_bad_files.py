@@ -37,9 +37,8 @@ def test_random_bytes(tmp_path, capsys, seed):
     assert "could not read 'noise.mp4' as a video" in _review(path, capsys)
 
 
-@pytest.mark.xfail(strict=True, reason="FFmpeg guesses a raw H.263 elementary stream in these bytes and decodes "
-                   "one noise frame; coach.video should refuse container-less raw streams (owner: video.py)")
 def test_random_bytes_that_parse_as_raw_h263(tmp_path, capsys):
+    # FFmpeg guesses a raw H.263 elementary stream in these bytes (and decodes a noise frame from them).
     path = tmp_path / "noise.mp4"
     path.write_bytes(np.random.default_rng(6).integers(0, 256, 200_000, dtype=np.uint8).tobytes())
     assert "could not read 'noise.mp4' as a video" in _review(path, capsys)
