@@ -72,6 +72,12 @@ def group_sets(reps: tuple[Rep, ...], target: SetTarget, breaks_s: tuple[float, 
     return out
 
 
+def body_size_px(f: BodyFeatures) -> float:
+    """The person's extent on screen, px: the longer side of the landmark box (a lying body is wide, not tall)."""
+    x0, y0, x1, y1 = f.bbox
+    return max(x1 - x0, y1 - y0)
+
+
 @dataclass(slots=True)
 class FrameStats:
     """Running counts for the notices (no per-frame storage)."""
@@ -162,7 +168,7 @@ class SessionAnalyzer:
         s.with_person += 1
         if pose.people > 1:
             s.several_people += 1
-        if f.body_height_px < self.th.min_person_height_px:
+        if body_size_px(f) < self.th.min_person_size_px:
             s.too_small += 1
         if not (f.upper_body_visible and f.lower_body_visible):
             s.partial_body += 1

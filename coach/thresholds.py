@@ -131,8 +131,9 @@ class Thresholds:
     """Bird-dog counter on limb lift from the rest posture (arm and opposite leg), degrees."""
     knee_valgus_deg: float = 12.0
     """Squat from the front: knee inside the hip–ankle line by more than this (rule of thumb, tune on clips)."""
-    min_person_height_px: float = 150.0
-    """Below this the pose model is unreliable (measured on rendered figures: < 120 px finds nobody)."""
+    min_person_size_px: float = 150.0
+    """Person extent (longer side of the landmark box) below which the pose model is unreliable, px
+    (rendered figures: < 120 px tall finds nobody)."""
     min_brightness: float = 40.0
     """Mean luma (0–255) below which the clip is called too dark."""
     min_detection_share: float = 0.5

@@ -105,3 +105,18 @@ def test_squat_reviewed_as_bird_dog_is_wrong_exercise(tmp_path, real_frames):
 def test_squat_reviewed_as_squat_is_not_wrong_exercise(tmp_path, real_frames):
     path = write_clip(tmp_path / "squat.mp4", _every_other(real_frames(4.4, 640)), FPS)
     assert NoticeKind.WRONG_EXERCISE not in _kinds(path, "squat")
+
+
+def test_person_size_is_the_longer_side_of_the_body_box():
+    """A lying body (bird-dog, back extension) is wide, not tall: it is not 'too small' for being low."""
+    from dataclasses import replace
+
+    from coach.features import BodyFeatures
+    from coach.session import body_size_px
+
+    lying = replace(BodyFeatures.empty(0.0), bbox=(100.0, 300.0, 500.0, 400.0))  # 400 px long, 100 px tall
+    standing = replace(BodyFeatures.empty(0.0), bbox=(200.0, 50.0, 300.0, 450.0))
+    tiny = replace(BodyFeatures.empty(0.0), bbox=(10.0, 10.0, 60.0, 90.0))
+    assert body_size_px(lying) == 400.0
+    assert body_size_px(standing) == 400.0
+    assert body_size_px(tiny) == 80.0
