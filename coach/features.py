@@ -63,6 +63,8 @@ class BodyFeatures:
         facing: +1 facing (head/face towards) image-right, −1 image-left, 0 unknown.
         knees_visible: Hips and knees (at least one of each pair) visible and inside the frame, even when the
             feet are cut off or hidden behind plates.
+        shoulder_line_px / hip_line_px: Left-minus-right shoulder (hip) landmark vector in the image, (dx, dy) px;
+            its turning against the other line is the image twist evidence (coach.analyzers.base.image_twist_deg).
     """
 
     timestamp_s: float
@@ -106,6 +108,8 @@ class BodyFeatures:
     back_bulge: float
     facing: int
     knees_visible: bool = False
+    shoulder_line_px: Point = NAN_POINT
+    hip_line_px: Point = NAN_POINT
 
     @classmethod
     def empty(cls, timestamp_s: float, people: int = 0, brightness: float = NAN) -> BodyFeatures:
@@ -314,4 +318,6 @@ def extract(frame: PoseFrame, *, with_silhouette: bool = True) -> BodyFeatures:
         back_bulge=bulge,
         facing=facing,
         knees_visible=_visible(lm, _KNEES, w, h),
+        shoulder_line_px=_pt(ls - rs),
+        hip_line_px=_pt(lh - rh),
     )

@@ -36,6 +36,11 @@ class SpineThresholds:
     clips at ≤ 10°; low because osteoporosis guidance is to avoid loaded flexion altogether."""
     twist_deg: float = 15.0
     """Shoulder line vs hip line beyond neutral (ISO 11226: > 10° clearly visible; margin for noise)."""
+    twist_image_deg: float = 10.0
+    """Shoulder line turned against the hip line in the image since the rep's rest, front/rear views
+    (`image_twist_deg`). ISO 11226: twist > 10° is clearly visible. No extra margin because the image reading
+    is a lower bound (only the in-plane part of the turn shows): synthetic front squat, 20° true twist at the
+    bottom read 11.5°, good reps ≤ 3.4° (`coach synth`, sample_videos/squat_twist_front_5reps)."""
     lumbar_hyperextension_deg: float = 15.0
     """Extension beyond the calibrated lockout / peak range."""
     neck_extension_deg: float = 25.0
@@ -43,8 +48,10 @@ class SpineThresholds:
     back_sag_deg: float = 15.0
     """Trunk sag (extension) beyond neutral in quadruped work (bird-dog)."""
     world_twist_margin_deg: float = 10.0
-    """Extra margin on `twist_deg` when twist can only be read from 3-D world landmarks while lying or on all
-    fours (synth-feasibility: world twist read −22°/+18° at a bird-dog peak with 0° true, 38° MAE in supermans)."""
+    """Extra margin on `twist_deg` when twist is read from 3-D world landmarks (side and oblique views of standing
+    lifts; `check_twist`). Synthetic accuracy matrix: world twist at limit 15° false-alarmed on 8/56 good deadlift
+    reps; good side-view samples read 6–9°. Lying or on all fours it is not used at all (read −22°/+18° at a
+    bird-dog peak with 0° true, 38° MAE in supermans)."""
     roll_width_ratio_hip: float = 0.45
     """Calibration, not a limit: image hip width (MediaPipe hip landmarks) / torso length when the pelvis is
     square to the camera (MediaPipe hips ≈ 0.22 m, mid-hip→mid-shoulder ≈ 0.5 m)."""
@@ -149,6 +156,7 @@ class Thresholds:
                 s,
                 spinal_flexion_deg=s.spinal_flexion_deg * factor,
                 twist_deg=s.twist_deg * factor,
+                twist_image_deg=s.twist_image_deg * factor,
                 lumbar_hyperextension_deg=s.lumbar_hyperextension_deg * factor,
                 neck_extension_deg=s.neck_extension_deg * factor,
                 back_sag_deg=s.back_sag_deg * factor,

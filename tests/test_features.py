@@ -123,6 +123,7 @@ def test_undetected_frame_all_nan() -> None:
     assert f.timestamp_s == 2.0 and f.brightness == 30.0
     assert math.isnan(f.knee_flexion_deg) and math.isnan(f.trunk_from_vertical_deg)
     assert math.isnan(f.back_bulge) and all(math.isnan(v) for v in f.hip_xy)
+    assert all(math.isnan(v) for v in (*f.shoulder_line_px, *f.hip_line_px))
 
 
 def test_nan_landmarks_do_not_raise() -> None:
@@ -187,6 +188,13 @@ def test_front_view_and_valgus() -> None:
     # MediaPipe reports a "visible" face from behind too: handedness decides.
     assert extract(front_skeleton(face=True, rear=True)).view is View.REAR
     assert extract(front_skeleton(face=False)).view is View.FRONT
+
+
+def test_shoulder_and_hip_lines_are_left_minus_right_image_vectors() -> None:
+    f = extract(front_skeleton())  # shoulders ±90 px, hips ±50 px about x = 640, left at image-right
+    assert f.shoulder_line_px == pytest.approx((180.0, 0.0))
+    assert f.hip_line_px == pytest.approx((100.0, 0.0))
+    assert extract(front_skeleton(rear=True)).shoulder_line_px == pytest.approx((-180.0, 0.0))
 
 
 def test_extract_fast() -> None:

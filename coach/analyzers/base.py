@@ -95,6 +95,29 @@ def peak(times: Sequence[float], values: np.ndarray) -> tuple[float, float]:
     return float(values[i]), float(times[i])
 
 
+IMAGE_TWIST_VIEWS = (View.FRONT, View.REAR)
+"""Views in which the shoulder and hip lines lie across the image, so their turning can be read from it."""
+
+
+def image_twist_deg(shoulder: Sequence[float], hip: Sequence[float], shoulder0: Sequence[float],
+                    hip0: Sequence[float]) -> float:
+    """Rotation of the shoulder line against the hip line since a reference, degrees, from image vectors.
+
+    Each line is its left-minus-right landmark vector, px; each is scaled by its reference length, and the
+    twist is the angle whose chord equals the change of (shoulder − hip) direction: 2·asin(|Δ|/2). Only the
+    in-plane part of a rotation shows, so this is a lower bound; turning the whole body together reads 0, and a
+    left/right landmark swap reads 0 (lines are undirected, so turns beyond 90° are not told apart).
+    """
+    s, h, s0, h0 = (np.asarray(v, dtype=float) for v in (shoulder, hip, shoulder0, hip0))
+    ns, nh = float(np.hypot(*s0)), float(np.hypot(*h0))
+    if not (ns > 0.0 and nh > 0.0) or not (np.isfinite(s).all() and np.isfinite(h).all()):
+        return math.nan
+    s = -s if float(np.dot(s, s0)) < 0.0 else s  # a line has no direction: left/right landmark swaps read 0
+    h = -h if float(np.dot(h, h0)) < 0.0 else h
+    d = float(np.hypot(*((s - s0) / ns - (h - h0) / nh)))
+    return 2.0 * math.degrees(math.asin(min(1.0, d / 2.0)))
+
+
 def sustained_peak(times: Sequence[float], values: np.ndarray, min_s: float) -> tuple[float, float]:
     """(largest level the series holds for at least `min_s` seconds, its time); NaN frames break a hold.
 
@@ -167,6 +190,8 @@ class BaseAnalyzer:
     """True when the main angles need a side view."""
     warmup_s: ClassVar[float] = 0.0
     """Seconds of frames held back at the start to learn references before judging (see `update`)."""
+    twist_unjudged: bool = False
+    """Set by `check_twist` when a rep's twist could not be judged from this view (for the notices)."""
 
     def __init__(self, thresholds: Thresholds | None = None, neutral: Neutral | None = None) -> None:
         self.th = thresholds or Thresholds()
@@ -434,6 +459,23 @@ class BaseAnalyzer:
         raw = smoothed([f.twist_world_deg for f in frames], window=2 * SMOOTH_FRAMES + 1)
         return np.abs(raw - self.neutral.twist_world_deg)
 
+    def image_twist_series(self, frames: Sequence[BodyFeatures]) -> np.ndarray:
+        """Shoulder line turned against the hip line since the rep's rest frames, per frame, degrees.
+
+        From image vectors only (`image_twist_deg`, median-smoothed): the in-plane part of the rotation, so a
+        lower bound on the true twist. Rest = visible frames whose depth signal is below the counter's start
+        (else the rep's first visible frames). NaN where a line is not seen.
+        """
+        seen = [f for f in frames if self.visible(f) and f.upper_body_visible]
+        rest = [f for f in seen if self.signal(f) < self.counter.cfg.start_deg] or seen[:SMOOTH_FRAMES]
+        if not rest:
+            return np.full(len(frames), np.nan)
+        s0 = np.nanmedian(np.array([f.shoulder_line_px for f in rest], dtype=float), axis=0)
+        h0 = np.nanmedian(np.array([f.hip_line_px for f in rest], dtype=float), axis=0)
+        raw = [image_twist_deg(f.shoulder_line_px, f.hip_line_px, s0, h0) if f.upper_body_visible else math.nan
+               for f in frames]
+        return smoothed(raw, window=2 * SMOOTH_FRAMES + 1)
+
     def check_spinal_flexion(self, frames: Sequence[BodyFeatures], metrics: dict[str, float],
                              cue: str) -> list[FormWarning]:
         """Warn when the back rounds beyond neutral by more than the threshold."""
@@ -451,13 +493,28 @@ class BaseAnalyzer:
                             f"Your back rounded about {value:.0f}° beyond your neutral.", cue)]
 
     def check_twist(self, frames: Sequence[BodyFeatures], metrics: dict[str, float], cue: str,
-                    limit: float | None = None) -> list[FormWarning]:
-        """Warn when the shoulders turn against the hips beyond the threshold."""
-        value, t = peak([f.timestamp_s for f in frames], self.twist_series(frames))
+                    limit: float | None = None, *, world_fallback: bool = True,
+                    image_views: tuple[View, ...] = IMAGE_TWIST_VIEWS) -> list[FormWarning]:
+        """Warn when the shoulders turn against the hips beyond the threshold.
+
+        Filmed from one of `image_views` (default front/back): image evidence (`image_twist_series`, limit
+        `twist_image_deg`). Other views show the shoulder and hip lines nearly edge-on, where their landmarks
+        follow the limbs: with `world_fallback` the 3-D world twist is used with a noise margin (`twist_deg` +
+        `world_twist_margin_deg`, or `limit`), else twist is not judged (`twist_unjudged` is set for the notices).
+        """
+        sp = self.th.spine
+        if self.view() in image_views:
+            series, limit = self.image_twist_series(frames), sp.twist_image_deg
+        elif world_fallback:
+            series = self.twist_series(frames)
+            limit = sp.twist_deg + sp.world_twist_margin_deg if limit is None else limit
+        else:
+            self.twist_unjudged = True
+            return []
+        value, t = peak([f.timestamp_s for f in frames], series)
         if math.isnan(value):
             return []
         metrics["twist_deg"] = value
-        limit = self.th.spine.twist_deg if limit is None else limit
         if value <= limit:
             return []
         return [FormWarning(WarningKind.TWIST, t, value, limit, "deg",

@@ -1,4 +1,4 @@
-"""Bird-dog: counted per side on limb lift; checks twist (image roll), back sag/rounding, limb height, hold.
+"""Bird-dog: counted per side on limb lift; checks back rounding, limb height and hold (not twist, see below).
 
 Side "left" = left arm + right leg reaching; side "right" = right arm + left leg. Each limb's lift is read as
 the share of the way from its rest posture to horizontal, in degrees (0 = rest, 90 = horizontal):
@@ -7,9 +7,12 @@ the arm from hanging straight down (−90° elevation), the leg (hip→ankle) fr
 still counts the rep, and a limb left down earns `limb_below_horizontal`); the counter reads the larger side,
 so a left/right landmark swap does not break a rep.
 
-Twist: MediaPipe's 3-D twist is ±20° off at bird-dog peaks, so it is only reported as a metric. The warning
-uses image evidence: the pelvis (or shoulder girdle) rolling changes its apparent width; the roll is
-asin(width / square-on width) against the rep's own rest frames, median-smoothed and read over the hold.
+Twist (hips rolling against the shoulders) is not judged: no evidence tried separates a 20° pelvis roll
+from a good reach on synthetic clips (`coach synth`). From the side the shoulder and hip lines are edge-on and
+the hip landmarks follow the lifted leg (the hip line moved 0.15 torso lengths in good reaches, as much as
+with the roll); image widths read 2–14° for 20° and 9–12° for 0°; the silhouette's top line moved alike;
+3-D world twist reads ≈ 20° on every rep. From behind, the image line measure (`base.image_twist_deg`) read
+11–15° on good reps and 14–20° on rolled ones (left/right landmarks swap there). The notice says so.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from coach.analyzers.base import SMOOTH_FRAMES, BaseAnalyzer, FrameResult, smoothed
+from coach.analyzers.base import BaseAnalyzer, FrameResult, smoothed
 from coach.counter import EventKind, RepEvent
 from coach.features import BodyFeatures
 from coach.thresholds import CounterThresholds
@@ -35,10 +38,9 @@ LEG_REST_RANGE_DEG = (-75.0, -20.0)
 """The leg's rest elevation is kept inside this range, degrees (guards against glitches)."""
 REF_WINDOW = 5
 """Frames in the running median that feeds the leg rest reference."""
+CUE_TWIST = ("Reach long through your fingertips and heel, keeping your hips level and square to the floor.")
 HOLD_BAND_DEG = 15.0
 """Full extension = within this of the rep's peak lift (and at least the counter's depth), degrees."""
-MIN_TORSO_SHARE = 0.6
-"""Frames whose torso looks shorter than this share of the rest torso are not used for roll (foreshortened)."""
 
 
 def lift_share_deg(elevation_deg: float, rest_deg: float) -> float:
@@ -46,13 +48,6 @@ def lift_share_deg(elevation_deg: float, rest_deg: float) -> float:
     if not (math.isfinite(elevation_deg) and rest_deg < 0.0):
         return math.nan
     return 90.0 * (elevation_deg - rest_deg) / (0.0 - rest_deg)
-
-
-def roll_from_width_deg(width_px: float, torso_px: float, square_ratio: float) -> float:
-    """Rotation of a body segment out of the image plane from its apparent width, degrees (0 = edge-on)."""
-    if not (torso_px > 0.0 and square_ratio > 0.0) or math.isnan(width_px):
-        return math.nan
-    return math.degrees(math.asin(min(1.0, width_px / (square_ratio * torso_px))))
 
 
 def _nanmax(*values: float) -> float:
@@ -70,7 +65,6 @@ class BirdDogAnalyzer(BaseAnalyzer):
         self._recent: dict[Side, deque[float]] = {s: deque(maxlen=REF_WINDOW) for s in Side}
         self._leg_rest: dict[Side, float] = {s: math.inf for s in Side}
         self._side_counts: dict[Side, int] = {s: 0 for s in Side}
-        self._roll_judged = 0
 
     # --- signal -------------------------------------------------------------------------------
     def counter_thresholds(self) -> CounterThresholds:
@@ -153,7 +147,7 @@ class BirdDogAnalyzer(BaseAnalyzer):
             metrics["left_reps"] = float(self._side_counts[Side.LEFT])
             metrics["right_reps"] = float(self._side_counts[Side.RIGHT])
         hold_frames = [f for f, h in zip(frames, held, strict=True) if h] or list(frames)
-        warnings += self._check_twist(frames, hold_frames, metrics)
+        warnings += self.check_twist(frames, metrics, CUE_TWIST, world_fallback=False, image_views=())
         warnings += self._check_back(frames, metrics)
         if side is not None:
             warnings += self._check_limbs(hold_frames, side, metrics)
@@ -194,58 +188,6 @@ class BirdDogAnalyzer(BaseAnalyzer):
         step = float(np.median(np.diff(times))) if times.size > 1 else 0.0
         return float(times[idx[-1]] - times[idx[0]]) + step
 
-    def _roll_series(self, frames: Sequence[BodyFeatures]) -> tuple[np.ndarray, np.ndarray, float]:
-        """Per-frame pelvis and shoulder roll (deg, image widths) and the rest torso length (px)."""
-        sp = self.th.spine
-        start = self.counter.cfg.start_deg
-        rest = [f for f in frames if self.visible(f) and self.signal(f) < start]
-        torso = float(np.nanmedian([f.torso_length_px for f in rest])) if rest else math.nan
-        if math.isnan(torso):
-            torso = self.neutral.torso_length_px
-        hip, sh = [], []
-        for f in frames:
-            ok = self.visible(f) and f.torso_length_px >= MIN_TORSO_SHARE * torso
-            hip.append(roll_from_width_deg(f.hip_width_px, torso, sp.roll_width_ratio_hip) if ok else math.nan)
-            sh.append(roll_from_width_deg(f.shoulder_width_px, torso, sp.roll_width_ratio_shoulder)
-                      if ok else math.nan)
-        window = 2 * SMOOTH_FRAMES + 1
-        return smoothed(hip, window), smoothed(sh, window), torso
-
-    def _check_twist(self, frames: Sequence[BodyFeatures], hold: Sequence[BodyFeatures],
-                     metrics: dict[str, float]) -> list[FormWarning]:
-        """Pelvis or shoulders rolling at the hold, against the rep's own rest frames (image widths)."""
-        hip, sh, _ = self._roll_series(frames)
-        start = self.counter.cfg.start_deg
-        rest = np.array([self.visible(f) and self.signal(f) < start for f in frames])
-        in_hold = np.array([f in hold for f in frames]) if hold else np.zeros(len(frames), dtype=bool)
-        if not rest.any() or not in_hold.any():
-            return []
-        base_h, base_s = np.nanmedian(hip[rest]) if np.isfinite(hip[rest]).any() else math.nan, (
-            np.nanmedian(sh[rest]) if np.isfinite(sh[rest]).any() else math.nan)
-        roll_h = np.abs(hip[in_hold] - base_h)
-        roll_s = np.abs(sh[in_hold] - base_s)
-        pelvis = float(np.nanmedian(roll_h)) if np.isfinite(roll_h).any() else math.nan
-        shoulders = float(np.nanmedian(roll_s)) if np.isfinite(roll_s).any() else math.nan
-        world = smoothed([f.twist_world_deg for f in frames], 2 * SMOOTH_FRAMES + 1)
-        if np.isfinite(world[in_hold]).any() and np.isfinite(world[rest]).any():
-            metrics["twist_world_deg"] = float(abs(np.nanmedian(world[in_hold]) - np.nanmedian(world[rest])))
-        if math.isnan(pelvis) and math.isnan(shoulders):
-            return []
-        self._roll_judged += 1
-        metrics["pelvis_roll_deg"] = pelvis
-        metrics["shoulder_roll_deg"] = shoulders
-        value = _nanmax(pelvis, shoulders)
-        metrics["twist_deg"] = value
-        limit = self.th.spine.twist_deg
-        if value <= limit:
-            return []
-        part = "hips" if value == pelvis else "shoulders"
-        t = hold[len(hold) // 2].timestamp_s
-        return [FormWarning(WarningKind.TWIST, t, value, limit, "deg",
-                            f"Your {part} rolled about {value:.0f}° as you reached.",
-                            "Reach long through your fingertips and heel, keeping your hips level and square "
-                            "to the floor.")]
-
     def _check_back(self, frames: Sequence[BodyFeatures], metrics: dict[str, float]) -> list[FormWarning]:
         """Rounding (spinal flexion) beyond neutral, from the back silhouette.
 
@@ -281,11 +223,11 @@ class BirdDogAnalyzer(BaseAnalyzer):
 
     def notices(self, view: View) -> list[Notice]:
         out = super().notices(view)
-        if self._roll_judged:
+        if self.twist_unjudged:
             out.append(Notice(NoticeKind.UNRELIABLE_MEASURE,
-                              "Twist (hips or shoulders rolling) is estimated from how wide your hips and shoulders "
-                              "look on camera compared with your starting position; it is approximate (about "
-                              "±10°) and works best filmed from the side at hip height. 3-D twist readings are "
-                              "not used because they are unreliable on all fours. A sagging lower back cannot be "
-                              "measured yet (only rounding is checked): keep your back flat."))
+                              "Twist (hips or shoulders rolling) cannot be measured reliably on all fours yet, so it "
+                              "was not checked: keep your hips level and square to the floor."))
+        out.append(Notice(NoticeKind.UNRELIABLE_MEASURE,
+                          "A sagging lower back cannot be measured yet (only rounding is checked): keep your back "
+                          "flat."))
         return out

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.analyzers.bird_dog import BirdDogAnalyzer, lift_share_deg, roll_from_width_deg
+from coach.analyzers.bird_dog import BirdDogAnalyzer, lift_share_deg
 from coach.features import BodyFeatures
 from coach.session import group_sets
 from coach.thresholds import OSTEOPOROSIS_TARGET
@@ -87,11 +87,10 @@ def session(*parts: object) -> list[BodyFeatures]:
     return frames
 
 
-def test_lift_scale_and_roll_helpers() -> None:
+def test_lift_scale_helper() -> None:
     assert lift_share_deg(-90.0, -90.0) == 0.0
     assert lift_share_deg(0.0, -45.0) == pytest.approx(90.0)
     assert math.isnan(lift_share_deg(math.nan, -45.0))
-    assert roll_from_width_deg(0.45 * 200 * 0.5, 200.0, 0.45) == pytest.approx(30.0)
 
 
 def test_alternating_sides_count_per_side_and_per_frame() -> None:
@@ -162,14 +161,15 @@ def test_short_hold_warns_with_value_threshold_and_cue() -> None:
     assert not [w for w in reps[1].warnings if w.kind is WarningKind.SHORT_HOLD]
 
 
-def test_pelvis_roll_warns_twist_only_on_the_faulty_rep() -> None:
+def test_twist_is_not_judged_on_all_fours_and_the_notice_says_so() -> None:
+    # Hip width changing as if the pelvis rolled 25°: no image evidence separates that from a good reach on
+    # rendered clips (see the module docstring), so no twist warning is claimed; the notice says why.
     frames = session(1.0, Side.LEFT, (Side.RIGHT, {"hip_roll_deg": 25.0}), Side.LEFT)
     a, _ = run(frames)
-    reps = a.finish().reps
-    kinds = [[w.kind for w in r.warnings] for r in reps]
-    assert kinds[0] == [] and kinds[2] == []
-    twist = [w for w in reps[1].warnings if w.kind is WarningKind.TWIST]
-    assert len(twist) == 1 and twist[0].value == pytest.approx(25.0, abs=3.0) and twist[0].threshold == 15.0
+    res = a.finish()
+    assert not [w for r in res.reps for w in r.warnings if w.kind is WarningKind.TWIST]
+    assert all("twist_deg" not in r.metrics for r in res.reps)
+    assert any("Twist" in n.message and "not checked" in n.message for n in res.notices)
 
 
 def test_arm_short_of_horizontal_warns() -> None:
@@ -178,12 +178,6 @@ def test_arm_short_of_horizontal_warns() -> None:
     rep = a.finish().reps[0]
     low = [w for w in rep.warnings if w.kind is WarningKind.LIMB_BELOW_HORIZONTAL]
     assert len(low) == 1 and low[0].value == pytest.approx(40.0, abs=2.0) and "arm" in low[0].message
-
-
-def test_notices_say_twist_is_approximate() -> None:
-    a, _ = run(session(1.0, Side.LEFT))
-    notes = a.finish().notices
-    assert any("approximate" in n.message for n in notes)
 
 
 def _labelled(shared: Path, exercise: str) -> list[dict[str, str]]:
@@ -204,16 +198,30 @@ def test_real_bird_dog_counts(shared_videos: Path) -> None:
     assert exact >= len(rows) - 2  # measured: 6 of 8 exact; the 2 misses end mid-return at the clip's end
 
 
-@pytest.mark.slow
-def test_synthetic_twist_clip(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def done_when_review(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """Issue #3's done-when clip (bird-dog, 6 reps, 20° pelvis roll on all, side view), rendered small."""
     if shutil.which("coach") is None:
         pytest.skip("coach CLI not installed")
-    clip = tmp_path / "bd.mp4"
-    subprocess.run(["coach", "synth", "--exercise", "bird_dog", "--reps", "6", "--fault", "twist:20",
-                    "--fault-reps", "2,4,6", "--view", "side", "--seed", "1", "-o", str(clip)], check=True)
-    out = tmp_path / "r.json"
+    folder = tmp_path_factory.mktemp("bd")
+    clip, out = folder / "bd.mp4", folder / "r.json"
+    subprocess.run(["coach", "synth", "--exercise", "bird_dog", "--reps", "6", "--fault", "twist:20", "--view",
+                    "side", "--size", "480x360", "--fps", "15", "-o", str(clip)], check=True)
     subprocess.run(["coach", "review", str(clip), "--exercise", "bird_dog", "--json", str(out), "-q"], check=True)
-    reps = [r for r in json.loads(out.read_text())["reps"] if r["complete"]]
+    doc: dict[str, object] = json.loads(out.read_text())
+    return doc
+
+
+@pytest.mark.slow
+def test_done_when_clip_counts_six_and_says_twist_is_not_checked(done_when_review: dict[str, object]) -> None:
+    reps = [r for r in done_when_review["reps"] if r["complete"]]  # type: ignore[union-attr]
     assert len(reps) == 6
-    flagged = [any(w["kind"] == "twist" for w in r["warnings"]) for r in reps]
-    assert flagged == [False, True, False, True, False, True]
+    assert not [w for r in reps for w in r["warnings"] if w["kind"] == "twist"]
+    assert any("not checked" in n["message"] for n in done_when_review["notices"])  # type: ignore[union-attr]
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="issue #3: a 20° bird-dog pelvis roll is not measurable from the side yet")
+def test_done_when_clip_flags_twist_on_every_rep(done_when_review: dict[str, object]) -> None:
+    reps = [r for r in done_when_review["reps"] if r["complete"]]  # type: ignore[union-attr]
+    assert all(any(w["kind"] == "twist" for w in r["warnings"]) for r in reps)
