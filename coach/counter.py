@@ -179,8 +179,12 @@ class RepCounter:
         )
 
     def _gap(self, time_s: float) -> tuple[RepEvent, ...]:
-        """A frame without a trustworthy signal: hold the state, abandon a rep after a long gap."""
-        self._pending = None
+        """A frame without a trustworthy signal: hold the state, abandon a rep after a long gap.
+
+        A phase change waiting out its hold survives a gap shorter than `min_phase_s` (a missed detection or
+        two): the next trustworthy frame decides whether it still stands. A longer gap drops it."""
+        if math.isnan(self._last_visible_s) or time_s - self._last_visible_s >= self.cfg.min_phase_s:
+            self._pending = None
         if math.isnan(self._last_visible_s) or time_s - self._last_visible_s <= self.cfg.max_gap_s:
             return ()
         if self.phase in (Phase.DOWN, Phase.DEEP, Phase.UP):

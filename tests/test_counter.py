@@ -167,3 +167,20 @@ def test_too_quick_rep_is_partial():
     _, _, counts, _ = run(values, cfg=CounterThresholds(start_deg=35, depth_deg=60, return_deg=25,
                                                         min_phase_s=0.0, min_rep_s=0.5))
     assert counts[-1] == 0
+
+
+def test_brief_depth_survives_single_missed_detections():
+    # Rest, then a rep whose every third frame is a missed detection: no visible run lasts min_phase_s
+    # (0.15 s) on its own, but a one-frame gap no longer restarts the hold → the rep counts.
+    values = [0.0] * 15 + [45.0] * 6 + [65.0] * 12 + [45.0] * 6 + [0.0] * 15
+    visible = [i < 15 or i >= 29 or i % 3 != 0 for i in range(len(values))]
+    _, phases, counts, _ = run(values, visible)
+    assert Phase.DEEP in phases and counts[-1] == 1
+
+
+def test_a_longer_gap_still_restarts_the_hold():
+    # The bottom is seen for 0.1 s, then missed for 0.17 s (≥ min_phase_s), then seen below depth: no rep.
+    values = [0.0] * 15 + [45.0] * 8 + [65.0] * 3 + [65.0] * 5 + [45.0] * 8 + [0.0] * 15
+    visible = [not 26 <= i < 31 for i in range(len(values))]
+    _, phases, counts, _ = run(values, visible)
+    assert Phase.DEEP not in phases and counts[-1] == 0
