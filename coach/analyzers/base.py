@@ -97,6 +97,8 @@ def peak(times: Sequence[float], values: np.ndarray) -> tuple[float, float]:
 
 IMAGE_TWIST_VIEWS = (View.FRONT, View.REAR)
 """Views in which the shoulder and hip lines lie across the image, so their turning can be read from it."""
+TWIST_REST_BAND_DEG = 10.0
+"""A rep's rest frames for the image twist: depth signal within this of the rep's lowest, degrees."""
 
 
 def image_twist_deg(shoulder: Sequence[float], hip: Sequence[float], shoulder0: Sequence[float],
@@ -463,11 +465,14 @@ class BaseAnalyzer:
         """Shoulder line turned against the hip line since the rep's rest frames, per frame, degrees.
 
         From image vectors only (`image_twist_deg`, median-smoothed): the in-plane part of the rotation, so a
-        lower bound on the true twist. Rest = visible frames whose depth signal is below the counter's start
-        (else the rep's first visible frames). NaN where a line is not seen.
+        lower bound on the true twist. Rest = visible frames within `TWIST_REST_BAND_DEG` of the rep's lowest
+        depth signal (else the rep's first visible frames). NaN where a line is not seen.
         """
         seen = [f for f in frames if self.visible(f) and f.upper_body_visible]
-        rest = [f for f in seen if self.signal(f) < self.counter.cfg.start_deg] or seen[:SMOOTH_FRAMES]
+        sig = np.array([self.signal(f) for f in seen], dtype=float)
+        rest = seen[:SMOOTH_FRAMES]
+        if np.isfinite(sig).any():
+            rest = [f for f, v in zip(seen, sig, strict=True) if v <= np.nanmin(sig) + TWIST_REST_BAND_DEG]
         if not rest:
             return np.full(len(frames), np.nan)
         s0 = np.nanmedian(np.array([f.shoulder_line_px for f in rest], dtype=float), axis=0)
