@@ -162,3 +162,8 @@ def feats(frames: Sequence[PoseFrame]) -> list[BodyFeatures]:
 def with_bulge(features: Sequence[BodyFeatures], bulge_of: Callable[[BodyFeatures], float]) -> list[BodyFeatures]:
     """The same features with a back bulge set per frame (the silhouette is tested on its own)."""
     return [dataclasses.replace(f, back_bulge=bulge_of(f)) for f in features]
+
+
+def kinds(rep: object) -> set[str]:
+    """The warning kinds a rep carries, as strings."""
+    return {w.kind.value for w in rep.warnings}  # type: ignore[attr-defined]

@@ -19,6 +19,7 @@ from .sequences import (
     frames_of,
     front_frame,
     hinge_pose,
+    kinds,
     rep_profile,
     run,
     side_frame,
@@ -26,10 +27,6 @@ from .sequences import (
 )
 
 NEUTRAL_BULGE = 0.02
-
-
-def kinds(rep: object) -> set[str]:
-    return {w.kind.value for w in rep.warnings}  # type: ignore[attr-defined]
 
 
 def complete(result: object) -> list:

@@ -17,6 +17,7 @@ from .sequences import (
     feats,
     frames_of,
     front_frame,
+    kinds,
     rep_profile,
     run,
     side_frame,
@@ -25,10 +26,6 @@ from .sequences import (
 )
 
 NEUTRAL_BULGE = 0.05
-
-
-def kinds(rep: object) -> set[str]:
-    return {w.kind.value for w in rep.warnings}  # type: ignore[attr-defined]
 
 
 def side_squats(n: int = 3, **kw: object) -> list:
