@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from coach.video import VideoError, VideoFrame, VideoInfo, VideoReader, VideoWriter, probe
+from tests.media import write_audio_only, write_gif, write_png
 
 
 def _decode_threads() -> list[threading.Thread]:
@@ -193,41 +194,18 @@ def test_raw_stream_with_container_suffix_rejected_but_read_under_its_own_suffix
 
 
 def test_audio_only(tmp_path):
-    path = tmp_path / "voice.mp4"
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("aac", rate=44100)
-        for i in range(10):
-            frame = av.AudioFrame.from_ndarray(np.zeros((1, 1024), np.float32), format="fltp", layout="mono")
-            frame.sample_rate, frame.pts = 44100, i * 1024
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode(None):
-            container.mux(packet)
+    path = write_audio_only(tmp_path / "voice.mp4")
     assert "no video stream (audio only)" in _one_line_error(path)
 
 
 @pytest.mark.parametrize("name", ["photo.png", "photo_png.mp4"])
 def test_still_image_rejected(tmp_path, name):
-    path = tmp_path / name
-    with av.open(str(path), "w", format="image2") as container:
-        stream = container.add_stream("png", rate=1)
-        stream.width, stream.height, stream.pix_fmt = 16, 16, "rgb24"
-        for packet in stream.encode(av.VideoFrame.from_ndarray(np.zeros((16, 16, 3), np.uint8), format="rgb24")):
-            container.mux(packet)
+    path = write_png(tmp_path / name, 16, 16)
     assert "is a still image, not a video" in _one_line_error(path)
 
 
 def test_gif(tmp_path):
-    path = tmp_path / "anim.gif"
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("gif", rate=10)
-        stream.width, stream.height, stream.pix_fmt = 64, 48, "rgb8"
-        for i in range(6):
-            image = np.full((48, 64, 3), i * 40, np.uint8)
-            for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
-                container.mux(packet)
-        for packet in stream.encode(None):
-            container.mux(packet)
+    path = write_gif(tmp_path / "anim.gif", frames=6, step=40)
     info = probe(path)
     assert (info.codec, info.width, info.height) == ("gif", 64, 48)
     with VideoReader(path) as reader:

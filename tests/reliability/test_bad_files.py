@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-from fractions import Fraction
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 from reliability_helpers import assert_one_line_error, run_cli
+
+from tests.media import write_audio_only, write_png
 
 
 def _review(path: Path, capsys: pytest.CaptureFixture[str]) -> str:
@@ -49,47 +49,13 @@ def test_missing_file_and_directory(tmp_path, capsys):
     assert "is a directory" in _review(tmp_path, capsys)
 
 
-def _write_audio(path: Path, fmt: str | None = None) -> None:
-    """One second of a 440 Hz tone, AAC in an mp4 container (no video stream)."""
-    rate = 44100
-    with av.open(str(path), "w", format=fmt) as container:
-        stream = container.add_stream("aac", rate=rate)
-        stream.layout = "mono"
-        t = np.arange(rate) / rate
-        samples = (0.2 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)[None, :]
-        for start in range(0, rate, 1024):
-            frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(samples[:, start:start + 1024]), format="fltp",
-                                               layout="mono")
-            frame.sample_rate = rate
-            frame.pts = start
-            frame.time_base = Fraction(1, rate)
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode(None):
-            container.mux(packet)
-
-
 def test_audio_only(tmp_path, capsys):
-    path = tmp_path / "voice.mp4"
-    _write_audio(path, "mp4")
+    path = write_audio_only(tmp_path / "voice.mp4")
     assert "no video stream (audio only)" in _review(path, capsys)
 
 
-def _write_png(path: Path) -> None:
-    image = np.zeros((48, 64, 3), np.uint8)
-    image[:, :32] = 200
-    with av.open(str(path), "w", format="image2") as container:
-        stream = container.add_stream("png", rate=1)
-        stream.width, stream.height, stream.pix_fmt = 64, 48, "rgb24"
-        for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
-            container.mux(packet)
-        for packet in stream.encode(None):
-            container.mux(packet)
-
-
 def test_still_image(tmp_path, capsys):
-    png = tmp_path / "photo.png"
-    _write_png(png)
+    png = write_png(tmp_path / "photo.png")
     assert "still image" in _review(png, capsys)
     renamed = tmp_path / "photo_renamed.mp4"  # a PNG with a video suffix: detected from its content
     renamed.write_bytes(png.read_bytes())

@@ -14,6 +14,7 @@ import numpy as np
 from reliability_helpers import notices, run_cli
 
 from coach.pipeline import MAX_SIDE_PX
+from tests.media import write_gif
 
 
 def _review_json(path: Path, tmp_path: Path, capsys, *extra: str) -> tuple[int, str, str, dict]:
@@ -46,16 +47,7 @@ def test_one_frame_video(tmp_path, capsys, make_clip, constant_estimator):
 
 
 def test_gif(tmp_path, capsys, constant_estimator):
-    path = tmp_path / "loop.gif"
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("gif", rate=10)
-        stream.width, stream.height, stream.pix_fmt = 64, 48, "rgb8"
-        for i in range(12):
-            image = np.full((48, 64, 3), i * 20, np.uint8)
-            for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
-                container.mux(packet)
-        for packet in stream.encode(None):
-            container.mux(packet)
+    path = write_gif(tmp_path / "loop.gif", frames=12)
     rc, _, err, report = _review_json(path, tmp_path, capsys)
     assert rc == 0, err
     assert report["frames"]["total"] == 12

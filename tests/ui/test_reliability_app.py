@@ -13,12 +13,10 @@ import sys
 import tempfile
 import tomllib
 from collections.abc import Callable, Iterator
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
-import av
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -29,6 +27,7 @@ from coach.types import PoseFrame
 from coach.ui import live_page, review_page
 from coach.ui import settings as cfg
 from coach.ui.live import LiveCoach
+from tests.media import write_audio_only, write_png
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -71,42 +70,18 @@ def _markdown(at: AppTest) -> str:
 
 def _audio_only_mp4() -> bytes:
     """One second of a 440 Hz tone, AAC in mp4, no video stream."""
-    path = Path(tempfile.mkdtemp()) / "tone.mp4"
-    rate = 44100
-    with av.open(str(path), "w", format="mp4") as container:
-        stream = container.add_stream("aac", rate=rate)
-        stream.layout = "mono"
-        samples = (0.2 * np.sin(2 * np.pi * 440 * np.arange(rate) / rate)).astype(np.float32)[None, :]
-        for start in range(0, rate, 1024):
-            frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(samples[:, start:start + 1024]), format="fltp",
-                                               layout="mono")
-            frame.sample_rate, frame.pts, frame.time_base = rate, start, Fraction(1, rate)
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode(None):
-            container.mux(packet)
-    data = path.read_bytes()
-    path.unlink()
-    path.parent.rmdir()
-    return data
+    return _bytes_of(write_audio_only, "tone.mp4")
 
 
 def _png() -> bytes:
     """A 64×48 PNG still image."""
-    path = Path(tempfile.mkdtemp()) / "photo.png"
-    image = np.zeros((48, 64, 3), np.uint8)
-    image[:, :32] = 200
-    with av.open(str(path), "w", format="image2") as container:
-        stream = container.add_stream("png", rate=1)
-        stream.width, stream.height, stream.pix_fmt = 64, 48, "rgb24"
-        for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
-            container.mux(packet)
-        for packet in stream.encode(None):
-            container.mux(packet)
-    data = path.read_bytes()
-    path.unlink()
-    path.parent.rmdir()
-    return data
+    return _bytes_of(write_png, "photo.png")
+
+
+def _bytes_of(writer: Callable[[Path], Path], name: str) -> bytes:
+    """The bytes a media writer produces (written to, and removed from, a temporary folder)."""
+    with tempfile.TemporaryDirectory() as folder:
+        return writer(Path(folder) / name).read_bytes()
 
 
 BAD_UPLOADS: dict[str, tuple[str, Callable[[], bytes], str]] = {

@@ -1,0 +1,55 @@
+"""Bad or unusual media files made at test time (nothing third-party): audio only, a still image, a GIF."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+
+
+def write_audio_only(path: Path) -> Path:
+    """One second of a 440 Hz tone, AAC in an mp4 container, no video stream."""
+    rate = 44100
+    with av.open(str(path), "w", format="mp4") as container:
+        stream = container.add_stream("aac", rate=rate)
+        stream.layout = "mono"
+        samples = (0.2 * np.sin(2 * np.pi * 440 * np.arange(rate) / rate)).astype(np.float32)[None, :]
+        for start in range(0, rate, 1024):
+            frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(samples[:, start:start + 1024]), format="fltp",
+                                               layout="mono")
+            frame.sample_rate, frame.pts, frame.time_base = rate, start, Fraction(1, rate)
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return path
+
+
+def write_png(path: Path, width: int = 64, height: int = 48) -> Path:
+    """A still PNG image (left half light), written whatever the file's suffix."""
+    image = np.zeros((height, width, 3), np.uint8)
+    image[:, : width // 2] = 200
+    with av.open(str(path), "w", format="image2") as container:
+        stream = container.add_stream("png", rate=1)
+        stream.width, stream.height, stream.pix_fmt = width, height, "rgb24"
+        for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
+            container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return path
+
+
+def write_gif(path: Path, frames: int, step: int = 20, width: int = 64, height: int = 48) -> Path:
+    """An animated GIF at 10 frames/s whose grey level rises by `step` each frame."""
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("gif", rate=10)
+        stream.width, stream.height, stream.pix_fmt = width, height, "rgb8"
+        for i in range(frames):
+            image = np.full((height, width, 3), i * step, np.uint8)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return path
