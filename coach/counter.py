@@ -9,10 +9,14 @@ person gets into position, or losing the count when the person rests or is brief
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass
 from enum import StrEnum
 
 from coach.thresholds import CounterThresholds
+
+RUN_MEMORY_S = 2.0
+"""Recent signal values kept to date the start of a run towards the next phase, seconds."""
 
 
 class Phase(StrEnum):
@@ -78,6 +82,7 @@ class RepCounter:
         self._peak = -math.inf
         self._peak_t = math.nan
         self._last_visible_s = math.nan
+        self._recent: deque[tuple[float, float]] = deque()
 
     def _target(self, value: float) -> Phase | None:
         """The phase the signal asks for, or None to stay."""
@@ -120,6 +125,9 @@ class RepCounter:
         if not visible or math.isnan(value):
             return self._gap(time_s)
         self._last_visible_s = time_s
+        self._recent.append((time_s, value))
+        while time_s - self._recent[0][0] > RUN_MEMORY_S:
+            self._recent.popleft()
         if self.phase in (Phase.REST, Phase.NOT_READY) and value < self.cfg.return_deg:
             self._last_rest_s = time_s
         if self.phase in (Phase.DOWN, Phase.DEEP, Phase.UP) and value > self._peak:
@@ -132,10 +140,34 @@ class RepCounter:
             return ()
         if target is not self._pending:
             self._pending, self._pending_since = target, time_s
-        hold = self.cfg.ready_s if self.phase is Phase.NOT_READY else self.cfg.min_phase_s
-        if time_s - self._pending_since < hold:
-            return ()
-        return self._commit(target, time_s)
+        return self._settle(time_s, value)
+
+    def _settle(self, time_s: float, value: float) -> tuple[RepEvent, ...]:
+        """Commit the pending change once held long enough; then, if the signal already asks for the next
+        phase (a fast rep outran the debounce, or sparse frames), pend that too from when its run began."""
+        events: tuple[RepEvent, ...] = ()
+        while self._pending is not None:
+            hold = self.cfg.ready_s if self.phase is Phase.NOT_READY else self.cfg.min_phase_s
+            if time_s - self._pending_since < hold:
+                break
+            events += self._commit(self._pending, time_s)
+            following = self._target(value)
+            if following is None:
+                break
+            self._pending, self._pending_since = following, self._run_start(following, time_s)
+        return events
+
+    def _run_start(self, pending: Phase, time_s: float) -> float:
+        """When the signal's current run past `pending`'s threshold began (within the recent values), s."""
+        c = self.cfg
+        past = {Phase.REST: lambda v: v < c.return_deg, Phase.DOWN: lambda v: v > c.start_deg,
+                Phase.DEEP: lambda v: v >= c.depth_deg, Phase.UP: lambda v: v < c.depth_deg}[pending]
+        since = time_s
+        for t, v in reversed(self._recent):
+            if not past(v):
+                break
+            since = t
+        return since
 
     def _commit(self, target: Phase, time_s: float) -> tuple[RepEvent, ...]:
         since = self._pending_since
@@ -155,7 +187,7 @@ class RepCounter:
             self._last_rest_s = since
             if previous is Phase.DOWN:
                 return (self._event(EventKind.PARTIAL, time_s, end_s=since),)
-            if since - self._rep_start_s < self.cfg.min_rep_s:
+            if self._seen_from_start and since - self._rep_start_s < self.cfg.min_rep_s:
                 return (self._event(EventKind.PARTIAL, time_s, end_s=since),)
             self.count += 1
             return (self._event(EventKind.COMPLETED, time_s, end_s=since),)

@@ -184,3 +184,48 @@ def test_a_longer_gap_still_restarts_the_hold():
     visible = [not 26 <= i < 31 for i in range(len(values))]
     _, phases, counts, _ = run(values, visible)
     assert Phase.DEEP not in phases and counts[-1] == 0
+
+
+def run_at(values_by_time, fps):
+    """Feed (time s → value) samples at `fps`; returns (counter, per-frame phases, events)."""
+    counter = RepCounter(CFG)
+    phases, events = [], []
+    n = int(round(values_by_time.duration_s * fps))
+    for i in range(n + 1):
+        t = i / fps
+        events.extend(counter.update(t, values_by_time(t)))
+        phases.append(counter.phase)
+    return counter, phases, events
+
+
+class FastRep:
+    """Still at 0° for 0.3 s, one 0.8 s rep to 120° and back, still to 1.5 s (a quick real squat)."""
+
+    duration_s = 1.5
+
+    def __call__(self, t: float) -> float:
+        x = (t - 0.3) / 0.8
+        return 120.0 * math.sin(math.pi * x) ** 2 if 0.0 <= x <= 1.0 else 0.0
+
+
+@pytest.mark.parametrize("fps", [15.0, 25.0, 30.0, 60.0])
+def test_fast_rep_counts_at_any_frame_rate(fps):
+    # Deep for ~0.45 s and the debounce (0.15 s per phase) is met at every rate; the run towards the next
+    # phase is dated from when the signal crossed its threshold, not from when the previous phase committed.
+    counter, phases, events = run_at(FastRep(), fps)
+    assert counter.count == 1
+    assert [e.kind for e in events] == [EventKind.READY, EventKind.STARTED, EventKind.DEEP, EventKind.COMPLETED]
+    assert Phase.DEEP in phases and phases[-1] is Phase.REST
+    done = events[-1]
+    # 120·sin²(πx) crosses the 25° return line at x = 0.152: the rep spans 0.8·(1 − 2·0.152) = 0.56 s.
+    assert done.end_s - done.start_s == pytest.approx(0.56, abs=1.5 / fps + 0.01)
+
+
+def test_short_rep_cut_by_the_clip_start_still_counts():
+    # The clip opens at the bottom (count_from_depth): 0.27 s deep, a quick stand-up, then standing. Only the
+    # seen part is short; `min_rep_s` guards reps seen from their start, not one the recording cut.
+    values = [100.0] * 8 + [60.0, 20.0] + [0.0] * 15
+    _, phases, counts, events = run(values, count_from_depth=True)
+    assert [e.kind for e in events] == [EventKind.READY, EventKind.DEEP, EventKind.COMPLETED]
+    assert counts[-1] == 1 and phases[-1] is Phase.REST
+    assert not events[-1].seen_from_start

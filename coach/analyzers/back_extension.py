@@ -14,13 +14,12 @@ calibrated neutral), and rapid movement. Twist is not judged (see `_check_twist`
 from __future__ import annotations
 
 import math
-from collections import deque
 from collections.abc import Sequence
 from typing import ClassVar
 
 import numpy as np
 
-from coach.analyzers.base import BaseAnalyzer, FrameResult, peak, smoothed
+from coach.analyzers.base import BaseAnalyzer, FrameResult, RollingMedian, peak, smoothed
 from coach.counter import RepEvent
 from coach.features import BodyFeatures
 from coach.thresholds import CounterThresholds
@@ -30,8 +29,6 @@ REST_CEILING_DEG = 10.0
 """The rest posture's trunk elevation is taken to be at most this, degrees (lying flat reads about 0 ± 10)."""
 REFERENCE_REPS = 2
 """The first this-many complete reps set the person's own lift range."""
-REF_WINDOW = 5
-"""Frames in the running median that feeds the rest references."""
 FLAT_LEG_DEG = 25.0
 """A leg whose rest elevation (hip→ankle) is within this of horizontal lies flat on the floor, degrees: its
 lift then counts too (alternating and legs-only supermans barely raise the trunk). Bench legs rest ≈ −45°."""
@@ -46,9 +43,9 @@ class BackExtensionAnalyzer(BaseAnalyzer):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._recent: deque[float] = deque(maxlen=REF_WINDOW)
+        self._recent = RollingMedian()
         self._rest_ref = math.inf
-        self._legs: tuple[deque[float], deque[float]] = (deque(maxlen=REF_WINDOW), deque(maxlen=REF_WINDOW))
+        self._legs = (RollingMedian(), RollingMedian())
         self._leg_ref = [math.inf, math.inf]
         self._ref_lifts: list[float] = []
 
@@ -82,15 +79,15 @@ class BackExtensionAnalyzer(BaseAnalyzer):
         """Track the rest reference (lowest median-smoothed trunk elevation), then count."""
         f = features
         if self.visible(f) and math.isfinite(f.trunk_elevation_deg):
-            self._recent.append(f.trunk_elevation_deg)
-            if len(self._recent) == self._recent.maxlen:
-                self._rest_ref = min(self._rest_ref, float(np.median(self._recent)))
+            level = self._recent.push(f.timestamp_s, f.trunk_elevation_deg)
+            if not math.isnan(level):
+                self._rest_ref = min(self._rest_ref, level)
         if self.visible(f) and f.lower_body_visible:
             for i, value in enumerate((f.leg_elevation_left_deg, f.leg_elevation_right_deg)):
                 if math.isfinite(value):
-                    self._legs[i].append(value)
-                    if len(self._legs[i]) == REF_WINDOW:
-                        self._leg_ref[i] = min(self._leg_ref[i], float(np.median(self._legs[i])))
+                    level = self._legs[i].push(f.timestamp_s, value)
+                    if not math.isnan(level):
+                        self._leg_ref[i] = min(self._leg_ref[i], level)
         return super().update(f)
 
     def display_angles(self, f: BodyFeatures) -> dict[str, float]:
@@ -99,7 +96,7 @@ class BackExtensionAnalyzer(BaseAnalyzer):
     # --- per-rep checks -----------------------------------------------------------------------
     def evaluate(self, frames: Sequence[BodyFeatures], event: RepEvent) -> tuple[dict[str, float], list[FormWarning]]:
         times = [f.timestamp_s for f in frames]
-        lift = smoothed([self.signal(f) if self.visible(f) else math.nan for f in frames])
+        lift = smoothed(times, [self.signal(f) if self.visible(f) else math.nan for f in frames])
         top, top_t = peak(times, lift)
         metrics: dict[str, float] = {"trunk_lift_deg": top}
         warnings: list[FormWarning] = []
@@ -135,8 +132,9 @@ class BackExtensionAnalyzer(BaseAnalyzer):
         base = self.neutral.neck_flexion_deg
         if math.isnan(base):
             return []
-        ext = base - smoothed([f.neck_flexion_deg for f in frames])
-        value, t = peak([f.timestamp_s for f in frames], ext)
+        times = [f.timestamp_s for f in frames]
+        ext = base - smoothed(times, [f.neck_flexion_deg for f in frames])
+        value, t = peak(times, ext)
         if math.isnan(value):
             return []
         metrics["neck_extension_deg"] = value

@@ -26,12 +26,15 @@ CALIBRATION_S = 0.8
 """Seconds of still ready posture used to capture the neutral."""
 PRE_ROLL_S = 0.6
 """Frames kept before a rep starts, seconds (the start of the movement precedes the threshold)."""
-SMOOTH_FRAMES = 5
-"""Median window for per-frame spine measures, frames."""
+SMOOTH_S = 0.17
+"""Running-median window for per-frame measures, seconds (5 frames at 30 fps, 3 at 15 fps)."""
+TWIST_SMOOTH_S = 0.35
+"""Running-median window for the twist measures (noisier than the others), seconds."""
+REST_MEDIAN_S = 0.15
+"""Span of the running medians that feed rest references (lowest level held), seconds."""
 SIGNAL_MEMORY = 4000
 SIGNAL_MEMORY_S = 120.0
 """Per-frame depth signals are remembered for the last SIGNAL_MEMORY_S seconds once over SIGNAL_MEMORY frames."""
-"""Median window for per-frame spine measures, frames."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,19 +75,42 @@ class Analyzer(Protocol):
         ...
 
 
-def smoothed(values: Sequence[float], window: int = SMOOTH_FRAMES) -> np.ndarray:
-    """Running median (NaN-aware) over `window` frames; NaN where nothing is known."""
+def smoothed(times: Sequence[float], values: Sequence[float], window_s: float = SMOOTH_S) -> np.ndarray:
+    """Running median (NaN-aware) over the values within ±window_s/2 of each time (seconds); NaN where
+    nothing is known. Windows in seconds keep the smoothing the same whatever the frame rate."""
     arr = np.asarray(values, dtype=float)
+    t = np.asarray(times, dtype=float)
     if arr.size == 0:
         return arr
-    half = window // 2
+    half = window_s / 2.0 + 1e-6
+    lo = np.searchsorted(t, t - half, side="left")
+    hi = np.searchsorted(t, t + half, side="right")
     out = np.full(arr.size, np.nan)
     for i in range(arr.size):
-        w = arr[max(0, i - half) : i + half + 1]
+        w = arr[lo[i] : hi[i]]
         w = w[~np.isnan(w)]
         if w.size:
             out[i] = float(np.median(w))
     return out
+
+
+class RollingMedian:
+    """Median of the values pushed within the last `span_s` seconds, and never of fewer than the last
+    `min_count` (sparse frames); NaN until `min_count` have been pushed."""
+
+    def __init__(self, span_s: float = REST_MEDIAN_S, min_count: int = 3) -> None:
+        self.span_s = span_s
+        self.min_count = min_count
+        self._items: deque[tuple[float, float]] = deque()
+
+    def push(self, time_s: float, value: float) -> float:
+        """Add a value at `time_s` (seconds) and return the current median (NaN while too few)."""
+        self._items.append((time_s, value))
+        while len(self._items) > self.min_count and time_s - self._items[0][0] > self.span_s + 1e-6:
+            self._items.popleft()
+        if len(self._items) < self.min_count:
+            return math.nan
+        return float(np.median([v for _, v in self._items]))
 
 
 def peak(times: Sequence[float], values: np.ndarray) -> tuple[float, float]:
@@ -143,9 +169,9 @@ def sustained_peak(times: Sequence[float], values: np.ndarray, min_s: float) -> 
     return best, best_t
 
 
-CUT_RISE_FRAMES = 2
-"""Last visible frames of a clip that must all be back above the depth line for a rep cut by the clip's end to
-count (see BaseAnalyzer._rose_past_depth)."""
+CUT_RISE_S = 0.05
+"""The visible frames in the last this-many seconds of a clip (at least the last one) must all be back above
+the depth line for a rep cut by the clip's end to count (see BaseAnalyzer._rose_past_depth), seconds."""
 
 STANDING_KNEE_DEG = 20.0
 """Frames whose image knee angle is below this count as standing for the standing hip height, degrees."""
@@ -406,13 +432,14 @@ class BaseAnalyzer:
             self._on_event(ev)
 
     def _rose_past_depth(self, values: Sequence[tuple[float, float]], peak_deg: float) -> bool:
-        """Whether a rep cut by the end of the clip was on its way back: its last CUT_RISE_FRAMES visible
-        signal values all lie below the depth threshold (deg) after reaching it (the lifting phase is done
-        bar the lockout; a recording stopped as the person stands up)."""
+        """Whether a rep cut by the end of the clip was on its way back: its visible signal values (deg) of
+        the last CUT_RISE_S seconds all lie below the depth threshold after reaching it (the lifting phase is
+        done bar the lockout; a recording stopped as the person stands up)."""
         cfg = self.counter.cfg
-        tail = [v for _, v in values[-CUT_RISE_FRAMES:]]
-        return (not math.isnan(peak_deg) and peak_deg >= cfg.depth_deg and len(tail) == CUT_RISE_FRAMES
-                and max(tail) < cfg.depth_deg)
+        if not values:
+            return False
+        tail = [v for t, v in values if t >= values[-1][0] - CUT_RISE_S - 1e-6]
+        return not math.isnan(peak_deg) and peak_deg >= cfg.depth_deg and max(tail) < cfg.depth_deg
 
     def view(self) -> View:
         """The camera view seen most often."""
@@ -449,7 +476,7 @@ class BaseAnalyzer:
         raw = np.array([f.back_bulge for f in frames], dtype=float)
         with np.errstate(invalid="ignore"):
             raw[raw > sp.max_plausible_bulge] = np.nan  # the mask took in arms, a bar, a rack or a bench
-        bulge = smoothed(raw)
+        bulge = smoothed([f.timestamp_s for f in frames], raw)
         trunk = np.array([f.trunk_from_vertical_deg for f in frames], dtype=float)
         side = np.array([f.view in (View.SIDE, View.OBLIQUE) and f.upper_body_visible for f in frames])
         with np.errstate(invalid="ignore"):
@@ -458,7 +485,7 @@ class BaseAnalyzer:
 
     def twist_series(self, frames: Sequence[BodyFeatures]) -> np.ndarray:
         """Trunk twist beyond neutral per frame, degrees (world landmarks, median-smoothed)."""
-        raw = smoothed([f.twist_world_deg for f in frames], window=2 * SMOOTH_FRAMES + 1)
+        raw = smoothed([f.timestamp_s for f in frames], [f.twist_world_deg for f in frames], TWIST_SMOOTH_S)
         return np.abs(raw - self.neutral.twist_world_deg)
 
     def image_twist_series(self, frames: Sequence[BodyFeatures]) -> np.ndarray:
@@ -470,7 +497,7 @@ class BaseAnalyzer:
         """
         seen = [f for f in frames if self.visible(f) and f.upper_body_visible]
         sig = np.array([self.signal(f) for f in seen], dtype=float)
-        rest = seen[:SMOOTH_FRAMES]
+        rest = [f for f in seen if f.timestamp_s - seen[0].timestamp_s <= SMOOTH_S] if seen else []
         if np.isfinite(sig).any():
             rest = [f for f, v in zip(seen, sig, strict=True) if v <= np.nanmin(sig) + TWIST_REST_BAND_DEG]
         if not rest:
@@ -479,7 +506,7 @@ class BaseAnalyzer:
         h0 = np.nanmedian(np.array([f.hip_line_px for f in rest], dtype=float), axis=0)
         raw = [image_twist_deg(f.shoulder_line_px, f.hip_line_px, s0, h0) if f.upper_body_visible else math.nan
                for f in frames]
-        return smoothed(raw, window=2 * SMOOTH_FRAMES + 1)
+        return smoothed([f.timestamp_s for f in frames], raw, TWIST_SMOOTH_S)
 
     def check_spinal_flexion(self, frames: Sequence[BodyFeatures], metrics: dict[str, float],
                              cue: str) -> list[FormWarning]:

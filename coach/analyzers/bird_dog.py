@@ -18,13 +18,12 @@ with the roll); image widths read 2–14° for 20° and 9–12° for 0°; the si
 from __future__ import annotations
 
 import math
-from collections import deque
 from collections.abc import Sequence
 from typing import ClassVar
 
 import numpy as np
 
-from coach.analyzers.base import BaseAnalyzer, FrameResult, smoothed
+from coach.analyzers.base import BaseAnalyzer, FrameResult, RollingMedian, smoothed
 from coach.counter import EventKind, RepEvent
 from coach.features import BodyFeatures
 from coach.thresholds import CounterThresholds
@@ -36,8 +35,6 @@ LEG_REST_DEFAULT_DEG = -45.0
 """Hip→ankle elevation kneeling on all fours before any is seen, degrees."""
 LEG_REST_RANGE_DEG = (-75.0, -20.0)
 """The leg's rest elevation is kept inside this range, degrees (guards against glitches)."""
-REF_WINDOW = 5
-"""Frames in the running median that feeds the leg rest reference."""
 CUE_TWIST = ("Reach long through your fingertips and heel, keeping your hips level and square to the floor.")
 HOLD_BAND_DEG = 15.0
 """Full extension = within this of the rep's peak lift (and at least the counter's depth), degrees."""
@@ -62,7 +59,7 @@ class BirdDogAnalyzer(BaseAnalyzer):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._recent: dict[Side, deque[float]] = {s: deque(maxlen=REF_WINDOW) for s in Side}
+        self._recent: dict[Side, RollingMedian] = {s: RollingMedian() for s in Side}
         self._leg_rest: dict[Side, float] = {s: math.inf for s in Side}
         self._side_counts: dict[Side, int] = {s: 0 for s in Side}
 
@@ -103,10 +100,9 @@ class BirdDogAnalyzer(BaseAnalyzer):
         if self.visible(f):
             for leg, value in ((Side.LEFT, f.leg_elevation_left_deg), (Side.RIGHT, f.leg_elevation_right_deg)):
                 if math.isfinite(value):
-                    q = self._recent[leg]
-                    q.append(value)
-                    if len(q) == q.maxlen:
-                        self._leg_rest[leg] = min(self._leg_rest[leg], float(np.median(q)))
+                    level = self._recent[leg].push(f.timestamp_s, value)
+                    if not math.isnan(level):
+                        self._leg_rest[leg] = min(self._leg_rest[leg], level)
         return super().update(f)
 
     def display_angles(self, f: BodyFeatures) -> dict[str, float]:
@@ -136,7 +132,7 @@ class BirdDogAnalyzer(BaseAnalyzer):
         metrics: dict[str, float] = {}
         warnings: list[FormWarning] = []
         times = np.array([f.timestamp_s for f in frames])
-        sig = smoothed([self.signal(f) if self.visible(f) else math.nan for f in frames])
+        sig = smoothed(times, [self.signal(f) if self.visible(f) else math.nan for f in frames])
         held = self._hold_mask(sig)
         hold_s = self._hold_s(times, held)
         metrics["hold_s"] = hold_s

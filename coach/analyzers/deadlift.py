@@ -18,7 +18,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from coach.analyzers.base import AnalysisResult, BaseAnalyzer, FrameResult, HipDrop, peak, smoothed
+from coach.analyzers.base import AnalysisResult, BaseAnalyzer, FrameResult, HipDrop, RollingMedian, peak, smoothed
 from coach.counter import RepEvent
 from coach.features import BodyFeatures
 from coach.geometry import vertical_inclination_deg
@@ -26,8 +26,6 @@ from coach.thresholds import CounterThresholds
 from coach.types import Exercise, FormWarning, Notice, NoticeKind, View, WarningKind
 
 SIDE_VIEWS = (View.SIDE, View.OBLIQUE)
-REST_LEVEL_FRAMES = 5
-"""Frames whose median makes one sample of the lowest level the hinge signal has held."""
 WARMUP_S = 1.0
 """Seconds held back at the start to learn the standing torso length and hip height (clips often open at
 the bottom of a pull)."""
@@ -74,7 +72,7 @@ class DeadliftAnalyzer(BaseAnalyzer):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._torso_px: list[float] = []
         self._drop = HipDrop()
-        self._recent: deque[float] = deque(maxlen=REST_LEVEL_FRAMES)
+        self._recent = RollingMedian()
         self._floor = math.inf
         self._facing = 0
         self._watch: tuple[int, float, list[BodyFeatures]] | None = None
@@ -109,9 +107,9 @@ class DeadliftAnalyzer(BaseAnalyzer):
         raw = self.raw_signal(f)
         if math.isnan(raw):
             return raw
-        self._recent.append(raw)
-        level = float(np.median(self._recent))
-        self._floor = min(self._floor, level)
+        level = self._recent.push(f.timestamp_s, raw)
+        if not math.isnan(level):
+            self._floor = min(self._floor, level)
         return raw - min(max(self._floor, 0.0), self.th.deadlift_rest_offset_max_deg)
 
     def raw_signal(self, f: BodyFeatures) -> float:
@@ -148,10 +146,10 @@ class DeadliftAnalyzer(BaseAnalyzer):
 
     def evaluate(self, frames: Sequence[BodyFeatures], event: RepEvent) -> tuple[dict[str, float], list[FormWarning]]:
         times = [f.timestamp_s for f in frames]
-        trunk = smoothed([self.trunk_inclination(f, learn=False) for f in frames])
+        trunk = smoothed(times, [self.trunk_inclination(f, learn=False) for f in frames])
         depth, _ = peak(times, trunk)
         metrics: dict[str, float] = {"trunk_inclination_deg": depth}
-        hip, _ = peak(times, smoothed([f.hip_flexion_deg for f in frames]))
+        hip, _ = peak(times, smoothed(times, [f.hip_flexion_deg for f in frames]))
         metrics["hip_flexion_deg"] = hip
         warnings: list[FormWarning] = []
         warnings += self.check_spinal_flexion(frames, metrics, CUE_FLEXION)
@@ -197,11 +195,12 @@ class DeadliftAnalyzer(BaseAnalyzer):
         """Leaning back at the top beyond the standing neutral (lumbar hyperextension), degrees."""
         facings = [f.facing for f in frames if f.facing]
         facing = max(set(facings), key=facings.count) if facings else 0
-        lean = smoothed([lean_back_deg(f, facing) for f in frames])
+        times = [f.timestamp_s for f in frames]
+        lean = smoothed(times, [lean_back_deg(f, facing) for f in frames])
         base = self._neutral_lean()
         if np.all(np.isnan(lean)):
             return []
-        value, t = peak([f.timestamp_s for f in frames], lean - base)
+        value, t = peak(times, lean - base)
         metrics["lean_back_deg"] = value
         limit = self.th.spine.lumbar_hyperextension_deg
         if not value > limit:
@@ -223,7 +222,7 @@ class DeadliftAnalyzer(BaseAnalyzer):
         if trunk.size < 5 or np.all(np.isnan(trunk)):
             return []
         i_bot = int(np.nanargmax(trunk))
-        knee = smoothed([f.knee_flexion_deg for f in frames])[i_bot:]
+        knee = smoothed([f.timestamp_s for f in frames], [f.knee_flexion_deg for f in frames])[i_bot:]
         tr = trunk[i_bot:]
         if knee.size < 4 or np.all(np.isnan(knee)):
             return []

@@ -86,10 +86,10 @@ class SquatAnalyzer(BaseAnalyzer):
 
     def evaluate(self, frames: Sequence[BodyFeatures], event: RepEvent) -> tuple[dict[str, float], list[FormWarning]]:
         times = [f.timestamp_s for f in frames]
-        knee = smoothed([self.signal_of(f) for f in frames])
+        knee = smoothed(times, [self.signal_of(f) for f in frames])
         depth, depth_t = peak(times, knee)
         metrics: dict[str, float] = {"knee_flexion_deg": depth}
-        trunk, _ = peak(times, smoothed([f.trunk_from_vertical_deg for f in frames]))
+        trunk, _ = peak(times, smoothed(times, [f.trunk_from_vertical_deg for f in frames]))
         metrics["trunk_from_vertical_deg"] = trunk
         warnings: list[FormWarning] = []
         warnings += self.check_spinal_flexion(frames, metrics, CUE_FLEXION)
@@ -99,7 +99,7 @@ class SquatAnalyzer(BaseAnalyzer):
             warnings.append(FormWarning(WarningKind.SHALLOW_DEPTH, depth_t, depth, good, "deg",
                                         f"Knees bent to about {depth:.0f}°.", CUE_DEPTH))
         if self.view() in (View.FRONT, View.REAR):
-            valgus = smoothed([max(f.knee_valgus_left_deg, f.knee_valgus_right_deg) for f in frames])
+            valgus = smoothed(times, [max(f.knee_valgus_left_deg, f.knee_valgus_right_deg) for f in frames])
             value, t = peak(times, valgus)
             if not math.isnan(value):
                 metrics["knee_valgus_deg"] = value
