@@ -83,6 +83,7 @@ class RepCounter:
         self._peak_t = math.nan
         self._last_visible_s = math.nan
         self._recent: deque[tuple[float, float]] = deque()
+        self._opening_deg = math.nan
 
     def _target(self, value: float) -> Phase | None:
         """The phase the signal asks for, or None to stay."""
@@ -189,6 +190,8 @@ class RepCounter:
                 return (self._event(EventKind.PARTIAL, time_s, end_s=since),)
             if self._seen_from_start and since - self._rep_start_s < self.cfg.min_rep_s:
                 return (self._event(EventKind.PARTIAL, time_s, end_s=since),)
+            if not self._seen_from_start and self._peak - self._opening_deg < self.cfg.opening_descent_deg:
+                return (self._event(EventKind.PARTIAL, time_s, end_s=since),)  # only the way up was seen
             self.count += 1
             return (self._event(EventKind.COMPLETED, time_s, end_s=since),)
         return ()
@@ -197,6 +200,12 @@ class RepCounter:
         self._rep_start_s = start_s
         self._seen_from_start = seen_from_start
         self._peak, self._peak_t = -math.inf, math.nan
+        if not seen_from_start:  # opened inside the rep: its values so far, from the first one
+            run = [(t, v) for t, v in self._recent if t >= start_s]
+            self._opening_deg = run[0][1] if run else math.nan
+            for t, v in run:
+                if v > self._peak:
+                    self._peak, self._peak_t = v, t
 
     def _event(self, kind: EventKind, time_s: float, end_s: float = math.nan) -> RepEvent:
         return RepEvent(

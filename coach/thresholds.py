@@ -106,6 +106,10 @@ class CounterThresholds:
     """Lost visibility for longer than this mid-rep abandons the rep (the count is kept)."""
     ready_s: float = 0.2
     """The ready posture must be held this long before counting starts."""
+    opening_descent_deg: float = 0.0
+    """A rep the recording opens inside (counted from depth) counts only if the signal is seen rising at least
+    this much towards the rep's deepest point, degrees; 0: a rep may start at the bottom (a deadlift from the
+    floor, a bench back extension from the top)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +118,11 @@ class Thresholds:
 
     spine: SpineThresholds = SpineThresholds()
     movement: MovementThresholds = MovementThresholds()
-    squat_counter: CounterThresholds = CounterThresholds(start_deg=35.0, depth_deg=60.0, return_deg=25.0)
-    """Squat counter on knee flexion, degrees (0 = standing)."""
+    squat_counter: CounterThresholds = CounterThresholds(start_deg=35.0, depth_deg=60.0, return_deg=25.0,
+                                                         opening_descent_deg=8.0)
+    """Squat counter on knee flexion, degrees (0 = standing). A squat starts standing: a clip that opens at the
+    bottom shows only its way up, which is not counted (toobasamad_squat opens rising, 2° of descent seen; the
+    opening squats that the shared labels count were seen going down by 14–145°)."""
     squat_good_depth_deg: float = 80.0
     """Squat depth advice below this knee flexion (bodyweight squat to a chair height ~ 90°)."""
     deadlift_counter: CounterThresholds = CounterThresholds(start_deg=30.0, depth_deg=45.0, return_deg=20.0)

@@ -190,7 +190,7 @@ def run_at(values_by_time, fps):
     """Feed (time s → value) samples at `fps`; returns (counter, per-frame phases, events)."""
     counter = RepCounter(CFG)
     phases, events = [], []
-    n = int(round(values_by_time.duration_s * fps))
+    n = round(values_by_time.duration_s * fps)
     for i in range(n + 1):
         t = i / fps
         events.extend(counter.update(t, values_by_time(t)))

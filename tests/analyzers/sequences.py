@@ -116,16 +116,18 @@ def hinge_pose(depth: float, knee_share: float = 0.2) -> Pose:
 Profile = Callable[[float], float]
 
 
-def rep_profile(n_reps: int, rest_s: float = 1.5, rep_s: float = 3.0, start_deep: bool = False) -> Profile:
+def rep_profile(n_reps: int, rest_s: float = 1.5, rep_s: float = 3.0, start_deep: bool = False,
+                skip_s: float = 0.0) -> Profile:
     """Depth 0–1 over time: rest, then `n_reps` smooth down-up reps (cosine), each followed by rest.
 
-    With `start_deep`, the clip begins at the bottom of the first rep (a conventional pull from the floor).
+    With `start_deep`, the clip begins at the bottom of the first rep (a conventional pull from the floor);
+    with `skip_s`, that many seconds into the profile.
     """
     period = rep_s + rest_s
+    offset = rest_s + rep_s / 2 if start_deep else skip_s
 
     def depth(t: float) -> float:
-        if start_deep:
-            t += rest_s + rep_s / 2
+        t += offset
         k, u = divmod(t - rest_s, period)
         if t < rest_s or k >= n_reps or u > rep_s:
             return 0.0

@@ -125,14 +125,24 @@ def test_rest_between_sets() -> None:
     assert done[2].start_s > offset
 
 
-def test_clip_starting_at_the_bottom_counts_the_rise() -> None:
-    # The clip opens at the bottom of rep 1 and then stands up: the lifting phase is seen end to end.
+def test_clip_starting_at_the_bottom_does_not_count_the_rise() -> None:
+    # The clip opens at the bottom of rep 1 and then stands up: a squat starts standing, so only half of
+    # rep 1 is seen. It is listed as incomplete; reps 2 and 3 count.
     profile = rep_profile(3, start_deep=True)
     fs = feats(frames_of(profile, duration(3) - 3.0, squat_pose))
     result = run("squat", fs)
-    done = [r for r in result.reps if r.complete]
-    assert len(done) == 3
-    assert done[0].start_s == 0.0 and done[0].end_s < 2.0
+    assert [r.complete for r in result.reps] == [False, True, True]
+    assert result.reps[0].start_s == 0.0 and result.reps[0].end_s < 2.0
+
+
+def test_clip_starting_on_the_way_down_counts_that_rep() -> None:
+    # The clip opens 1 s into rep 1's 1.5 s descent (knees already past the start line, still going down):
+    # the rest of the descent and the rise are seen, so rep 1 counts with the two after it.
+    profile = rep_profile(3, skip_s=1.5 + 1.0)
+    fs = feats(frames_of(profile, duration(3) - 2.5, squat_pose))
+    result = run("squat", fs)
+    assert [r.complete for r in result.reps] == [True, True, True]
+    assert result.reps[0].start_s == 0.0
 
 
 def test_clip_ending_at_the_bottom_lists_an_incomplete_rep() -> None:
