@@ -15,6 +15,11 @@ from enum import StrEnum
 
 from coach.thresholds import CounterThresholds
 
+MAX_FRAME_S = 0.1
+"""A frame stands for at most this much video time when a phase's duration is summed, seconds (a gap in the
+detections is not time the phase was seen)."""
+MIN_PHASE_FRAMES = 3
+"""A phase change needs at least this many trustworthy frames in its favour, whatever the frame rate."""
 RUN_MEMORY_S = 2.0
 """Recent signal values kept to date the start of a run towards the next phase, seconds."""
 
@@ -84,6 +89,7 @@ class RepCounter:
         self._last_visible_s = math.nan
         self._recent: deque[tuple[float, float]] = deque()
         self._opening_deg = math.nan
+        self._frame_s = 0.0
 
     def _target(self, value: float) -> Phase | None:
         """The phase the signal asks for, or None to stay."""
@@ -125,6 +131,7 @@ class RepCounter:
         """Feed one frame: its timestamp (s), the depth signal (deg) and whether it is trustworthy."""
         if not visible or math.isnan(value):
             return self._gap(time_s)
+        self._frame_s = min(time_s - self._last_visible_s, MAX_FRAME_S) if self._last_visible_s < time_s else 0.0
         self._last_visible_s = time_s
         self._recent.append((time_s, value))
         while time_s - self._recent[0][0] > RUN_MEMORY_S:
@@ -149,7 +156,11 @@ class RepCounter:
         events: tuple[RepEvent, ...] = ()
         while self._pending is not None:
             hold = self.cfg.ready_s if self.phase is Phase.NOT_READY else self.cfg.min_phase_s
-            if time_s - self._pending_since < hold:
+            # Each frame stands for one frame interval of video: n frames cover (last - first) + interval. And
+            # never fewer than MIN_PHASE_FRAMES frames, so that sparse frames' misdetections cannot make one.
+            if time_s - self._pending_since + self._frame_s < hold - 1e-9:
+                break
+            if sum(1 for t, _ in reversed(self._recent) if t >= self._pending_since) < MIN_PHASE_FRAMES:
                 break
             events += self._commit(self._pending, time_s)
             following = self._target(value)

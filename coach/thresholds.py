@@ -66,6 +66,10 @@ class SpineThresholds:
     """Calibration, not a limit: typical back bulge of a neutral spine bent over; the baseline when no
     neutral was captured, and the floor under a captured standing neutral (real neutral-back deadlifts
     on the shared clips read ≈ 0.00–0.03 at the bottom)."""
+    max_neutral_bulge: float = 0.04
+    """Quality gate, not a limit: a captured standing neutral that bulges more than this (32° at 800°/unit)
+    has arms, hands or a bar in the back contour, not a neutral spine; the baseline is capped here. On the
+    shared deadlifts captured neutrals read 0.00–0.04 except where the hands or bar showed (0.06–0.09)."""
     flexion_min_trunk_deg: float = 25.0
     """Back rounding is judged only while the trunk leans at least this far from the vertical (standing
     frames show arms, hands or a bar behind the back rather than the spine)."""

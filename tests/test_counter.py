@@ -39,10 +39,11 @@ def test_rejects_inconsistent_thresholds():
 
 
 def test_ready_posture_needed_before_counting():
-    # Standing still for 0.1 s is not yet ready (ready_s = 0.2 s); at 0.2 s it is.
+    # Standing still for less than 0.2 s (ready_s) is not yet ready. Each 30 fps frame stands for 1/30 s of
+    # video, so 5 frames (0.167 s) are not enough and the 6th frame completes 0.2 s.
     _, phases, _, events = run([0.0] * 10)
-    assert phases[:6] == [Phase.NOT_READY] * 6  # frames 0..5 = 0.0..0.167 s
-    assert phases[6] is Phase.REST and phases[-1] is Phase.REST
+    assert phases[:5] == [Phase.NOT_READY] * 5  # frames 0..4
+    assert phases[5] is Phase.REST and phases[-1] is Phase.REST
     assert [e.kind for e in events] == [EventKind.READY]
 
 

@@ -468,11 +468,13 @@ class BaseAnalyzer:
         From the silhouette's back bulge (median-smoothed), only on frames seen from the side or at an
         oblique angle with the trunk inclined at least `flexion_min_trunk_deg` (standing frames mostly show
         arms, hands or a bar behind the back, not the spine). The person's standing neutral is the
-        baseline, never below the typical neutral bulge (a neutral back bulges a little more when bent over).
+        baseline, never below the typical neutral bulge (a neutral back bulges a little more when bent over) and
+        never above `max_neutral_bulge` (arms or a bar in the standing silhouette).
         """
         sp = self.th.spine
         base = self.neutral.back_bulge
-        base = sp.default_neutral_bulge if math.isnan(base) else max(base, sp.default_neutral_bulge)
+        base = sp.default_neutral_bulge if math.isnan(base) else min(max(base, sp.default_neutral_bulge),
+                                                                     sp.max_neutral_bulge)
         raw = np.array([f.back_bulge for f in frames], dtype=float)
         with np.errstate(invalid="ignore"):
             raw[raw > sp.max_plausible_bulge] = np.nan  # the mask took in arms, a bar, a rack or a bench
