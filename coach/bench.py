@@ -165,18 +165,12 @@ def _bare(path: Path, max_side_px: int, with_mask: bool,
     period_s = 1.0 / cap if cap else 0.0
     times: list[float] = []
     width = height = 0
-    decoded = 0
     with (review_estimator(with_mask=with_mask, track_one=track_one) as est,
-          VideoReader(path, max_side_px=max_side_px) as reader):
+          VideoReader(path, max_side_px=max_side_px, min_interval_s=period_s) as reader):
         est.warm_up()
         cpu0 = time.process_time()
         start = last = time.perf_counter()
-        last_s = -math.inf
         for vf in reader:
-            decoded += 1
-            if vf.timestamp_s - last_s < period_s - 1e-3:
-                continue
-            last_s = vf.timestamp_s
             est.detect_raw(vf.image, vf.timestamp_s)
             now = time.perf_counter()
             times.append(now - last)
@@ -184,6 +178,7 @@ def _bare(path: Path, max_side_px: int, with_mask: bool,
             height, width = vf.image.shape[:2]
         wall = time.perf_counter() - start
         cpu = time.process_time() - cpu0
+        decoded = reader.frames_decoded
     return decoded, wall, times, width, height, cpu
 
 

@@ -28,8 +28,9 @@ from coach.report import Report
 from coach.thresholds import Thresholds
 from coach.types import Exercise, PoseFrame, WarningKind
 
-CACHE_FORMAT = 1
-"""Bump when the cached pose record changes shape."""
+CACHE_FORMAT = 2
+"""Bump when the cached pose record changes shape or the frames given to the model change (2: frames larger
+than MAX_SIDE_PX are downscaled by area averaging)."""
 
 DEFAULT_CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bone-safe-coach" / "eval"
 """Where pose results are cached by default."""

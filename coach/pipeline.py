@@ -113,11 +113,11 @@ def _estimate(
     duration = max(info.duration_s, 1e-6)
     writer: VideoWriter | None = None
     annotator = Annotator(session.exercise) if annotated else None
-    reader = VideoReader(path, max_side_px=MAX_SIDE_PX)
-
     if analysis_max_fps is None:
         analysis_max_fps = ANALYSIS_MAX_FPS
     period_s = 1.0 / analysis_max_fps if analysis_max_fps else 0.0
+    # Without an annotated copy, skipped frames need not even be converted to RGB (the reader's own thread).
+    reader = VideoReader(path, max_side_px=MAX_SIDE_PX, min_interval_s=0.0 if annotated else period_s)
     last: list[object] = [None, None]  # the last analysed frame's features and result (worker thread only)
 
     def analyse(vf: VideoFrame, pose: PoseFrame, fresh: bool) -> None:

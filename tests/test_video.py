@@ -64,6 +64,17 @@ def test_variable_frame_rate_timestamps(make_clip):
     np.testing.assert_allclose(got, times, atol=1e-3)
 
 
+def test_min_interval_skips_frames_but_decodes_them(make_clip):
+    # Every frame is decoded; only frames at least 0.1 s after the last one yielded are converted and yielded.
+    times = [0.0, 0.03, 0.1, 0.11, 0.5, 0.52, 1.0, 1.3]
+    path = make_clip(name="vfr.mp4", fps=30.0, timestamps=times)
+    with VideoReader(path, min_interval_s=0.1) as reader:
+        got = [f.timestamp_s for f in reader]
+        assert reader.frames_decoded == len(times)
+        assert reader.frames_read == 5
+    np.testing.assert_allclose(got, [0.0, 0.1, 0.5, 1.0, 1.3], atol=1e-3)
+
+
 def test_timestamps_relative_to_first_frame(tmp_path):
     path = tmp_path / "offset.mp4"
     with VideoWriter(path, fps=10, width=32, height=32) as writer:
