@@ -57,10 +57,12 @@ def review(
     estimator_factory: Callable[[], object] | None = None,
     recorded: RecordedPoses | None = None,
     analysis_max_fps: float | None = None,
+    on_pose: Callable[[PoseFrame], None] | None = None,
 ) -> Report:
     """Review a video file and return its report.
 
     With `recorded`, its pose frames are analysed instead of decoding the video (no annotated copy).
+    `on_pose` is called with every analysed pose frame, in order (e.g. `coach.suggest.PoseLog.append`).
     `analysis_max_fps` caps the frames whose pose is estimated, per second of video time (None: the module's
     ANALYSIS_MAX_FPS, read at call time; 0: every frame).
 
@@ -77,12 +79,14 @@ def review(
             raise ValueError("an annotated copy needs the video frames, not recorded poses")
         for pose in recorded.frames:
             session.push(pose)
+            if on_pose is not None:
+                on_pose(pose)
             if progress is not None:
                 progress(min(1.0, pose.timestamp_s / duration))
         truncated, error_message = recorded.truncated, recorded.error_message
     else:
         truncated, error_message = _estimate(path, info, session, annotated, progress, estimator_factory,
-                                             analysis_max_fps)
+                                             analysis_max_fps, on_pose)
     result = session.finish()
     if truncated:
         note = Notice(NoticeKind.TRUNCATED, f"The file is cut short or damaged: reviewed what could be decoded. "
@@ -102,6 +106,7 @@ def _estimate(
     progress: ProgressFn | None,
     estimator_factory: Callable[[], object] | None,
     analysis_max_fps: float | None = None,
+    on_pose: Callable[[PoseFrame], None] | None = None,
 ) -> tuple[bool, str | None]:
     """Decode the video, estimate poses and feed the session; returns (truncated, reader error).
 
@@ -124,6 +129,8 @@ def _estimate(
         nonlocal writer
         if fresh:
             last[:] = session.push(pose)
+            if on_pose is not None:
+                on_pose(pose)
         features, result = last
         if annotator is not None:
             if writer is None:

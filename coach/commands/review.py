@@ -40,12 +40,19 @@ def run(args: argparse.Namespace) -> int:
     """Review the video; exit 0 on success (errors map to exit codes in `coach.cli.main`)."""
     from coach.pipeline import review
     from coach.report import atomic_write_text, rep_table, to_csv, to_json
+    from coach.suggest import PoseLog, suggest_exercise
     from coach.thresholds import preset
 
     progress = _Progress("reviewing", enabled=not args.quiet and sys.stderr.isatty())
-    report = review(args.video, args.exercise, thresholds=preset(args.strictness), annotated=args.annotated,
-                    progress=progress)
+    thresholds = preset(args.strictness)
+    log = PoseLog()
+    report = review(args.video, args.exercise, thresholds=thresholds, annotated=args.annotated,
+                    progress=progress, on_pose=log.append)
     print(rep_table(report))
+    hint = suggest_exercise(report, log.frames, thresholds)
+    if hint is not None:
+        print(f"coach: this looks more like a {hint.name} ({hint.reps} complete reps that way); "
+              f"try --exercise {hint.exercise.value}", file=sys.stderr)
     if args.json_out:
         atomic_write_text(args.json_out, to_json(report))
     if args.csv_out:

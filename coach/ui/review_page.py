@@ -20,6 +20,7 @@ from coach.analyzers import NotAnalyzedYet
 from coach.pipeline import review
 from coach.pose import ModelError
 from coach.report import Report, to_csv, to_json
+from coach.suggest import PoseLog, Suggestion, suggest_exercise
 from coach.types import Exercise
 from coach.ui import settings as cfg
 from coach.ui.charts import SIGNAL_NAMES, angle_chart, counter_band
@@ -28,6 +29,8 @@ from coach.video import VideoError
 
 VIDEO_TYPES = ("mp4", "mov", "m4v", "avi", "webm", "mkv", "gif")
 RESULT_KEY = "review_result"
+AGAIN_KEY = "review_again_as"
+"""Session key: the exercise to review the same video again as (set by the "Review again as …" button)."""
 SAMPLES_DIR = Path(os.environ.get("COACH_SAMPLES_DIR") or Path(__file__).resolve().parents[2] / "sample_videos")
 ANGLE_COLUMNS = {
     "knee_flexion_deg": "Knee bend (°)",
@@ -50,6 +53,7 @@ class ReviewResult:
     annotated: bytes | None
     pdf: bytes
     session_id: int | None
+    suggestion: Suggestion | None = None
 
 
 def make_estimator() -> Any:
@@ -98,11 +102,13 @@ def rep_frame(report: Report) -> pd.DataFrame:
 
 
 def run_review(path: Path, exercise: Exercise, settings: cfg.Settings, work: Path,
-               bar: Any) -> tuple[Report, bytes | None]:
-    """Run the review on a worker thread, updating `bar` from this thread; returns the report and video."""
+               bar: Any) -> tuple[Report, bytes | None, Suggestion | None]:
+    """Run the review on a worker thread, updating `bar` from this thread; returns the report, the annotated
+    video and, when the chosen exercise found no rep or looked wrong, a better-fitting exercise (or None)."""
     annotated = work / "annotated.mp4"
     share = [0.0]
     lock = threading.Lock()
+    log = PoseLog()
 
     def progress(x: float) -> None:
         with lock:
@@ -111,16 +117,17 @@ def run_review(path: Path, exercise: Exercise, settings: cfg.Settings, work: Pat
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-review") as pool:
         fut: Future[Report] = pool.submit(review, path, exercise, thresholds=settings.thresholds,
                                           target=settings.target, annotated=annotated, progress=progress,
-                                          estimator_factory=make_estimator)
+                                          estimator_factory=make_estimator, on_pose=log.append)
         while not fut.done():
             with lock:
                 x = share[0]
             bar.progress(min(1.0, x), text=f"Looking at the video… {100 * x:.0f}%")
             time.sleep(0.25)
         report = fut.result()
+    hint = suggest_exercise(report, log.frames, settings.thresholds)
     bar.progress(1.0, text="Done")
     video = annotated.read_bytes() if annotated.exists() else None
-    return report, video
+    return report, video, hint
 
 
 def set_numbers(report: Report) -> dict[int, int]:
@@ -157,7 +164,7 @@ def _review_and_store(source: Path | None, upload: Any, exercise: Exercise, sett
         shown = Path(name.replace("\\", "/")).name or "the video"
         bar = st.progress(0.0, text="Starting…")
         try:
-            report, video = run_review(path, exercise, settings, work, bar)
+            report, video, hint = run_review(path, exercise, settings, work, bar)
             from coach.pdf import report_pdf
 
             pdf = report_pdf(report, title=f"Review of {name}", band=counter_band(exercise, settings.thresholds),
@@ -179,7 +186,7 @@ def _review_and_store(source: Path | None, upload: Any, exercise: Exercise, sett
                                          strictness=settings.strictness.value)
             except Exception as exc:  # the review is still shown and can be downloaded
                 st.warning(f"The review could not be saved to your history: {_one_line(exc)}")
-        st.session_state[RESULT_KEY] = ReviewResult(report, name, video, pdf, sid)
+        st.session_state[RESULT_KEY] = ReviewResult(report, name, video, pdf, sid, hint)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -204,9 +211,14 @@ def render() -> None:
         cfg.set_settings(cfg.Settings(hint, settings.strictness, settings.target_choice, settings.rest_s,
                                       settings.voice, settings.side))
         st.session_state.pop("review_exercise", None)
+    again = st.session_state.pop(AGAIN_KEY, None)
+    if again is not None:  # "Review again as …" was pressed: switch the exercise, then review
+        s = cfg.get_settings()
+        cfg.set_settings(cfg.Settings(Exercise(again), s.strictness, s.target_choice, s.rest_s, s.voice, s.side))
+        st.session_state.pop("review_exercise", None)
     exercise = cfg.exercise_picker(key="review_exercise")
     ready = upload is not None or sample is not None
-    if st.button("Review this video", type="primary", disabled=not ready, key="review_go"):
+    if st.button("Review this video", type="primary", disabled=not ready, key="review_go") or (again and ready):
         st.session_state.pop(RESULT_KEY, None)
         _review_and_store(sample, upload, exercise, cfg.get_settings())
     result: ReviewResult | None = st.session_state.get(RESULT_KEY)
@@ -229,6 +241,13 @@ def show_result(result: ReviewResult, settings: cfg.Settings) -> None:
 
         st.markdown(f"**Set {s.index}: {s.reps} reps** (target {s.target_min}–{s.target_max}). "
                     f"{VERDICT_ADVICE[s.verdict]}")
+    if result.suggestion is not None:
+        hint = result.suggestion
+        st.warning(f"This looks more like a **{hint.name}**: {hint.reps} complete "
+                   f"rep{'s' if hint.reps != 1 else ''} that way.")
+        if st.button(f"Review again as a {hint.name}", type="primary", key="review_again"):
+            st.session_state[AGAIN_KEY] = hint.exercise.value
+            st.rerun()
     for note in report.session.notices:
         st.info(note.message)
     table = rep_frame(report)

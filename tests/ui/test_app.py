@@ -217,3 +217,27 @@ def test_a_sample_can_be_picked_and_its_exercise_is_preselected(tmp_path: Path, 
     assert (samples / "deadlift_demo.mp4").exists()  # samples are read in place, never removed
     text = _markdown(at) + "\n".join(e.value for e in at.error)
     assert "0 reps counted" in text  # the fake estimator finds nobody
+
+
+def test_a_video_of_another_exercise_offers_to_review_it_as_that(tmp_path: Path, make_clip: Callable[..., Path],
+                                                               fake_estimator: Any,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.analyzers.sequences import duration, frames_of, hinge_pose, rep_profile
+
+    samples = tmp_path / "samples"
+    samples.mkdir()
+    poses = frames_of(rep_profile(2), duration(2), hinge_pose)[::2]  # 15 a second: the review analyses each
+    make_clip(name="x.mp4", frames=len(poses), fps=15.0).rename(samples / "morning.mp4")  # no hint in the name
+    monkeypatch.setattr(review_page, "SAMPLES_DIR", samples)
+    with mock.patch.object(review_page, "make_estimator", lambda: fake_estimator(poses)):
+        at = AppTest.from_function(_review_app, default_timeout=60).run()
+        at.radio(key="review_source").set_value("Use a sample video").run()
+        assert at.radio(key="review_exercise").value.value == "squat"
+        at.button(key="review_go").click().run()
+        assert "0 reps counted" in _markdown(at)
+        assert [w.value for w in at.warning] == ["This looks more like a **deadlift**: 2 complete reps that way."]
+        at.button(key="review_again").click().run()
+        assert not at.exception
+        assert at.radio(key="review_exercise").value.value == "deadlift"
+        assert "2 reps counted" in _markdown(at)
+        assert not at.warning
