@@ -131,6 +131,11 @@ class Thresholds:
     """Squat depth advice below this knee flexion (bodyweight squat to a chair height ~ 90°)."""
     deadlift_counter: CounterThresholds = CounterThresholds(start_deg=30.0, depth_deg=45.0, return_deg=20.0)
     """Hip-hinge counter on trunk inclination from the vertical, degrees (0 = standing tall)."""
+    deadlift_floor_start_knee_deg: float = 25.0
+    """A hinge clip that opens at the bottom counts that rep only if the knees are bent at least this much there,
+    degrees: a pull from the floor. A stiff-legged hinge (Romanian deadlift, good-morning) starts standing, so
+    opening at its bottom shows only its way up. Shared clips: pulls from the floor opened at 40–170° of knee
+    bend (front views read low), the good-morning at 11°."""
     deadlift_rest_offset_max_deg: float = 25.0
     """The hinge counter discounts the lowest level its signal has held, up to this, degrees (a locked-out
     lifter filmed from behind at an angle read 22–29° on sebitzu_rdl; from the side ≈ 0–10°)."""

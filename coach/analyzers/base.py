@@ -245,6 +245,11 @@ class BaseAnalyzer:
         """The depth signal in degrees (0 at rest); NaN when it cannot be measured."""
         raise NotImplementedError(f"{type(self).__name__} must define signal()")
 
+    def may_start_deep(self, f: BodyFeatures) -> bool:
+        """Whether a recording that opens in this posture, deep in a rep, may count that rep (the counter's
+        `count_from_depth` until it is ready); default the class's `count_from_depth`."""
+        return self.count_from_depth
+
     def visible(self, f: BodyFeatures) -> bool:
         """Whether this frame shows what the exercise needs (default: whole body)."""
         return f.detected and f.upper_body_visible and f.lower_body_visible
@@ -312,6 +317,8 @@ class BaseAnalyzer:
             for t in [t for t in self._signals if t < f.timestamp_s - SIGNAL_MEMORY_S]:
                 del self._signals[t]
         ok = self.visible(f)
+        if self.counter.phase is Phase.NOT_READY:
+            self.counter.count_from_depth = self.may_start_deep(f)
         events = self.counter.update(f.timestamp_s, value, ok)
         self._buffer(f)
         if self.counter.phase is Phase.REST and ok:

@@ -64,6 +64,11 @@ class DeadliftAnalyzer(BaseAnalyzer):
     count_from_depth: ClassVar[bool] = True
     warmup_s: ClassVar[float] = WARMUP_S
 
+    def may_start_deep(self, f: BodyFeatures) -> bool:
+        """Only a pull from the floor (knees bent at the bottom) starts deep; see
+        `Thresholds.deadlift_floor_start_knee_deg`."""
+        return f.detected and f.knee_flexion_deg >= self.th.deadlift_floor_start_knee_deg
+
     def learn(self, f: BodyFeatures) -> None:
         self.trunk_inclination(f)
         self._drop(f)

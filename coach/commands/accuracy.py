@@ -112,42 +112,13 @@ def ensure_clip(case: Case, cache: Path) -> tuple[Path, Any]:
     return path, generate(_spec(case), path)
 
 
-class _Recorder:
-    """Wraps the review's pose estimator and keeps every PoseFrame (without masks)."""
-
-    def __init__(self, inner: Any, sink: list[PoseFrame]) -> None:
-        self.inner = inner
-        self.sink = sink
-
-    def __enter__(self) -> _Recorder:
-        self.inner.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.inner.__exit__(*exc)
-
-    def close(self) -> None:
-        """Close the wrapped estimator."""
-        self.inner.close()
-
-    def estimate(self, image_rgb: np.ndarray, timestamp_s: float) -> PoseFrame:
-        """Estimate with the wrapped estimator and record the result."""
-        frame = self.inner.estimate(image_rgb, timestamp_s)
-        self.sink.append(frame)
-        return frame
-
-
 def review_clip(path: Path, exercise: Exercise) -> tuple[Any, list[PoseFrame]]:
-    """Review a clip with the coach's pipeline; returns the Report and the pose frames it saw."""
+    """Review a clip with the coach's pipeline; returns the Report and the pose frames it saw (no masks)."""
     from coach.pipeline import review
-    from coach.pose import review_estimator
+    from coach.suggest import PoseLog
 
-    frames: list[PoseFrame] = []
-
-    def factory() -> _Recorder:
-        return _Recorder(review_estimator(), frames)
-
-    return review(path, exercise, estimator_factory=factory), frames
+    log = PoseLog(limit=10**9)
+    return review(path, exercise, on_pose=log.append), log.frames
 
 
 def _near(view: View) -> tuple[str, ...]:

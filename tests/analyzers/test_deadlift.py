@@ -58,6 +58,18 @@ def test_conventional_pull_from_the_floor_counts_the_first_lift() -> None:
     assert "rapid_movement" not in kinds(done[0])  # no lowering seen: tempo is not judged
 
 
+def test_stiff_legged_hinge_opening_at_the_bottom_does_not_count_the_rise() -> None:
+    # A good-morning / Romanian deadlift starts standing: knees bent 8° at the bottom (under
+    # deadlift_floor_start_knee_deg), so a clip opening there shows only half of rep 1: the coach waits
+    # for the standing start, and counts the two reps after it.
+    profile = rep_profile(3, start_deep=True)
+    fs = with_bulge(feats(frames_of(profile, duration(3) - 3.0, lambda d: hinge_pose(d, 0.1))),
+                    lambda f: NEUTRAL_BULGE)
+    result = run("deadlift", fs)
+    assert [r.complete for r in result.reps] == [True, True]
+    assert result.reps[0].start_s > 1.5  # the way up from the opening bottom ends at 1.5 s
+
+
 def test_lowering_cut_by_the_end_of_the_clip_is_not_a_rep() -> None:
     fs = hinges(1)[: int((1.5 + 1.5) * FPS)]  # standing, then down to the bottom, clip ends
     result = run("deadlift", fs)
