@@ -4,6 +4,11 @@ It reads a single "depth" signal in degrees (0 at rest, larger = further into th
 events. Hysteresis (start/return thresholds), a minimum phase duration in seconds of *video* time,
 a visibility gate and a ready posture keep it from double counting on jitter, counting while the
 person gets into position, or losing the count when the person rests or is briefly hidden.
+
+It behaves the same at any frame rate: each frame stands for one frame interval of video when a phase's
+duration is summed, a phase change needs at least MIN_PHASE_FRAMES frames, and when a committed phase is
+already behind the signal (a fast rep, sparse frames) the next one is dated from when the signal crossed
+its threshold, not from when the previous one was committed.
 """
 
 from __future__ import annotations
