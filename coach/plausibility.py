@@ -114,6 +114,17 @@ class PlausibilityCheck:
         for name, hist in self._motion.items():
             hist.add(getattr(f, name))
 
+    def posture_fits(self) -> bool:
+        """A stricter, positive check for choosing between exercises: an upright exercise is seen standing in at
+        least RARELY of the frames (between reps if not during them); a floor exercise is not seen standing in
+        MOSTLY of them. True until MIN_FRAMES frames with a person are seen."""
+        if self.frames < MIN_FRAMES:
+            return True
+        standing = self.standing / self.frames
+        if self.exercise in UPRIGHT_EXERCISES:
+            return standing >= RARELY
+        return standing < MOSTLY
+
     def reason(self, complete_reps: int) -> str | None:
         """Why the video does not look like the exercise, or None when it plausibly does."""
         if self.frames < MIN_FRAMES:

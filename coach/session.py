@@ -147,6 +147,11 @@ class SessionAnalyzer:
         self.last_features, self.last_result = f, result
         return f, result
 
+    @property
+    def posture_fits(self) -> bool:
+        """Whether the body's posture so far fits the exercise (`PlausibilityCheck.posture_fits`)."""
+        return self._plausible.posture_fits()
+
     def _observe(self, pose: PoseFrame, f: BodyFeatures) -> None:
         s = self.stats
         s.total += 1

@@ -56,8 +56,9 @@ def in_doubt(report: Report) -> bool:
 def suggest_exercise(report: Report, poses: Iterable[PoseFrame],
                      thresholds: Thresholds | None = None) -> Suggestion | None:
     """The exercise (other than the report's) that counts the most complete reps on the same poses, when the
-    report is `in_doubt`, that exercise counts more complete reps than the report, and its own review does not
-    say it looks wrong; else None."""
+    report is `in_doubt`, that exercise counts more complete reps than the report, the body's posture fits it
+    (standing for squats and deadlifts, not mostly standing for the floor exercises) and its own review does
+    not say it looks wrong; else None."""
     if not in_doubt(report):
         return None
     frames = list(poses)
@@ -69,7 +70,7 @@ def suggest_exercise(report: Report, poses: Iterable[PoseFrame],
         for pose in frames:
             session.push(pose)
         result = session.finish()
-        if any(n.kind is NoticeKind.WRONG_EXERCISE for n in result.notices):
+        if not session.posture_fits or any(n.kind is NoticeKind.WRONG_EXERCISE for n in result.notices):
             continue
         reps = sum(1 for r in result.analysis.reps if r.complete)
         if reps > report.complete_reps and (best is None or reps > best.reps):
