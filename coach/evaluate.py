@@ -103,28 +103,13 @@ def _unpack_mask(packed: tuple[int, int, int, int, bytes] | None, width: int, he
     return mask
 
 
-class _Recorder:
-    """Wraps a pose estimator and keeps a compact copy of every frame it returns."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.frames: list[dict[str, Any]] = []
-
-    def __enter__(self) -> _Recorder:
-        self.inner.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.inner.__exit__(*exc)
-
-    def estimate(self, image: np.ndarray, timestamp_s: float) -> PoseFrame:
-        pose: PoseFrame = self.inner.estimate(image, timestamp_s)
-        self.frames.append({
-            "t": pose.timestamp_s, "w": pose.width, "h": pose.height, "det": pose.detected,
-            "lm": pose.landmarks.astype(np.float32), "world": pose.world.astype(np.float32),
-            "mask": _pack_mask(pose.mask), "people": pose.people, "light": pose.brightness,
-        })
-        return pose
+def _record_of(pose: PoseFrame) -> dict[str, Any]:
+    """A compact copy of a pose frame for the cache (float32 landmarks, the mask cropped and compressed)."""
+    return {
+        "t": pose.timestamp_s, "w": pose.width, "h": pose.height, "det": pose.detected,
+        "lm": pose.landmarks.astype(np.float32), "world": pose.world.astype(np.float32),
+        "mask": _pack_mask(pose.mask), "people": pose.people, "light": pose.brightness,
+    }
 
 
 def _frame_of(d: dict[str, Any]) -> PoseFrame:
@@ -237,18 +222,11 @@ def review_cached(video: str | os.PathLike[str], exercise: Exercise | str, cache
     recorded = cache.load(path)
     if recorded is not None:
         return review(path, exercise, thresholds=thresholds, recorded=recorded)
-    estimator_factory = cache.estimator_factory
-    recorders: list[_Recorder] = []
-
-    def factory() -> _Recorder:
-        rec = _Recorder(estimator_factory())
-        recorders.append(rec)
-        return rec
-
-    report = review(path, exercise, thresholds=thresholds, estimator_factory=factory)
-    if recorders:
-        error = next((n.message for n in report.session.notices if n.kind.value == "truncated"), None)
-        cache.save(path, recorders[0].frames, report.truncated, error)
+    frames: list[dict[str, Any]] = []
+    report = review(path, exercise, thresholds=thresholds, estimator_factory=cache.estimator_factory,
+                    on_pose=lambda pose: frames.append(_record_of(pose)))
+    error = next((n.message for n in report.session.notices if n.kind.value == "truncated"), None)
+    cache.save(path, frames, report.truncated, error)
     return report
 
 

@@ -15,7 +15,7 @@ from coach.report import Report
 from coach.session import SessionAnalyzer
 from coach.thresholds import OSTEOPOROSIS_TARGET, SetTarget, Thresholds
 from coach.types import Exercise, Notice, NoticeKind, PoseFrame
-from coach.video import VideoFrame, VideoInfo, VideoReader, VideoWriter, probe
+from coach.video import TIMESTAMP_SLACK_S, VideoFrame, VideoInfo, VideoReader, VideoWriter, probe
 
 ProgressFn = Callable[[float], None]
 """Called with the share done, 0–1."""
@@ -30,9 +30,6 @@ repeats the last result on it): pose estimation (~34 ms/frame with the mask and 
 halves it for 25–30 fps footage. The analyzers' windows are in seconds and the counter dates a phase from
 when the signal crossed its threshold, so counts on the shared clips are the same at 15 and 30 (86 % exact
 either way; at 15 the spinal-flexion recall was 5/6 with 3/41 false alarms, at 30 4/6 and 1/41)."""
-
-_RATE_SLACK_S = 1e-3
-"""Timestamp rounding slack when comparing a frame's gap to the analysis period, s."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +144,7 @@ def _estimate(
             pose: PoseFrame | None = None
             last_s = -float("inf")  # video time of the last analysed frame
             for vf in reader:
-                fresh = pose is None or vf.timestamp_s - last_s >= period_s - _RATE_SLACK_S
+                fresh = pose is None or vf.timestamp_s - last_s >= period_s - TIMESTAMP_SLACK_S
                 if fresh:
                     pose, last_s = estimator.estimate(vf.image, vf.timestamp_s), vf.timestamp_s
                 elif annotator is None:

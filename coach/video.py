@@ -223,8 +223,8 @@ class _End:
     error: str | None = None
 
 
-_INTERVAL_SLACK_S = 1e-3
-"""Timestamp rounding slack when comparing a frame's gap with `min_interval_s`, s."""
+TIMESTAMP_SLACK_S = 1e-3
+"""Timestamp rounding slack when comparing a gap between frames with an interval, s."""
 
 
 class VideoReader:
@@ -356,7 +356,7 @@ class VideoReader:
                 last_end_s = t
                 index += 1
                 self.frames_decoded = index
-                if t - last_kept_s < self.min_interval_s - _INTERVAL_SLACK_S:
+                if t - last_kept_s < self.min_interval_s - TIMESTAMP_SLACK_S:
                     continue
                 last_kept_s = t
                 rotation = _rotation(frame)
