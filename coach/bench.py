@@ -213,12 +213,11 @@ def _full(path: Path, exercise: Exercise | str, annotated: Path | None, with_mas
 
 
 def run_live(path: str | os.PathLike[str], exercise: Exercise | str, *, max_side_px: int,
-             seconds: float | None = None, source_fps: float = LIVE_FPS,
-             track_one: bool | None = None) -> LiveResult:
+             seconds: float | None = None, source_fps: float = LIVE_FPS) -> LiveResult:
     """Replay `path` as a `source_fps` camera through the app's own live processor (`LiveCoach`: its pose
     options, downscaling, session and overlay). Each frame is released at its due time; the consumer always
-    takes the latest frame and older ones are dropped, as streamlit-webrtc does. `track_one` is unused (the
-    live coach always follows one person)."""
+    takes the latest frame and older ones are dropped, as streamlit-webrtc does. The live coach always follows
+    one person, so `--track-one` does not apply here."""
     from coach.ui.live import LiveCoach
     from coach.video import VideoReader
 
@@ -318,7 +317,7 @@ def run_bench(path: str | os.PathLike[str], exercise: Exercise | str = Exercise.
         live_result = None
         if live:
             say(f"live: {LIVE_FPS:.0f} fps paced source …")
-            live_result = run_live(src, exercise, max_side_px=MAX_SIDE_PX, track_one=track_one)
+            live_result = run_live(src, exercise, max_side_px=MAX_SIDE_PX)
     # Both rates are in decoded video frames a second (the analysis cap skips pose on some of them).
     bare_fps = n_bare / wall_bare if wall_bare > 0 else math.nan
     full_fps = n_bare / wall_full if wall_full > 0 else math.nan

@@ -179,21 +179,22 @@ def test_real_side_squat_counts_two_reps_without_spine_alarm(shared_videos) -> N
     assert WarningKind.SPINAL_FLEXION not in kinds_seen
 
 
-def test_clip_cut_on_the_way_up_past_the_depth_line_counts() -> None:
-    # The clip ends while the knees straighten, back below the depth threshold (60°) but not yet at rest.
+def cut_on_the_way_up(knee_deg: float) -> list:
+    """Features of one squat whose clip ends on the way up, once the knees are back under `knee_deg`."""
     profile = rep_profile(1)
     bottom = 1.5 + 1.5
     cut = next(i / FPS for i in range(int(bottom * FPS), int(5 * FPS))
-               if squat_pose(profile(i / FPS)).shank * 2.2 < 45)
-    assert [r.complete for r in run("squat", feats(frames_of(profile, cut, squat_pose))).reps] == [True]
+               if squat_pose(profile(i / FPS)).shank * 2.2 < knee_deg)
+    return feats(frames_of(profile, cut, squat_pose))
+
+
+def test_clip_cut_on_the_way_up_past_the_depth_line_counts() -> None:
+    # The clip ends while the knees straighten, back below the depth threshold (60°) but not yet at rest.
+    assert [r.complete for r in run("squat", cut_on_the_way_up(45)).reps] == [True]
 
 
 def test_clip_cut_while_still_deep_on_the_way_up_is_incomplete() -> None:
-    profile = rep_profile(1)
-    bottom = 1.5 + 1.5
-    cut = next(i / FPS for i in range(int(bottom * FPS), int(5 * FPS))
-               if squat_pose(profile(i / FPS)).shank * 2.2 < 80)
-    assert [r.complete for r in run("squat", feats(frames_of(profile, cut, squat_pose))).reps] == [False]
+    assert [r.complete for r in run("squat", cut_on_the_way_up(80)).reps] == [False]
 
 
 def oblique_with_drifting_ankles(drift_px: float) -> list:
