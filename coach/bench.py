@@ -2,8 +2,8 @@
 
 One `run_bench()` times, over the same frames of one video:
 
-* bare: decoding + `PoseLandmarker.detect_for_video` alone (`coach.pose.review_estimator`, the
-  options the review uses) — the physical limit of the pipeline;
+* bare: decoding + the landmarker alone (`coach.pose.review_estimator`: the options, and the landmarkers
+  side by side, that the review uses) — the physical limit of the pipeline;
 * full: the whole `coach.pipeline.review()` (decoding, pose with mask, people count, features and
   silhouette, analyzer, sets, report);
 * annotated: the review again with the annotated copy written (timed separately).
@@ -105,7 +105,7 @@ class BenchResult:
             f"frames        {self.frames} at {self.width}x{self.height} ({self.video_s:.1f} s of video)",
             f"analysis      pose on {self.extra.get('analysed_frames', self.frames)} of {self.frames} frames "
             f"(cap {self.extra.get('analysis_max_fps') or 'none'} frames/s of video)",
-            f"bare          {self.bare_fps:7.1f} frames/s  (decode + detect_for_video; "
+            f"bare          {self.bare_fps:7.1f} frames/s  (decode + landmarker alone; "
             f"p50 {self.bare_p50_ms:.1f} ms, p95 {self.bare_p95_ms:.1f} ms per analysed frame)",
             f"full review   {self.full_fps:7.1f} frames/s  (p50 {self.p50_ms:.1f} ms, p95 {self.p95_ms:.1f} ms "
             "per analysed frame)",
@@ -154,9 +154,12 @@ def trim_copy(path: str | os.PathLike[str], seconds: float, out_dir: str | os.Pa
 
 def _bare(path: Path, max_side_px: int, with_mask: bool,
           track_one: bool | None = None) -> tuple[int, float, list[float], int, int, float]:
-    """Decode every frame + detect_for_video on the frames the review analyses (the same
-    `coach.pipeline.ANALYSIS_MAX_FPS` cap); returns (decoded frames, wall s, per-detection s, width,
-    height, CPU s)."""
+    """Decode every frame + the landmarker alone on the frames the review analyses (the same
+    `coach.pipeline.ANALYSIS_MAX_FPS` cap, the same landmarkers side by side, up to `workers` frames ahead);
+    returns (decoded frames, wall s, per-detection s, width, height, CPU s)."""
+    from collections import deque
+    from concurrent.futures import Future
+
     from coach import pipeline
     from coach.pose import review_estimator
     from coach.video import VideoReader
@@ -168,14 +171,24 @@ def _bare(path: Path, max_side_px: int, with_mask: bool,
     with (review_estimator(with_mask=with_mask, track_one=track_one) as est,
           VideoReader(path, max_side_px=max_side_px, min_interval_s=period_s) as reader):
         est.warm_up()
-        cpu0 = time.process_time()
-        start = last = time.perf_counter()
-        for vf in reader:
-            est.detect_raw(vf.image, vf.timestamp_s)
+        pending: deque[Future[object]] = deque()
+
+        def take_oldest() -> None:
+            nonlocal last
+            pending.popleft().result()
             now = time.perf_counter()
             times.append(now - last)
             last = now
+
+        cpu0 = time.process_time()
+        start = last = time.perf_counter()
+        for vf in reader:
+            pending.append(est.submit_raw(vf.image, vf.timestamp_s))
+            while len(pending) > est.workers:
+                take_oldest()
             height, width = vf.image.shape[:2]
+        while pending:
+            take_oldest()
         wall = time.perf_counter() - start
         cpu = time.process_time() - cpu0
         decoded = reader.frames_decoded
@@ -304,7 +317,7 @@ def run_bench(path: str | os.PathLike[str], exercise: Exercise | str = Exercise.
         if seconds is not None:
             src = trim_copy(src, seconds, tmp)
         info = probe(src)
-        say("bare: decode + detect_for_video …")
+        say("bare: decode + landmarker alone …")
         n_bare, wall_bare, t_bare, width, height, cpu_bare = _bare(src, MAX_SIDE_PX, with_mask, track_one)
         say("full: whole review …")
         n_full, wall_full, t_full, cpu_full = _full(src, exercise, None, with_mask, track_one)

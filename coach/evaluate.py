@@ -134,7 +134,9 @@ class _Replay(Sequence[PoseFrame]):
 def estimator_config(estimator: object) -> str:
     """The options of a pose estimator that change its output, as a cache-key string."""
     fields = ("mode", "with_mask", "num_poses", "people_check_every")
-    return ",".join(f"{f}={getattr(estimator, f, None)!s}" for f in fields)
+    key = ",".join(f"{f}={getattr(estimator, f, None)!s}" for f in fields)
+    workers = getattr(estimator, "workers", 1)  # VIDEO-mode landmarkers side by side each follow a share of the frames
+    return key if workers == 1 else f"{key},workers={workers}"  # one landmarker: the keys made before `workers`
 
 
 def production_estimator() -> Any:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import queue
 import threading
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from coach.annotate import Annotator
 from coach.calibration import Neutral
@@ -138,18 +140,37 @@ def _estimate(
             progress(min(1.0, vf.timestamp_s / duration))
 
     try:
-        # Frame i is analysed on a worker thread while the pose model (which releases the GIL) runs on
-        # frame i + 1: features, analyzer and overlay then cost almost no wall time on a 2-core machine.
+        # Frame i is analysed on a worker thread while the pose model (which releases the GIL) runs on the
+        # next ones: features, analyzer and overlay then cost almost no wall time on a 2-core machine. An
+        # estimator with `submit` (coach.pose.PoseEstimator) gets up to `workers` frames ahead, which its
+        # landmarkers estimate side by side; results are taken, and analysed, in frame order.
         with reader, estimator_factory() as estimator, InOrderWorker() as worker:  # type: ignore[attr-defined]
+            submit = getattr(estimator, "submit", None)
+            ahead = max(1, int(getattr(estimator, "workers", 1)))
+            pending: deque[tuple[VideoFrame, _Pending | None]] = deque()  # None: a skipped frame
+            in_flight = 0
             pose: PoseFrame | None = None
+
+            def take_oldest() -> None:
+                nonlocal pose, in_flight
+                vf, handle = pending.popleft()
+                if handle is not None:
+                    pose, in_flight = handle.result(), in_flight - 1
+                worker.submit(analyse, vf, pose, handle is not None)
+
             last_s = -float("inf")  # video time of the last analysed frame
             for vf in reader:
-                fresh = pose is None or vf.timestamp_s - last_s >= period_s - TIMESTAMP_SLACK_S
-                if fresh:
-                    pose, last_s = estimator.estimate(vf.image, vf.timestamp_s), vf.timestamp_s
-                elif annotator is None:
-                    continue  # nothing to draw on a skipped frame
-                worker.submit(analyse, vf, pose, fresh)
+                if vf.timestamp_s - last_s >= period_s - TIMESTAMP_SLACK_S:
+                    handle = (submit(vf.image, vf.timestamp_s) if submit is not None
+                              else _Ready(estimator.estimate(vf.image, vf.timestamp_s)))
+                    last_s, in_flight = vf.timestamp_s, in_flight + 1
+                    pending.append((vf, handle))
+                elif annotator is not None:
+                    pending.append((vf, None))  # drawn with the last analysed frame's result
+                while pending and (in_flight > ahead or pending[0][1] is None):
+                    take_oldest()
+            while pending:
+                take_oldest()
         if writer is not None:
             writer.close()
     except BaseException:
@@ -157,6 +178,23 @@ def _estimate(
             writer.abort()
         raise
     return reader.truncated, reader.error_message
+
+
+class _Pending(Protocol):
+    """A pose being estimated (`coach.pose.PendingPose`)."""
+
+    def result(self) -> PoseFrame: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Ready:
+    """A pose estimated at once (an estimator with only `estimate`)."""
+
+    pose: PoseFrame
+
+    def result(self) -> PoseFrame:
+        """The pose frame."""
+        return self.pose
 
 
 class InOrderWorker:

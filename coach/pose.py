@@ -15,10 +15,12 @@ import hashlib
 import os
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 from weakref import WeakSet
 
 import numpy as np
@@ -293,6 +295,67 @@ class PersonTracker:
         return near if dists[near] <= PERSON_MAX_SHIFT * diagonal else None
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Found:
+    """One frame's MediaPipe result as arrays (made on a worker thread; the person is chosen later, in order).
+
+    Attributes:
+        timestamp_s: Frame time, s.
+        width: Image width, px.
+        height: Image height, px.
+        light: Mean luma, 0–255.
+        candidates: (33, 4) landmark arrays in px (x, y, z, visibility), one per person found.
+        worlds: (33, 3) world landmark arrays, m, one per person (may be shorter than `candidates`).
+        masks: float32 (height, width) segmentation masks, 0–1, one per person (empty without the mask).
+        people_seen: People found by the sparse people count (0 when not counted).
+    """
+
+    timestamp_s: float
+    width: int
+    height: int
+    light: float
+    candidates: list[npt.NDArray[np.float64]]
+    worlds: list[npt.NDArray[np.float64]]
+    masks: list[npt.NDArray[np.float32]]
+    people_seen: int
+
+
+class PendingPose:
+    """A frame handed to `PoseEstimator.submit`; `result()` gives its PoseFrame.
+
+    Call `result()` in submission order: choosing the coached person (`PersonTracker`) follows the frames in
+    time. It waits for the landmarker and re-raises its error.
+    """
+
+    def __init__(self, estimator: PoseEstimator, seq: int, future: Future[_Found]) -> None:
+        self._estimator = estimator
+        self._seq = seq
+        self._future = future
+        self._frame: PoseFrame | None = None
+
+    def result(self) -> PoseFrame:
+        """The pose frame (computed once)."""
+        if self._frame is None:
+            try:
+                found = self._future.result()
+            except BaseException:
+                self._estimator._take_turn(self._seq)  # the frames after it keep their order
+                raise
+            self._frame = self._estimator._finish(self._seq, found)
+        assert self._frame is not None
+        return self._frame
+
+
+def _done(fn: Callable[..., object], *args: object) -> Future[Any]:
+    """A Future that already holds `fn(*args)`, or the exception it raised."""
+    future: Future[Any] = Future()
+    try:
+        future.set_result(fn(*args))
+    except Exception as exc:
+        future.set_exception(exc)
+    return future
+
+
 class PoseEstimator:
     """MediaPipe Pose Landmarker (full) wrapper; use as a context manager or call close().
 
@@ -309,9 +372,13 @@ class PoseEstimator:
             landmarker (IMAGE mode, num_poses=2, no mask): tracking one person is much cheaper than
             running the person detector on every frame, which num_poses=2 makes MediaPipe do.
             0: no check (`people` is then at most num_poses).
+        workers: Landmarkers running side by side on frames given to `submit`, each on its own thread
+            (MediaPipe runs one landmarker on one core): frame n goes to landmarker n % workers, so in VIDEO
+            mode each one follows every workers-th frame. 1: one landmarker, `submit` computes at once.
 
     Raises:
         ModelError: the model is missing, damaged or cannot be loaded.
+        ValueError: workers > 1 with a people count.
     """
 
     def __init__(
@@ -325,17 +392,26 @@ class PoseEstimator:
         min_tracking_confidence: float = 0.5,
         expected_sha256: str | None = MODEL_SHA256,
         people_check_every: int = 0,
+        workers: int = 1,
     ) -> None:
         self.mode = EstimatorMode(mode)
         self.with_mask = with_mask
         self.num_poses = int(num_poses)
         self.people_check_every = max(0, int(people_check_every))
+        self.workers = max(1, int(workers))
+        if self.workers > 1 and self.people_check_every:
+            raise ValueError("several landmarkers cannot share the people count")
         self.model_path = check_model(model_path, expected_sha256)
-        self._last_ms: int | None = None
-        self._landmarker = None
+        self._landmarkers: list[object] = []
+        self._last_ms: list[int | None] = [None] * self.workers  # VIDEO mode: last timestamp, per landmarker
+        self._warm = [0] * self.workers  # calls with a person found, per landmarker
+        self._cold_lock = threading.Lock()  # one not-yet-quiet call at a time: fd 2 is process-wide
+        self._pools: list[ThreadPoolExecutor] = []  # one thread per landmarker (workers > 1)
         self._counter = None
         self._calls = 0
-        self._warm_calls = 0
+        self._submitted = 0
+        self._raw_calls = 0
+        self._finished = 0
         self._people_seen = 0
         self.tracker = PersonTracker()
 
@@ -355,7 +431,8 @@ class PoseEstimator:
         )
         try:
             with quiet_native_stderr():
-                self._landmarker = vision.PoseLandmarker.create_from_options(options)
+                for _ in range(self.workers):
+                    self._landmarkers.append(vision.PoseLandmarker.create_from_options(options))
                 if self.people_check_every and self.num_poses < 2:
                     self._counter = vision.PoseLandmarker.create_from_options(vision.PoseLandmarkerOptions(
                         base_options=BaseOptions(model_asset_path=str(self.model_path)),
@@ -367,8 +444,14 @@ class PoseEstimator:
                     ))
             _LIVE.add(self)
         except Exception as exc:  # mediapipe raises RuntimeError/ValueError with long multi-line texts
+            for landmarker in self._landmarkers:
+                with contextlib.suppress(Exception):
+                    landmarker.close()  # type: ignore[attr-defined]
+            self._landmarkers = []
             first = " ".join(str(exc).split())[:200]
             raise ModelError(f"could not load pose model '{self.model_path}': {first}; {REBUILD_HINT}") from exc
+        if self.workers > 1:
+            self._pools = [ThreadPoolExecutor(1, thread_name_prefix=f"pose{i}") for i in range(self.workers)]
 
     def __enter__(self) -> PoseEstimator:
         return self
@@ -383,17 +466,26 @@ class PoseEstimator:
             self.close()
 
     def close(self) -> None:
-        """Release the landmarker (idempotent). Needed: mediapipe errors if it is freed at exit."""
-        landmarker, self._landmarker = self._landmarker, None
+        """Release the landmarkers (idempotent; waits for frames still running). Needed: mediapipe errors if
+        they are freed at exit."""
+        pools, self._pools = self._pools, []
+        for pool in pools:
+            pool.shutdown(wait=True, cancel_futures=True)
+        landmarkers, self._landmarkers = self._landmarkers, []
         counter, self._counter = self._counter, None
         _LIVE.discard(self)
-        if landmarker is None and counter is None:
+        if not landmarkers and counter is None:
             return
         with quiet_native_stderr():
-            if landmarker is not None:
-                landmarker.close()
+            for landmarker in landmarkers:
+                landmarker.close()  # type: ignore[attr-defined]
             if counter is not None:
                 counter.close()
+
+    @property
+    def closed(self) -> bool:
+        """True once close() was called."""
+        return not self._landmarkers
 
     def estimate(self, image_rgb: npt.NDArray[np.uint8], timestamp_s: float) -> PoseFrame:
         """Find the pose in one RGB uint8 (H, W, 3) frame taken at `timestamp_s` seconds.
@@ -401,57 +493,97 @@ class PoseEstimator:
         In VIDEO mode equal or decreasing timestamps are bumped to 1 ms after the previous one
         (the returned PoseFrame keeps the given `timestamp_s`).
         """
-        if self._landmarker is None:
+        return self.submit(image_rgb, timestamp_s).result()
+
+    def submit(self, image_rgb: npt.NDArray[np.uint8], timestamp_s: float) -> PendingPose:
+        """Start finding the pose in one frame (as `estimate`); with `workers` > 1 it runs on a worker thread
+        while the caller goes on. The image must not change until the result is taken."""
+        if self.closed:
             raise RuntimeError("PoseEstimator is closed")
         if image_rgb.ndim != 3 or image_rgb.shape[2] != 3 or image_rgb.dtype != np.uint8:
             raise ValueError(f"expected an RGB uint8 (H, W, 3) image, got {image_rgb.dtype} {image_rgb.shape}")
-        height, width = image_rgb.shape[:2]
-        light = brightness(image_rgb)
-        mp_image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(image_rgb))
         check = self._counter is not None and self._calls % self.people_check_every == 0
         self._calls += 1
-        if self._warm_calls < WARMUP_CALLS:  # MediaPipe logs on the first runs of each model
-            with quiet_native_stderr():
-                result = self._detect(mp_image, timestamp_s)
-                if check:
-                    self._people_seen = self._count_people(image_rgb)
-        else:
-            result = self._detect(mp_image, timestamp_s)
+        seq, self._submitted = self._submitted, self._submitted + 1
+        index = seq % self.workers
+        if self._pools:
+            return PendingPose(self, seq, self._pools[index].submit(self._find, index, image_rgb, timestamp_s, check))
+        return PendingPose(self, seq, _done(self._find, index, image_rgb, timestamp_s, check))
+
+    def submit_raw(self, image_rgb: npt.NDArray[np.uint8], timestamp_s: float) -> Future[object]:
+        """The bare landmarker call on one RGB frame (no people count, no conversion of the result), on a
+        worker thread when `workers` > 1. For benchmarks: the cost of MediaPipe alone with these options."""
+        if self.closed:
+            raise RuntimeError("PoseEstimator is closed")
+        index, self._raw_calls = self._raw_calls % self.workers, self._raw_calls + 1
+        if self._pools:
+            return self._pools[index].submit(self._run, index, image_rgb, timestamp_s)
+        return _done(self._run, index, image_rgb, timestamp_s)
+
+    def detect_raw(self, image_rgb: npt.NDArray[np.uint8], timestamp_s: float) -> object:
+        """`submit_raw`, waited for."""
+        return self.submit_raw(image_rgb, timestamp_s).result()
+
+    def _run(self, index: int, image_rgb: npt.NDArray[np.uint8], timestamp_s: float, check: bool = False) -> object:
+        """One call of landmarker `index` (quiet while it is cold); with `check`, also count people."""
+        mp_image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(image_rgb))
+        if self._warm[index] >= WARMUP_CALLS:
+            result = self._detect(index, mp_image, timestamp_s)
             if check:
                 self._people_seen = self._count_people(image_rgb)
+        else:  # MediaPipe logs on the first runs of each model
+            with self._cold_lock, quiet_native_stderr():
+                result = self._detect(index, mp_image, timestamp_s)
+                if check:
+                    self._people_seen = self._count_people(image_rgb)
+            if result.pose_landmarks:  # type: ignore[attr-defined]
+                self._warm[index] += 1
+        return result
 
-        poses = result.pose_landmarks or []
-        if not poses:
-            return PoseFrame.empty(timestamp_s, width, height, brightness=light)
-        self._warm_calls += 1
+    def _find(self, index: int, image_rgb: npt.NDArray[np.uint8], timestamp_s: float, check: bool) -> _Found:
+        """Call of landmarker `index` + conversion to arrays (no choice of person yet)."""
+        height, width = image_rgb.shape[:2]
+        light = brightness(image_rgb)
+        result = self._run(index, image_rgb, timestamp_s, check)
+        poses = result.pose_landmarks or []  # type: ignore[attr-defined]
         scale = np.array([width, height, width, 1.0])
         candidates = [
             np.array([(lm.x, lm.y, lm.z, lm.visibility or 0.0) for lm in pose], dtype=np.float64) * scale
             for pose in poses
         ]
-        best = self.tracker.select(candidates, width, height, timestamp_s)
+        worlds = [np.array([[lm.x, lm.y, lm.z] for lm in world], dtype=np.float64)
+                  for world in result.pose_world_landmarks or []]  # type: ignore[attr-defined]
+        masks = [np.array(m.numpy_view(), dtype=np.float32).reshape(height, width)
+                 for m in (result.segmentation_masks or [])] if self.with_mask else []  # type: ignore[attr-defined]
+        return _Found(timestamp_s, width, height, light, candidates, worlds, masks, self._people_seen)
+
+    def _take_turn(self, seq: int) -> None:
+        """Check that frame `seq` is the next one to finish, and move on to the one after it."""
+        if seq != self._finished:
+            raise RuntimeError(f"pose results must be taken in submission order (got frame {seq}, "
+                               f"expected {self._finished})")
+        self._finished += 1
+
+    def _finish(self, seq: int, found: _Found) -> PoseFrame:
+        """Choose the coached person among those found (frames must come in submission order)."""
+        self._take_turn(seq)
+        t, width, height, light = found.timestamp_s, found.width, found.height, found.light
+        if not found.candidates:
+            return PoseFrame.empty(t, width, height, brightness=light)
+        people = max(len(found.candidates), found.people_seen)
+        best = self.tracker.select(found.candidates, width, height, t)
         if best is None:  # the coached person is not among those found
-            frame = PoseFrame.empty(timestamp_s, width, height, brightness=light)
-            return dataclasses.replace(frame, people=max(len(poses), self._people_seen))
-        landmarks = candidates[best]
-        worlds = result.pose_world_landmarks or []
-        if best < len(worlds):
-            world = np.array([[lm.x, lm.y, lm.z] for lm in worlds[best]], dtype=np.float64)
-        else:
-            world = np.full((NUM_LANDMARKS, 3), np.nan)
-        mask = None
-        masks = result.segmentation_masks or []
-        if self.with_mask and best < len(masks):
-            mask = np.array(masks[best].numpy_view(), dtype=np.float32).reshape(height, width)
+            return dataclasses.replace(PoseFrame.empty(t, width, height, brightness=light), people=people)
+        world = found.worlds[best] if best < len(found.worlds) else np.full((NUM_LANDMARKS, 3), np.nan)
         return PoseFrame(
-            timestamp_s=timestamp_s,
+            timestamp_s=t,
             width=width,
             height=height,
             detected=True,
-            landmarks=landmarks,
+            landmarks=found.candidates[best],
             world=world,
-            mask=mask,
-            people=max(len(poses), self._people_seen),
+            mask=found.masks[best] if best < len(found.masks) else None,
+            people=people,
             brightness=light,
         )
 
@@ -463,61 +595,59 @@ class PoseEstimator:
         return len(self._counter.detect(mp_small).pose_landmarks or [])  # type: ignore[union-attr]
 
     def warm_up(self, width: int = 64, height: int = 64) -> None:
-        """Run the models once on a blank image, so lazy start-up costs are paid before timing.
+        """Run every landmarker once on a blank image, so lazy start-up costs are paid before timing.
 
         In VIDEO mode this uses timestamp 0: a first real frame at 0 s is then sent at 1 ms.
         """
-        if self._landmarker is None:
+        if self.closed:
             raise RuntimeError("PoseEstimator is closed")
         blank = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.zeros((height, width, 3), np.uint8))
         with quiet_native_stderr():
-            self._detect(blank, 0.0)
+            for index in range(len(self._landmarkers)):
+                self._detect(index, blank, 0.0)
             if self._counter is not None:
                 self._counter.detect(blank)
 
-    def detect_raw(self, image_rgb: npt.NDArray[np.uint8], timestamp_s: float) -> object:
-        """The bare landmarker call on one RGB frame (no people count, no conversion of the result).
-
-        For benchmarks: the cost of MediaPipe alone with this estimator's options.
-        """
-        if self._landmarker is None:
-            raise RuntimeError("PoseEstimator is closed")
-        mp_image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(image_rgb))
-        if self._warm_calls < WARMUP_CALLS:
-            with quiet_native_stderr():
-                result = self._detect(mp_image, timestamp_s)
-            if result.pose_landmarks:  # type: ignore[attr-defined]
-                self._warm_calls += 1
-            return result
-        return self._detect(mp_image, timestamp_s)
-
-    def _detect(self, mp_image: object, timestamp_s: float) -> object:
-        """One landmarker call (VIDEO: timestamps bumped to stay strictly increasing)."""
+    def _detect(self, index: int, mp_image: object, timestamp_s: float) -> object:
+        """One call of landmarker `index` (VIDEO: timestamps bumped to stay strictly increasing)."""
+        landmarker = self._landmarkers[index]
         if self.mode is EstimatorMode.VIDEO:
             ts_ms = round(timestamp_s * 1000.0)
-            if self._last_ms is not None and ts_ms <= self._last_ms:
-                ts_ms = self._last_ms + 1
-            self._last_ms = ts_ms
-            return self._landmarker.detect_for_video(mp_image, ts_ms)  # type: ignore[union-attr]
-        return self._landmarker.detect(mp_image)  # type: ignore[union-attr]
+            last = self._last_ms[index]
+            if last is not None and ts_ms <= last:
+                ts_ms = last + 1
+            self._last_ms[index] = ts_ms
+            return landmarker.detect_for_video(mp_image, ts_ms)  # type: ignore[attr-defined]
+        return landmarker.detect(mp_image)  # type: ignore[attr-defined]
 
+
+REVIEW_POSE_WORKERS = 2
+"""Landmarkers the file review runs side by side, one per core of the 2-core machine it is tuned on: analysed
+frame n goes to landmarker n % 2 (VIDEO mode, num_poses=2), so each follows every other analysed frame.
+With one person in view num_poses=2 makes MediaPipe run its person detector on every frame and keep the
+detector's box, so those frames come out exactly as with one landmarker; the previous frame's box matters
+only when the detector misses someone (it is then 2 analysed frames old instead of 1) or two people are
+tracked."""
 
 REVIEW_TRACK_ONE = False
 """False: the review runs MediaPipe with num_poses=2 (person detector on every frame). True would track one
-person (num_poses=1, ~9 ms/frame less CPU at 720p) and count people every REVIEW_PEOPLE_CHECK_EVERY frames,
-but on the real neutral deadlift bichraix_good014 tracking changed the measured spinal flexion from 7.7° to
-15.8° (a false warning; tests/analyzers/test_deadlift.py), so it stays off until that is understood."""
+person (num_poses=1, VIDEO mode: the landmark box comes from the previous frame's landmarks; ~12 ms/frame less
+CPU at 720×1280) and count people every REVIEW_PEOPLE_CHECK_EVERY frames, but at 15 analysed frames/s the box
+lags a moving body (landmarks up to 50 px median from the detector's on honza_bird_dog), and on the real
+neutral deadlift bichraix_good014 the measured spinal flexion went from 7.3° to 31.8° (a false warning), so
+it stays off."""
 
 
 def review_estimator(with_mask: bool = True, track_one: bool | None = None) -> PoseEstimator:
-    """The estimator the file review (and `coach bench`) uses: VIDEO mode with the mask (back silhouette).
+    """The estimator the file review (and `coach bench`) uses: VIDEO mode, num_poses=2 (the person detector
+    on every frame), the mask (back silhouette), REVIEW_POSE_WORKERS landmarkers side by side.
 
     Args:
         with_mask: Return the segmentation mask.
-        track_one: Track one person (num_poses=1) plus a sparse people count, instead of num_poses=2
-            (default REVIEW_TRACK_ONE). Faster, but see REVIEW_TRACK_ONE for the accuracy question.
+        track_one: Track one person (VIDEO mode, num_poses=1, one landmarker) plus a sparse people count
+            (default REVIEW_TRACK_ONE). Less CPU, but see REVIEW_TRACK_ONE for the accuracy question.
     """
     if REVIEW_TRACK_ONE if track_one is None else track_one:
         return PoseEstimator(EstimatorMode.VIDEO, with_mask=with_mask, num_poses=1,
                              people_check_every=REVIEW_PEOPLE_CHECK_EVERY)
-    return PoseEstimator(EstimatorMode.VIDEO, with_mask=with_mask, num_poses=2)
+    return PoseEstimator(EstimatorMode.VIDEO, with_mask=with_mask, num_poses=2, workers=REVIEW_POSE_WORKERS)

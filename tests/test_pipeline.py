@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -74,6 +76,58 @@ def test_the_module_cap_is_the_default(make_clip, monkeypatch) -> None:
     est = ByTimeEstimator([PoseFrame.empty(0.0, 64, 48)])
     review(clip, "squat", estimator_factory=lambda: est)
     assert len(est.calls) == 10
+
+
+class AheadEstimator(ByTimeEstimator):
+    """Fake estimator with `submit`: frames run on `workers` threads and finish in a scrambled order (every
+    third one is slow), as with `coach.pose.PoseEstimator`'s several landmarkers."""
+
+    workers = 3
+
+    def __init__(self, poses: list[PoseFrame]) -> None:
+        super().__init__(poses)
+        self.pool = ThreadPoolExecutor(self.workers)
+        self.in_flight = 0
+        self.most_in_flight = 0
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.shutdown()
+
+    def _slow_estimate(self, image: object, timestamp_s: float, delay_s: float) -> PoseFrame:
+        time.sleep(delay_s)
+        return self.estimate(image, timestamp_s)
+
+    def submit(self, image: object, timestamp_s: float) -> AheadEstimator.Pending:
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        delay_s = 0.005 if self.in_flight % 3 == 1 else 0.0
+        return self.Pending(self, self.pool.submit(self._slow_estimate, image, timestamp_s, delay_s))
+
+    class Pending:
+        def __init__(self, owner: AheadEstimator, future: Future[PoseFrame]) -> None:
+            self.owner, self.future = owner, future
+
+        def result(self) -> PoseFrame:
+            self.owner.in_flight -= 1
+            return self.future.result()
+
+
+def test_frames_estimated_ahead_are_analysed_in_order(make_clip, tmp_path: Path) -> None:
+    poses = frames_of(rep_profile(3), duration(3), squat_pose)  # 30 fps
+    clip = make_clip(frames=len(poses), fps=30.0)
+    sequential = review(clip, "squat", estimator_factory=lambda: ByTimeEstimator(poses), analysis_max_fps=15.0)
+    est = AheadEstimator(poses)
+    seen: list[float] = []
+    out = tmp_path / "annotated.mp4"
+    report = review(clip, "squat", estimator_factory=lambda: est, analysis_max_fps=15.0, annotated=out,
+                    on_pose=lambda p: seen.append(p.timestamp_s))
+    assert seen == sorted(seen) and len(seen) == len(est.calls)
+    assert 1 < est.most_in_flight <= est.workers + 1
+    assert report.complete_reps == sequential.complete_reps == 3
+    assert [(r.start_s, r.end_s) for r in report.reps] == [(r.start_s, r.end_s) for r in sequential.reps]
+    with VideoReader(out) as reader:  # every frame drawn, in order
+        times = [f.timestamp_s for f in reader]
+    assert len(times) == len(poses) and times == sorted(times)
 
 
 def test_recorded_truncation_becomes_a_notice(make_clip) -> None:

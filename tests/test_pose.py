@@ -203,3 +203,38 @@ def test_closed_estimator_refuses():
     est.close()
     with pytest.raises(RuntimeError, match="closed"):
         est.estimate(np.zeros((32, 32, 3), np.uint8), 0.0)
+
+
+def test_several_landmarkers_cannot_share_the_people_count():
+    with pytest.raises(ValueError, match="people count"):
+        PoseEstimator(mode=EstimatorMode.VIDEO, num_poses=1, people_check_every=25, workers=2)
+
+
+@pytest.mark.slow
+def test_side_by_side_landmarkers_match_video_mode_with_two_poses(shared_videos):
+    """The review's estimator (two VIDEO-mode landmarkers taking turns, frames taken ahead) gives exactly what
+    one landmarker gives while one person is found on every frame: with num_poses=2 MediaPipe runs its
+    detector on every frame and keeps the detector's box."""
+    with VideoReader(shared_videos / "bird_dog" / "honza_bird_dog.mp4", max_side_px=640) as reader:
+        frames = [(f.timestamp_s, f.image) for _, f in zip(range(8), reader, strict=False)]
+    with PoseEstimator(mode=EstimatorMode.VIDEO, num_poses=2) as est:
+        expected = [est.estimate(image, t) for t, image in frames]
+    with pose.review_estimator() as est:
+        assert est.workers == pose.REVIEW_POSE_WORKERS > 1
+        pending = [est.submit(image, t) for t, image in frames]
+        got = [p.result() for p in pending]
+    assert all(f.detected for f in expected)
+    for e, g in zip(expected, got, strict=True):
+        assert g.timestamp_s == e.timestamp_s and g.people == e.people
+        np.testing.assert_array_equal(g.landmarks, e.landmarks)
+        np.testing.assert_array_equal(g.mask, e.mask)
+
+
+@pytest.mark.slow
+def test_results_are_taken_in_submission_order():
+    with PoseEstimator(mode=EstimatorMode.IMAGE, with_mask=False, workers=2) as est:
+        first = est.submit(np.zeros((32, 32, 3), np.uint8), 0.0)
+        second = est.submit(np.zeros((32, 32, 3), np.uint8), 0.1)
+        with pytest.raises(RuntimeError, match="submission order"):
+            second.result()
+        assert first.result().timestamp_s == 0.0 and second.result().timestamp_s == 0.1

@@ -57,10 +57,10 @@ class ReviewResult:
 
 
 def make_estimator() -> Any:
-    """The pose estimator for a file review (tests patch this boundary)."""
-    from coach.pose import PoseEstimator
+    """The pose estimator for a file review, the CLI's (`coach.pose.review_estimator`; tests patch this boundary)."""
+    from coach.pose import review_estimator
 
-    return PoseEstimator()
+    return review_estimator()
 
 
 def sample_videos() -> list[Path]:
