@@ -8,13 +8,14 @@ memory does not grow with the length of the video beyond a few floats a frame.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from coach.analyzers import AnalysisResult, FrameResult, analyzer_for
 from coach.calibration import Neutral
 from coach.features import BodyFeatures, extract
 from coach.plausibility import PlausibilityCheck
+from coach.scene import CutDetector
 from coach.thresholds import OSTEOPOROSIS_TARGET, SetTarget, Thresholds
 from coach.types import Exercise, Notice, NoticeKind, PoseFrame, Rep
 
@@ -134,11 +135,14 @@ class SessionAnalyzer:
         self.last_result: FrameResult | None = None
         band = getattr(self.analyzer, "counter_thresholds", None)
         cfg = band() if callable(band) else None
+        self._cuts = CutDetector(self.th.scene_cut_decorrelation)
         self._plausible = PlausibilityCheck(self.exercise, (cfg.depth_deg - cfg.return_deg) if cfg else math.nan)
 
     def push(self, pose: PoseFrame) -> tuple[BodyFeatures, FrameResult]:
         """Analyze one frame."""
         f = extract(pose)
+        if self._cuts.push(pose.thumbnail):
+            f = replace(f, scene_cut=True)
         self._observe(pose, f)
         result = self.analyzer.update(f)
         self._plausible.push(f, result.signal_deg)
