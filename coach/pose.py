@@ -2,8 +2,9 @@
 
 `PoseEstimator.estimate()` turns one RGB frame into a `PoseFrame`: 33 landmarks in pixels of
 the given image, world landmarks in metres, an optional segmentation mask, the number of people
-found and the frame's brightness. With several people, the most prominent one is chosen at the start
-(or after the coached person was lost for a while) and then followed (`PersonTracker`).
+found, the frame's brightness and its luma thumbnail (camera cuts, `coach.scene`). With several people, the
+most prominent one is chosen at the start (or after the coached person was lost for a while) and then followed
+(`PersonTracker`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from weakref import WeakSet
 import numpy as np
 import numpy.typing as npt
 
+from coach.scene import thumbnail
 from coach.types import NUM_LANDMARKS, PoseFrame
 
 MODEL_ENV_VAR = "COACH_POSE_MODEL"
@@ -406,7 +408,7 @@ class PoseEstimator:
         if image_rgb.ndim != 3 or image_rgb.shape[2] != 3 or image_rgb.dtype != np.uint8:
             raise ValueError(f"expected an RGB uint8 (H, W, 3) image, got {image_rgb.dtype} {image_rgb.shape}")
         height, width = image_rgb.shape[:2]
-        light = brightness(image_rgb)
+        light, thumb = brightness(image_rgb), thumbnail(image_rgb)
         mp_image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(image_rgb))
         check = self._counter is not None and self._calls % self.people_check_every == 0
         self._calls += 1
@@ -422,7 +424,7 @@ class PoseEstimator:
 
         poses = result.pose_landmarks or []
         if not poses:
-            return PoseFrame.empty(timestamp_s, width, height, brightness=light)
+            return PoseFrame.empty(timestamp_s, width, height, brightness=light, thumbnail=thumb)
         self._warm_calls += 1
         scale = np.array([width, height, width, 1.0])
         candidates = [
@@ -431,7 +433,7 @@ class PoseEstimator:
         ]
         best = self.tracker.select(candidates, width, height, timestamp_s)
         if best is None:  # the coached person is not among those found
-            frame = PoseFrame.empty(timestamp_s, width, height, brightness=light)
+            frame = PoseFrame.empty(timestamp_s, width, height, brightness=light, thumbnail=thumb)
             return dataclasses.replace(frame, people=max(len(poses), self._people_seen))
         landmarks = candidates[best]
         worlds = result.pose_world_landmarks or []
@@ -453,6 +455,7 @@ class PoseEstimator:
             mask=mask,
             people=max(len(poses), self._people_seen),
             brightness=light,
+            thumbnail=thumb,
         )
 
     def _count_people(self, image_rgb: npt.NDArray[np.uint8]) -> int:

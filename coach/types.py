@@ -73,6 +73,7 @@ class NoticeKind(StrEnum):
     UNRELIABLE_MEASURE = "unreliable_measure"
     NO_REPS = "no_reps"
     CAMERA_LOST = "camera_lost"
+    SCENE_CUTS = "scene_cuts"
 
 
 class Lm(IntEnum):

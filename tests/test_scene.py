@@ -75,3 +75,22 @@ def test_the_session_marks_the_frame_after_a_cut_and_the_analyzer_relearns() -> 
         marked.append(features.scene_cut)
     assert marked == [False, False, False, True, False, False]
     assert len(resets) == 1
+
+
+def test_a_review_with_cuts_says_where_they_are() -> None:
+    import dataclasses
+
+    from coach.session import SessionAnalyzer
+    from coach.types import NoticeKind
+    from tests.analyzers.sequences import side_frame, squat_pose
+
+    def notices(shots: list[np.ndarray]) -> list[str]:
+        session = SessionAnalyzer("squat")
+        for i, img in enumerate(shots):
+            pose = dataclasses.replace(side_frame(i / 10, squat_pose(0.0)), thumbnail=thumbnail(img))
+            session.push(pose)
+        return [n.message for n in session.finish().notices if n.kind is NoticeKind.SCENE_CUTS]
+
+    cuts = notices([scene(1)] * 20 + [scene(2)] * 20)
+    assert len(cuts) == 1 and "at 2.0 s" in cuts[0]
+    assert notices([scene(1)] * 40) == []
