@@ -28,9 +28,9 @@ from coach.report import Report
 from coach.thresholds import Thresholds
 from coach.types import Exercise, PoseFrame, WarningKind
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 """Bump when the cached pose record changes shape or the frames given to the model change (2: frames larger
-than MAX_SIDE_PX are downscaled by area averaging)."""
+than MAX_SIDE_PX are downscaled by area averaging; 3: each frame's luma thumbnail for camera cuts)."""
 
 DEFAULT_CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bone-safe-coach" / "eval"
 """Where pose results are cached by default."""
@@ -108,14 +108,15 @@ def _record_of(pose: PoseFrame) -> dict[str, Any]:
     return {
         "t": pose.timestamp_s, "w": pose.width, "h": pose.height, "det": pose.detected,
         "lm": pose.landmarks.astype(np.float32), "world": pose.world.astype(np.float32),
-        "mask": _pack_mask(pose.mask), "people": pose.people, "light": pose.brightness,
+        "mask": _pack_mask(pose.mask), "people": pose.people, "light": pose.brightness, "thumb": pose.thumbnail,
     }
 
 
 def _frame_of(d: dict[str, Any]) -> PoseFrame:
     return PoseFrame(timestamp_s=d["t"], width=d["w"], height=d["h"], detected=d["det"],
                      landmarks=d["lm"].astype(np.float64), world=d["world"].astype(np.float64),
-                     mask=_unpack_mask(d["mask"], d["w"], d["h"]), people=d["people"], brightness=d["light"])
+                     mask=_unpack_mask(d["mask"], d["w"], d["h"]), people=d["people"], brightness=d["light"],
+                     thumbnail=d["thumb"])
 
 
 class _Replay(Sequence[PoseFrame]):

@@ -65,6 +65,8 @@ class BodyFeatures:
             feet are cut off or hidden behind plates.
         shoulder_line_px / hip_line_px: Left-minus-right shoulder (hip) landmark vector in the image, (dx, dy) px;
             its turning against the other line is the image twist evidence (coach.analyzers.base.image_twist_deg).
+        scene_cut: The video cut to another shot just before this frame (set by the session, coach.scene): the
+            analyzer learns its camera-dependent references again.
     """
 
     timestamp_s: float
@@ -110,6 +112,7 @@ class BodyFeatures:
     knees_visible: bool = False
     shoulder_line_px: Point = NAN_POINT
     hip_line_px: Point = NAN_POINT
+    scene_cut: bool = False
 
     @classmethod
     def empty(cls, timestamp_s: float, people: int = 0, brightness: float = NAN) -> BodyFeatures:

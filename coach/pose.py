@@ -2,8 +2,9 @@
 
 `PoseEstimator.estimate()` turns one RGB frame into a `PoseFrame`: 33 landmarks in pixels of
 the given image, world landmarks in metres, an optional segmentation mask, the number of people
-found and the frame's brightness. With several people, the most prominent one is chosen at the start
-(or after the coached person was lost for a while) and then followed (`PersonTracker`).
+found, the frame's brightness and its luma thumbnail (camera cuts, `coach.scene`). With several people, the
+most prominent one is chosen at the start (or after the coached person was lost for a while) and then followed
+(`PersonTracker`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from weakref import WeakSet
 import numpy as np
 import numpy.typing as npt
 
+from coach.scene import thumbnail
 from coach.types import NUM_LANDMARKS, PoseFrame
 
 MODEL_ENV_VAR = "COACH_POSE_MODEL"
@@ -304,6 +306,7 @@ class _Found:
         width: Image width, px.
         height: Image height, px.
         light: Mean luma, 0–255.
+        thumbnail: (16, 16) block-mean luma, 0–255 (camera cuts, `coach.scene.thumbnail`).
         candidates: (33, 4) landmark arrays in px (x, y, z, visibility), one per person found.
         worlds: (33, 3) world landmark arrays, m, one per person (may be shorter than `candidates`).
         masks: float32 (height, width) segmentation masks, 0–1, one per person (empty without the mask).
@@ -314,6 +317,7 @@ class _Found:
     width: int
     height: int
     light: float
+    thumbnail: npt.NDArray[np.uint8]
     candidates: list[npt.NDArray[np.float64]]
     worlds: list[npt.NDArray[np.float64]]
     masks: list[npt.NDArray[np.float32]]
@@ -543,7 +547,7 @@ class PoseEstimator:
     def _find(self, index: int, image_rgb: npt.NDArray[np.uint8], timestamp_s: float, check: bool) -> _Found:
         """Call of landmarker `index` + conversion to arrays (no choice of person yet)."""
         height, width = image_rgb.shape[:2]
-        light = brightness(image_rgb)
+        light, thumb = brightness(image_rgb), thumbnail(image_rgb)
         result = self._run(index, image_rgb, timestamp_s, check)
         poses = result.pose_landmarks or []  # type: ignore[attr-defined]
         scale = np.array([width, height, width, 1.0])
@@ -555,7 +559,7 @@ class PoseEstimator:
                   for world in result.pose_world_landmarks or []]  # type: ignore[attr-defined]
         masks = [np.array(m.numpy_view(), dtype=np.float32).reshape(height, width)
                  for m in (result.segmentation_masks or [])] if self.with_mask else []  # type: ignore[attr-defined]
-        return _Found(timestamp_s, width, height, light, candidates, worlds, masks, self._people_seen)
+        return _Found(timestamp_s, width, height, light, thumb, candidates, worlds, masks, self._people_seen)
 
     def _take_turn(self, seq: int) -> None:
         """Check that frame `seq` is the next one to finish, and move on to the one after it."""
@@ -569,11 +573,11 @@ class PoseEstimator:
         self._take_turn(seq)
         t, width, height, light = found.timestamp_s, found.width, found.height, found.light
         if not found.candidates:
-            return PoseFrame.empty(t, width, height, brightness=light)
+            return PoseFrame.empty(t, width, height, light, found.thumbnail)
         people = max(len(found.candidates), found.people_seen)
         best = self.tracker.select(found.candidates, width, height, t)
         if best is None:  # the coached person is not among those found
-            return dataclasses.replace(PoseFrame.empty(t, width, height, brightness=light), people=people)
+            return dataclasses.replace(PoseFrame.empty(t, width, height, light, found.thumbnail), people=people)
         world = found.worlds[best] if best < len(found.worlds) else np.full((NUM_LANDMARKS, 3), np.nan)
         return PoseFrame(
             timestamp_s=t,
@@ -585,6 +589,7 @@ class PoseEstimator:
             mask=found.masks[best] if best < len(found.masks) else None,
             people=people,
             brightness=light,
+            thumbnail=found.thumbnail,
         )
 
     def _count_people(self, image_rgb: npt.NDArray[np.uint8]) -> int:

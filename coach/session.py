@@ -8,18 +8,21 @@ memory does not grow with the length of the video beyond a few floats a frame.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from coach.analyzers import AnalysisResult, FrameResult, analyzer_for
 from coach.calibration import Neutral
 from coach.features import BodyFeatures, extract
 from coach.plausibility import PlausibilityCheck
+from coach.scene import CutDetector
 from coach.thresholds import OSTEOPOROSIS_TARGET, SetTarget, Thresholds
 from coach.types import Exercise, Notice, NoticeKind, PoseFrame, Rep
 
 LEFT_FRAME_S = 5.0
 """Nobody in view for this long ends the set, seconds."""
+MAX_CUTS_LISTED = 5
+"""The scene-cut notice names the times of at most this many cuts."""
 
 
 class SetVerdict(StrEnum):
@@ -134,11 +137,16 @@ class SessionAnalyzer:
         self.last_result: FrameResult | None = None
         band = getattr(self.analyzer, "counter_thresholds", None)
         cfg = band() if callable(band) else None
+        self._cuts = CutDetector(self.th.scene_cut_decorrelation)
+        self._cut_times: list[float] = []
         self._plausible = PlausibilityCheck(self.exercise, (cfg.depth_deg - cfg.return_deg) if cfg else math.nan)
 
     def push(self, pose: PoseFrame) -> tuple[BodyFeatures, FrameResult]:
         """Analyze one frame."""
         f = extract(pose)
+        if self._cuts.push(pose.thumbnail):
+            f = replace(f, scene_cut=True)
+            self._cut_times.append(f.timestamp_s)
         self._observe(pose, f)
         result = self.analyzer.update(f)
         self._plausible.push(f, result.signal_deg)
@@ -213,6 +221,13 @@ class SessionAnalyzer:
         if s.partial_body > 0.5 * max(s.with_person, 1):
             out.append(Notice(NoticeKind.PARTIAL_BODY, "Part of your body is out of the picture: step back until "
                                                        "your head and feet are both visible."))
+        if self._cut_times:
+            at = ", ".join(f"{t:.1f}" for t in self._cut_times[:MAX_CUTS_LISTED])
+            more = " …" if len(self._cut_times) > MAX_CUTS_LISTED else ""
+            out.append(Notice(NoticeKind.SCENE_CUTS,
+                              f"The video cuts to another shot (at {at} s{more}). Counting carried on across each "
+                              "cut; your rest position was learned again after it, so check the reps around the "
+                              "cuts by eye."))
         wrong = self._plausible.notice(sum(r.complete for r in analysis.reps))
         if wrong is not None:
             out.append(wrong)

@@ -161,6 +161,11 @@ class Thresholds:
     """Mean luma (0–255) below which the clip is called too dark."""
     min_detection_share: float = 0.5
     """Share of frames with a person below which the notice "person often lost" is given."""
+    scene_cut_decorrelation: float = 0.75
+    """Consecutive analysed frames whose 16 × 16 luma thumbnails decorrelate by at least this (1 − Pearson r,
+    0–2; coach.scene) are a camera cut, and the analyzer learns its camera-dependent references again. On the
+    shared clips at 15 frames/s (9425 frame pairs): the two cuts between shots read 0.91 and 0.99, a title card
+    0.67, a handheld pan at most 0.55, the 99.9th percentile 0.44."""
 
     def with_strictness(self, strictness: Strictness) -> Thresholds:
         """A copy with spine thresholds scaled for a strictness preset."""

@@ -73,6 +73,7 @@ class NoticeKind(StrEnum):
     UNRELIABLE_MEASURE = "unreliable_measure"
     NO_REPS = "no_reps"
     CAMERA_LOST = "camera_lost"
+    SCENE_CUTS = "scene_cuts"
 
 
 class Lm(IntEnum):
@@ -130,6 +131,7 @@ class PoseFrame:
         mask: Optional (height, width) float32 segmentation mask, 0–1.
         people: Number of people the estimator found (the most prominent one is coached).
         brightness: Mean luma of the frame, 0–255.
+        thumbnail: Optional (16, 16) uint8 block-mean luma of the frame, 0–255 (camera cuts, coach.scene).
     """
 
     timestamp_s: float
@@ -141,9 +143,11 @@ class PoseFrame:
     mask: npt.NDArray[np.float32] | None = None
     people: int = 1
     brightness: float = float("nan")
+    thumbnail: npt.NDArray[np.uint8] | None = None
 
     @classmethod
-    def empty(cls, timestamp_s: float, width: int, height: int, brightness: float = float("nan")) -> PoseFrame:
+    def empty(cls, timestamp_s: float, width: int, height: int, brightness: float = float("nan"),
+              thumbnail: npt.NDArray[np.uint8] | None = None) -> PoseFrame:
         """A frame in which no person was found."""
         return cls(
             timestamp_s=timestamp_s,
@@ -155,6 +159,7 @@ class PoseFrame:
             mask=None,
             people=0,
             brightness=brightness,
+            thumbnail=thumbnail,
         )
 
     def xy(self, lm: Lm) -> FloatArray:

@@ -3,8 +3,10 @@
 One depth signal serves both versions: the trunk's image elevation (hip→shoulder above the horizontal) minus
 the lowest elevation seen so far (median-smoothed), capped at `REST_CEILING_DEG`. Lying flat, the rest is
 about horizontal and a lift raises the chest 10–30°; on the 45° bench the rest is hinged down over the pad
-and the lift raises the trunk 60–100°. The cap lets a clip start at the top of a bench rep (the rest is then
-known to be lower than horizontal) without a second code path. Legs that rest flat on the floor add their own
+and the lift raises the trunk 60–100°. The cap keeps a clip that opens at the top of a bench rep from taking
+the top for the rest (the rest is known to be lower than horizontal). A rep counts when its lift is seen from
+rest to the top, so a clip that stops at the top counts its last lift and one that opens there does not count
+the lowering. Legs that rest flat on the floor add their own
 lift (hip→ankle elevation above their rest), so alternating and legs-first supermans count too.
 
 Checks: lumbar hyperextension (a lift beyond the person's own first reps), neck cranked back (relative to the
@@ -38,20 +40,25 @@ class BackExtensionAnalyzer(BaseAnalyzer):
     """Prone back extension on the floor or a 45° bench, best filmed from the side."""
 
     exercise: ClassVar[Exercise] = Exercise.BACK_EXTENSION
-    count_from_depth: ClassVar[bool] = True
-    """A bench clip may start at the top: returning to the rest posture from there counts."""
+    lift_ends_at_depth: ClassVar[bool] = True
+    """The working phase is the lift from rest to the top: a recording that stops at the top has seen it, so that
+    rep counts; one that opens at the top shows only the lowering, which does not (the end-to-end rule)."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._recent = RollingMedian()
-        self._rest_ref = math.inf
-        self._legs = (RollingMedian(), RollingMedian())
-        self._leg_ref = [math.inf, math.inf]
         self._ref_lifts: list[float] = []
+        self.on_scene_cut()  # the camera-dependent references start unknown
 
     # --- signal -------------------------------------------------------------------------------
     def counter_thresholds(self) -> CounterThresholds:
         return self.th.back_extension_counter
+
+    def on_scene_cut(self) -> None:
+        """The rest elevations of trunk and legs are image angles of the old shot."""
+        self._recent = RollingMedian()
+        self._rest_ref = math.inf
+        self._legs = (RollingMedian(), RollingMedian())
+        self._leg_ref: list[float] = [math.inf, math.inf]
 
     def rest_reference_deg(self) -> float:
         """Trunk elevation of the rest posture so far, degrees (≤ REST_CEILING_DEG)."""

@@ -216,6 +216,9 @@ class BaseAnalyzer:
     count_from_depth: ClassVar[bool] = False
     sagittal: ClassVar[bool] = True
     """True when the main angles need a side view."""
+    lift_ends_at_depth: ClassVar[bool] = False
+    """True when the working (lifting) phase ends at depth, as a back-extension lift ends at the top: a rep whose
+    lift was seen from rest counts once it held depth, even if the recording stops before the return."""
     warmup_s: ClassVar[float] = 0.0
     """Seconds of frames held back at the start to learn references before judging (see `update`)."""
     twist_unjudged: bool = False
@@ -276,14 +279,22 @@ class BaseAnalyzer:
     def learn(self, f: BodyFeatures) -> None:
         """Warm-up hook: take references (standing lengths and heights) from a frame before counting."""
 
+    def on_scene_cut(self) -> None:
+        """The video cut to another shot (`BodyFeatures.scene_cut`): forget the references that depend on the
+        camera (image lengths, heights and rest angles) and learn them again from the frames that follow.
+        The count, the rep in progress and the calibrated neutral are kept."""
+
     def update(self, features: BodyFeatures) -> FrameResult:
         """Consume one frame's features.
 
         With `warmup_s` > 0 the first frames are held back that long, so that the references a signal
         needs (standing height, torso length) are known before the first frame is judged; a clip that
         opens at the bottom of a rep is then read correctly. Their results arrive with the frame that ends
-        the warm-up (counts then jump; later frames are answered at once).
+        the warm-up (counts then jump; later frames are answered at once). A frame that follows a camera cut
+        first resets the camera-dependent references (`on_scene_cut`).
         """
+        if features.scene_cut:
+            self.on_scene_cut()
         if self._warm is not None:
             self._warm.append(features)
             if features.detected:
@@ -399,7 +410,8 @@ class BaseAnalyzer:
 
     def finish(self) -> AnalysisResult:
         """Close the analysis. A rep cut off by the end of the clip is listed as incomplete, unless the
-        signal had already reached depth and come back to rest (the clip ended inside the debounce time)."""
+        signal had already reached depth and come back to rest (the clip ended inside the debounce time), or its
+        lift ends at depth (`lift_ends_at_depth`) and reached it."""
         if self._warm:
             self._end_warmup()
         if self.counter.in_rep and self._rep_frames and self._last is not None:
@@ -424,6 +436,8 @@ class BaseAnalyzer:
         back = [t for t, v in values if t > peak_t and v < cfg.return_deg]
         if not back and self._rose_past_depth(values, peak_deg):
             back = [values[-1][0]]  # the clip ended on the way up, already back above the depth line
+        if not back and self.lift_ends_at_depth and seen and peak_deg >= cfg.depth_deg:
+            back = [peak_t]  # the lift reached the top before the recording stopped: its working phase was seen
         done = self.counter.phase in (Phase.DEEP, Phase.UP) and bool(back) and back[0] - start >= cfg.min_rep_s
         ev = RepEvent(
             kind=EventKind.COMPLETED if done else EventKind.ABANDONED,
@@ -562,13 +576,16 @@ class BaseAnalyzer:
                             f"Your shoulders turned about {value:.0f}° against your hips.", cue)]
 
     def check_tempo(self, ev: RepEvent, metrics: dict[str, float], cue: str) -> list[FormWarning]:
-        """Warn when lowering or lifting took less than the rapid-movement threshold (seconds)."""
+        """Warn when lowering or lifting took less than the rapid-movement threshold (seconds). A rep that the
+        recording stopped at depth (`lift_ends_at_depth`) has no return to judge."""
         if math.isnan(ev.peak_time_s) or not ev.seen_from_start:
             return []
         down = ev.peak_time_s - ev.start_s
-        up = ev.end_s - ev.peak_time_s
-        metrics["down_s"], metrics["up_s"] = down, up
-        quickest = min(down, up)
+        metrics["down_s"] = down
+        quickest = down
+        if ev.end_s > ev.peak_time_s:
+            metrics["up_s"] = up = ev.end_s - ev.peak_time_s
+            quickest = min(down, up)
         limit = self.th.movement.rapid_phase_s
         if quickest >= limit:
             return []

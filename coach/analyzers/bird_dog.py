@@ -59,13 +59,17 @@ class BirdDogAnalyzer(BaseAnalyzer):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._recent: dict[Side, RollingMedian] = {s: RollingMedian() for s in Side}
-        self._leg_rest: dict[Side, float] = {s: math.inf for s in Side}
+        self.on_scene_cut()  # the camera-dependent references start unknown
         self._side_counts: dict[Side, int] = {s: 0 for s in Side}
 
     # --- signal -------------------------------------------------------------------------------
     def counter_thresholds(self) -> CounterThresholds:
         return self.th.bird_dog_counter
+
+    def on_scene_cut(self) -> None:
+        """The legs' rest elevations are image angles of the old shot."""
+        self._recent: dict[Side, RollingMedian] = {s: RollingMedian() for s in Side}
+        self._leg_rest: dict[Side, float] = {s: math.inf for s in Side}
 
     def leg_rest_deg(self, leg: Side) -> float:
         """Rest (kneeling) hip→ankle elevation of one leg, degrees."""

@@ -73,12 +73,16 @@ class DeadliftAnalyzer(BaseAnalyzer):
         self.trunk_inclination(f)
         self._drop(f)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def on_scene_cut(self) -> None:
+        """Standing torso length and hip height are in pixels of the old shot, the rest level in its angles."""
         self._torso_px: list[float] = []
         self._drop = HipDrop()
         self._recent = RollingMedian()
         self._floor = math.inf
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.on_scene_cut()  # the camera-dependent references start unknown
         self._facing = 0
         self._watch: tuple[int, float, list[BodyFeatures]] | None = None
         self._lockout_pre: deque[BodyFeatures] = deque(maxlen=LOCKOUT_PRE_FRAMES)

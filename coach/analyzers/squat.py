@@ -39,9 +39,13 @@ class SquatAnalyzer(BaseAnalyzer):
     def learn(self, f: BodyFeatures) -> None:
         self._drop(f)
 
+    def on_scene_cut(self) -> None:
+        """The standing hip height is in pixels of the old shot."""
+        self._drop = HipDrop()
+
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._drop = HipDrop()
+        self.on_scene_cut()  # the camera-dependent references start unknown
 
     def counter_thresholds(self) -> CounterThresholds:
         return self.th.squat_counter

@@ -120,3 +120,37 @@ def test_person_size_is_the_longer_side_of_the_body_box():
     assert body_size_px(lying) == 400.0
     assert body_size_px(standing) == 400.0
     assert body_size_px(tiny) == 80.0
+
+
+def test_edited_clip_cut_to_another_shot_keeps_counting(tmp_path, shared_videos):
+    """A real bench back extension (3 lifts) whose second half is re-shot: from the top of its second lift the
+    picture is mirrored, zoomed out to 70 % and tilted 20° (a cut to another camera, where the same body reads
+    other image angles). The cut is noticed, the rest posture relearned, and every lift still counts; without
+    the cut detector the tilted rest is never seen as a return and a lift is lost."""
+    import dataclasses
+
+    import cv2
+
+    from coach.thresholds import Thresholds
+    from coach.video import VideoReader
+
+    cut_s = 9.7
+
+    def frames():
+        with VideoReader(shared_videos / "back_extension" / "musclewiki_back_extension.mp4", max_side_px=640) as r:
+            for vf in r:
+                image = vf.image
+                if vf.timestamp_s >= cut_s:
+                    h, w = image.shape[:2]
+                    tilt = cv2.getRotationMatrix2D((w / 2, h / 2), 20.0, 0.7)
+                    image = cv2.warpAffine(np.ascontiguousarray(image[:, ::-1]), tilt, (w, h),
+                                           borderValue=(90, 90, 90))
+                yield image
+
+    path = write_clip(tmp_path / "edited.mp4", frames(), 25.0)
+    report = review(path, "back_extension")
+    assert report.complete_reps == 3
+    cuts = [n.message for n in report.session.notices if n.kind is NoticeKind.SCENE_CUTS]
+    assert len(cuts) == 1 and "at 9.8 s" in cuts[0]
+    blind = dataclasses.replace(Thresholds(), scene_cut_decorrelation=2.5)  # above any decorrelation: no cuts
+    assert review(path, "back_extension", thresholds=blind).complete_reps < 3
