@@ -27,7 +27,7 @@ from weakref import WeakSet
 import numpy as np
 import numpy.typing as npt
 
-from coach.scene import thumbnail
+from coach.scene import brightness, thumbnail
 from coach.types import NUM_LANDMARKS, PoseFrame
 
 MODEL_ENV_VAR = "COACH_POSE_MODEL"
@@ -43,8 +43,6 @@ MODEL_SHA256 = "80aeb47eaf3a953647efa6e3b5d03489468e995d4910630c67d0280782465209
 """sha256 of models/pose_landmarker_full.task."""
 
 REBUILD_HINT = "rebuild it with `python scripts/build_pose_model.py`"
-
-_LUMA = np.array([0.299, 0.587, 0.114])
 
 
 _LIVE: WeakSet[PoseEstimator] = WeakSet()
@@ -200,14 +198,6 @@ def check_model(
                 f"{REBUILD_HINT}"
             )
     return path
-
-
-def brightness(image_rgb: npt.NDArray[np.uint8]) -> float:
-    """Mean luma (BT.601) of an RGB image on an 8-px-strided subsample, 0–255."""
-    sample = image_rgb[::8, ::8, :3]
-    if sample.size == 0:
-        return float("nan")
-    return float(sample.reshape(-1, 3).mean(axis=0) @ _LUMA)
 
 
 def prominence(landmarks_px: npt.NDArray[np.float64], width: int, height: int) -> float:
@@ -547,7 +537,8 @@ class PoseEstimator:
     def _find(self, index: int, image_rgb: npt.NDArray[np.uint8], timestamp_s: float, check: bool) -> _Found:
         """Call of landmarker `index` + conversion to arrays (no choice of person yet)."""
         height, width = image_rgb.shape[:2]
-        light, thumb = brightness(image_rgb), thumbnail(image_rgb)
+        thumb = thumbnail(image_rgb)
+        light = brightness(thumb)
         result = self._run(index, image_rgb, timestamp_s, check)
         poses = result.pose_landmarks or []  # type: ignore[attr-defined]
         scale = np.array([width, height, width, 1.0])

@@ -30,6 +30,11 @@ def thumbnail(image_rgb: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     return cv2.resize(luma, (THUMB_SIDE, THUMB_SIDE), interpolation=cv2.INTER_AREA)
 
 
+def brightness(thumb: npt.NDArray[np.uint8]) -> float:
+    """Mean luma of the frame a thumbnail was taken from, 0–255 (the mean of its block means, to ±0.5)."""
+    return float(thumb.mean())
+
+
 def decorrelation(a: npt.NDArray[np.uint8], b: npt.NDArray[np.uint8]) -> float:
     """1 − Pearson correlation of two thumbnails, 0 (same shot) to 2 (inverted); NaN if either is missing.
 

@@ -14,7 +14,6 @@ from coach.pose import (
     ModelError,
     PersonTracker,
     PoseEstimator,
-    brightness,
     check_model,
     prominence,
     resolve_model_path,
@@ -63,14 +62,6 @@ def test_unloadable_model_without_checksum_is_model_error(tmp_path):
     with pytest.raises(ModelError, match="could not load") as info:
         PoseEstimator(model_path=junk, expected_sha256=None)
     assert "\n" not in str(info.value)
-
-
-def test_brightness_is_mean_luma():
-    assert brightness(np.zeros((40, 40, 3), np.uint8)) == 0.0
-    assert brightness(np.full((40, 40, 3), 200, np.uint8)) == pytest.approx(200.0)
-    red = np.zeros((40, 40, 3), np.uint8)
-    red[..., 0] = 255
-    assert brightness(red) == pytest.approx(0.299 * 255)
 
 
 def test_prominence_prefers_big_visible_person():

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from coach.scene import THUMB_SIDE, CutDetector, decorrelation, thumbnail
+from coach.scene import THUMB_SIDE, CutDetector, brightness, decorrelation, thumbnail
 from coach.thresholds import Thresholds
 
 CUT = Thresholds().scene_cut_decorrelation
@@ -27,6 +27,17 @@ def test_thumbnail_is_the_block_mean_luma() -> None:
     assert th.shape == (THUMB_SIDE, THUMB_SIDE) and th.dtype == np.uint8
     assert (th[:, : THUMB_SIDE // 2] == 0).all()
     assert np.abs(th[:, THUMB_SIDE // 2 :].astype(int) - 76).max() <= 1
+
+
+def test_brightness_is_the_mean_luma() -> None:
+    assert brightness(thumbnail(np.zeros((40, 40, 3), np.uint8))) == 0.0
+    assert brightness(thumbnail(np.full((40, 40, 3), 200, np.uint8))) == pytest.approx(200.0)
+    red = np.zeros((45, 70, 3), np.uint8)
+    red[..., 0] = 255
+    assert brightness(thumbnail(red)) == pytest.approx(0.299 * 255, abs=0.5)
+    half = np.zeros((720, 1280, 3), np.uint8)
+    half[:, :500] = 255  # not a whole number of blocks; 63 of the 8-px sample's 160 columns are white
+    assert brightness(thumbnail(half)) == pytest.approx(255 * 63 / 160, abs=0.5)
 
 
 def test_decorrelation_by_hand() -> None:
