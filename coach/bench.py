@@ -109,7 +109,7 @@ class BenchResult:
             f"p50 {self.bare_p50_ms:.1f} ms, p95 {self.bare_p95_ms:.1f} ms per analysed frame)",
             f"full review   {self.full_fps:7.1f} frames/s  (p50 {self.p50_ms:.1f} ms, p95 {self.p95_ms:.1f} ms "
             "per analysed frame)",
-            f"full / bare   {self.full_over_bare:7.3f}   (time per frame)",
+            f"full / bare   {self.full_over_bare:7.3f}   (time per frame{self._median_of()})",
             f"real time     {self.realtime_factor:7.2f} x  (video seconds / wall seconds, full review)",
             f"peak RSS      {self.peak_rss_mb:7.0f} MiB  (process peak after the bare and full passes)",
         ]
@@ -125,6 +125,10 @@ class BenchResult:
                        f"{self.extra['full_cpu_ms_per_frame']:.1f} ms/frame (all threads; steadier than wall "
                        f"time on a busy machine, load {self.extra.get('load_1min', math.nan):.1f})")
         return out
+
+    def _median_of(self) -> str:
+        runs = len(self.extra.get("bare_wall_s_runs", ()))
+        return f"; medians of {runs} runs" if runs > 1 else ""
 
 
 def trim_copy(path: str | os.PathLike[str], seconds: float, out_dir: str | os.PathLike[str]) -> Path:
@@ -303,9 +307,13 @@ def run_live(path: str | os.PathLike[str], exercise: Exercise | str, *, max_side
 
 def run_bench(path: str | os.PathLike[str], exercise: Exercise | str = Exercise.SQUAT, *,
               seconds: float | None = None, live: bool = False, annotated: bool = True,
-              with_mask: bool = True, track_one: bool | None = None,
+              with_mask: bool = True, track_one: bool | None = None, repeat: int = 1,
               log: Callable[[str], None] | None = None) -> BenchResult:
-    """Benchmark bare vs full review (and optionally the annotated copy and live mode) on one video."""
+    """Benchmark bare vs full review (and optionally the annotated copy and live mode) on one video.
+
+    With `repeat` > 1 the bare and full passes alternate that many times and the wall and CPU times are the
+    medians of the runs (one run's wall time varies by ±10 % on a 2-core machine); the per-frame percentiles
+    pool every run, and the runs' wall times are in the extras."""
     from coach import pipeline
     from coach.pipeline import MAX_SIDE_PX
     from coach.video import probe
@@ -317,11 +325,22 @@ def run_bench(path: str | os.PathLike[str], exercise: Exercise | str = Exercise.
         if seconds is not None:
             src = trim_copy(src, seconds, tmp)
         info = probe(src)
-        say("bare: decode + landmarker alone …")
-        n_bare, wall_bare, t_bare, width, height, cpu_bare = _bare(src, MAX_SIDE_PX, with_mask, track_one)
-        say("full: whole review …")
-        n_full, wall_full, t_full, cpu_full = _full(src, exercise, None, with_mask, track_one)
+        bare_runs, full_runs = [], []
+        for i in range(max(1, repeat)):
+            of = f" (run {i + 1} of {repeat})" if repeat > 1 else ""
+            say(f"bare: decode + landmarker alone{of} …")
+            bare_runs.append(_bare(src, MAX_SIDE_PX, with_mask, track_one))
+            say(f"full: whole review{of} …")
+            full_runs.append(_full(src, exercise, None, with_mask, track_one))
         rss_review = peak_rss_mb()  # ru_maxrss only grows: the later passes must not count
+        n_bare, _, _, width, height, _ = bare_runs[0]
+        n_full = full_runs[0][0]
+        wall_bare = float(np.median([r[1] for r in bare_runs]))
+        wall_full = float(np.median([r[1] for r in full_runs]))
+        cpu_bare = float(np.median([r[5] for r in bare_runs]))
+        cpu_full = float(np.median([r[3] for r in full_runs]))
+        t_bare = [t for r in bare_runs for t in r[2]]
+        t_full = [t for r in full_runs for t in r[2]]
         annotated_fps = None
         if annotated:
             say("annotated: review + annotated copy …")
@@ -355,5 +374,6 @@ def run_bench(path: str | os.PathLike[str], exercise: Exercise | str = Exercise.
                "full_cpu_ms_per_frame": 1000.0 * cpu_full / max(n_bare, 1),
                "analysed_frames": n_full, "analysis_max_fps": pipeline.ANALYSIS_MAX_FPS,
                "track_one": track_one, "peak_rss_all_passes_mb": peak_rss_mb(),
+               "bare_wall_s_runs": [r[1] for r in bare_runs], "full_wall_s_runs": [r[1] for r in full_runs],
                "load_1min": os.getloadavg()[0], "cpus": os.cpu_count()},
     )

@@ -28,9 +28,10 @@ from coach.report import Report
 from coach.thresholds import Thresholds
 from coach.types import Exercise, PoseFrame, WarningKind
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 """Bump when the cached pose record changes shape or the frames given to the model change (2: frames larger
-than MAX_SIDE_PX are downscaled by area averaging; 3: each frame's luma thumbnail for camera cuts)."""
+than MAX_SIDE_PX are downscaled by area averaging; 3: each frame's luma thumbnail for camera cuts; 4: the
+thumbnail samples every 16th pixel)."""
 
 DEFAULT_CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bone-safe-coach" / "eval"
 """Where pose results are cached by default."""

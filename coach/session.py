@@ -143,7 +143,7 @@ class SessionAnalyzer:
 
     def push(self, pose: PoseFrame) -> tuple[BodyFeatures, FrameResult]:
         """Analyze one frame."""
-        f = extract(pose)
+        f = extract(pose, with_silhouette=self.analyzer.uses_back_bulge)
         if self._cuts.push(pose.thumbnail):
             f = replace(f, scene_cut=True)
             self._cut_times.append(f.timestamp_s)

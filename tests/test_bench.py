@@ -43,15 +43,18 @@ def test_trim_copy_keeps_the_first_seconds(tmp_path, make_clip):
 def test_bench_cli_writes_json(tmp_path, make_clip, capsys):
     clip = make_clip("clip.mp4", frames=12, fps=10.0, width=160, height=120)
     out = tmp_path / "bench.json"
-    assert main(["bench", str(clip), "--json", str(out), "--live"]) == 0
+    assert main(["bench", str(clip), "--json", str(out), "--live", "--repeat", "3"]) == 0
     data = json.loads(out.read_text())
     assert REQUIRED_KEYS <= set(data)
+    bare, full = data["bare_wall_s_runs"], data["full_wall_s_runs"]
+    assert len(bare) == len(full) == 3
+    assert data["full_over_bare"] == pytest.approx(sorted(full)[1] / sorted(bare)[1])  # medians of the runs
     assert data["frames"] == 12 and (data["width"], data["height"]) == (160, 120)
     assert data["bare_fps"] > 0 and data["full_fps"] > 0 and data["peak_rss_mb"] > 0
     assert data["live"]["offered"] == 12
     assert data["live"]["processed"] + data["live"]["dropped"] == 12
     printed = capsys.readouterr().out
-    assert "full / bare" in printed and "real time" in printed
+    assert "full / bare" in printed and "real time" in printed and "medians of 3 runs" in printed
 
 
 def test_bench_cli_bad_input_is_one_line(tmp_path, capsys):
@@ -60,3 +63,5 @@ def test_bench_cli_bad_input_is_one_line(tmp_path, capsys):
     assert main(["bench", str(empty)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("coach: ")
+    assert main(["bench", str(empty), "--repeat", "0"]) == 2
+    assert capsys.readouterr().err.strip() == "coach: --repeat must be at least 1"

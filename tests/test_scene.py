@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from coach.scene import THUMB_SIDE, CutDetector, brightness, decorrelation, thumbnail
+from coach.scene import SAMPLE_STRIDE_PX, THUMB_SIDE, CutDetector, brightness, decorrelation, thumbnail
 from coach.thresholds import Thresholds
 
 CUT = Thresholds().scene_cut_decorrelation
@@ -36,8 +36,9 @@ def test_brightness_is_the_mean_luma() -> None:
     red[..., 0] = 255
     assert brightness(thumbnail(red)) == pytest.approx(0.299 * 255, abs=0.5)
     half = np.zeros((720, 1280, 3), np.uint8)
-    half[:, :500] = 255  # not a whole number of blocks; 63 of the 8-px sample's 160 columns are white
-    assert brightness(thumbnail(half)) == pytest.approx(255 * 63 / 160, abs=0.5)
+    half[:, :500] = 255  # not a whole number of blocks: the strided sample's share of white columns counts
+    white = len(range(0, 500, SAMPLE_STRIDE_PX)) / len(range(0, 1280, SAMPLE_STRIDE_PX))
+    assert brightness(thumbnail(half)) == pytest.approx(255 * white, abs=0.5)
 
 
 def test_decorrelation_by_hand() -> None:

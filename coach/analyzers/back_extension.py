@@ -40,6 +40,8 @@ class BackExtensionAnalyzer(BaseAnalyzer):
     """Prone back extension on the floor or a 45° bench, best filmed from the side."""
 
     exercise: ClassVar[Exercise] = Exercise.BACK_EXTENSION
+    uses_back_bulge: ClassVar[bool] = False
+    """Lifting the trunk extends the spine: rounding is not checked, so the silhouette is not needed."""
     lift_ends_at_depth: ClassVar[bool] = True
     """The working phase is the lift from rest to the top: a recording that stops at the top has seen it, so that
     rep counts; one that opens at the top shows only the lowering, which does not (the end-to-end rule)."""
@@ -109,7 +111,7 @@ class BackExtensionAnalyzer(BaseAnalyzer):
         warnings: list[FormWarning] = []
         warnings += self._check_hyperextension(top, top_t, metrics, event.seen_from_start)
         warnings += self._check_neck(frames, metrics)
-        warnings += self.check_tempo(event, metrics, "Lift and lower slowly, about two seconds each way.")
+        warnings += self.check_tempo(frames, event, metrics, "Lift and lower slowly, about two seconds each way.")
         warnings += self._check_twist(frames, metrics)
         return metrics, warnings
 

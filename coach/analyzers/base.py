@@ -65,6 +65,8 @@ class Analyzer(Protocol):
     """What the pipeline, the live page and the tests need of an exercise analyzer."""
 
     exercise: ClassVar[Exercise]
+    uses_back_bulge: ClassVar[bool]
+    """Whether the analyzer reads `BodyFeatures.back_bulge` (else the session skips the silhouette)."""
 
     def update(self, features: BodyFeatures) -> FrameResult:
         """Consume one frame's features (in time order)."""
@@ -111,6 +113,12 @@ class RollingMedian:
         if len(self._items) < self.min_count:
             return math.nan
         return float(np.median([v for _, v in self._items]))
+
+
+def nanmax(*values: float) -> float:
+    """The largest finite value, or NaN when none is finite."""
+    finite = [v for v in values if math.isfinite(v)]
+    return max(finite) if finite else math.nan
 
 
 def peak(times: Sequence[float], values: np.ndarray) -> tuple[float, float]:
@@ -169,6 +177,56 @@ def sustained_peak(times: Sequence[float], values: np.ndarray, min_s: float) -> 
     return best, best_t
 
 
+TEMPO_BAND = (0.2, 0.8)
+"""A rep's way to depth and back are each timed between these shares of its range (rest level → deepest), where
+the signal is sure to be moving: a hold at depth, the slow ends of a move and the part of the way back after
+the rep has closed do not count (see `phase_durations_s`)."""
+
+
+def _crossing_s(times: np.ndarray, values: np.ndarray, a: int, b: int, level: float) -> float:
+    """Time between frames a and b (seconds) where the signal passes `level`, linearly interpolated."""
+    va, vb = float(values[a]), float(values[b])
+    share = 0.0 if vb == va else min(1.0, max(0.0, (level - va) / (vb - va)))
+    return float(times[a] + share * (times[b] - times[a]))
+
+
+def phase_durations_s(times: Sequence[float], values: Sequence[float], floor_deg: float) -> tuple[float, float]:
+    """(way to depth, way back) of one rep's depth signal, seconds, each as a smooth (half-cosine) move's length.
+
+    Each way is timed between two levels of the rep's range, rest → deepest: TEMPO_BAND's high share and the
+    higher of its low share and `floor_deg` (degrees; a level the way back is sure to pass before the rep
+    closes), and scaled to the whole way as a half-cosine move, x = (1 − cos(π t / T)) / 2, would take it. NaN
+    for a way not seen between the levels.
+    """
+    t = np.asarray(times, dtype=float)
+    v = np.asarray(values, dtype=float)
+    seen = np.flatnonzero(np.isfinite(v))
+    if seen.size < 3:
+        return math.nan, math.nan
+    t, v = t[seen], v[seen]
+    i = int(np.argmax(v))
+    rest = float(v[: i + 1].min())
+    span = float(v[i]) - rest
+    lo_share, hi_share = TEMPO_BAND
+    lo_share = max(lo_share, (floor_deg - rest) / span) if span > 0 else math.nan
+    if not lo_share < hi_share:
+        return math.nan, math.nan
+    lo, hi = rest + lo_share * span, rest + hi_share * span
+    scale = math.pi / (math.acos(1.0 - 2.0 * hi_share) - math.acos(1.0 - 2.0 * lo_share))
+    down = up = math.nan
+    below = np.flatnonzero(v[:i] <= lo)
+    if below.size:
+        j = int(below[-1])
+        k = j + 1 + int(np.argmax(v[j + 1 : i + 1] >= hi))
+        down = scale * (_crossing_s(t, v, k - 1, k, hi) - _crossing_s(t, v, j, j + 1, lo))
+    after = np.flatnonzero(v[i + 1 :] <= lo)
+    if after.size:
+        m = i + 1 + int(after[0])
+        k = i + int(np.flatnonzero(v[i:m] >= hi)[-1])
+        up = scale * (_crossing_s(t, v, m - 1, m, lo) - _crossing_s(t, v, k, k + 1, hi))
+    return down, up
+
+
 CUT_RISE_S = 0.05
 """The visible frames in the last this-many seconds of a clip (at least the last one) must all be back above
 the depth line for a rep cut by the clip's end to count (see BaseAnalyzer._rose_past_depth), seconds."""
@@ -216,6 +274,8 @@ class BaseAnalyzer:
     count_from_depth: ClassVar[bool] = False
     sagittal: ClassVar[bool] = True
     """True when the main angles need a side view."""
+    uses_back_bulge: ClassVar[bool] = True
+    """The spine-flexion check (`check_spinal_flexion`) reads the silhouette's back bulge."""
     lift_ends_at_depth: ClassVar[bool] = False
     """True when the working (lifting) phase ends at depth, as a back-extension lift ends at the top: a rep whose
     lift was seen from rest counts once it held depth, even if the recording stops before the return."""
@@ -575,17 +635,28 @@ class BaseAnalyzer:
         return [FormWarning(WarningKind.TWIST, t, value, limit, "deg",
                             f"Your shoulders turned about {value:.0f}° against your hips.", cue)]
 
-    def check_tempo(self, ev: RepEvent, metrics: dict[str, float], cue: str) -> list[FormWarning]:
-        """Warn when lowering or lifting took less than the rapid-movement threshold (seconds). A rep that the
-        recording stopped at depth (`lift_ends_at_depth`) has no return to judge."""
-        if math.isnan(ev.peak_time_s) or not ev.seen_from_start:
+    def check_tempo(self, frames: Sequence[BodyFeatures], ev: RepEvent, metrics: dict[str, float],
+                    cue: str) -> list[FormWarning]:
+        """Warn when the way to depth or back was quicker than the rapid-movement threshold, seconds.
+
+        A way is rapid only when two timings agree: from the rep's start (or to its end) to the deepest frame,
+        which a hold at depth shifts and which stops at the counter's thresholds (the way back of a 20° lift
+        reads short); and the mid-range time scaled to a whole smooth move (`phase_durations_s` on the
+        median-smoothed depth signal), which a landmark jump makes near zero. The longer one is kept. A rep the
+        recording opened inside has no way down to judge, one it stopped at depth (`lift_ends_at_depth`) no
+        way back."""
+        if not ev.seen_from_start or math.isnan(ev.peak_time_s):
             return []
-        down = ev.peak_time_s - ev.start_s
-        metrics["down_s"] = down
-        quickest = down
-        if ev.end_s > ev.peak_time_s:
-            metrics["up_s"] = up = ev.end_s - ev.peak_time_s
-            quickest = min(down, up)
+        times = [f.timestamp_s for f in frames]
+        depth = smoothed(times, [self.signal_of(f) if self.visible(f) else math.nan for f in frames])
+        down, up = phase_durations_s(times, depth, self.counter.cfg.return_deg)
+        down = nanmax(down, ev.peak_time_s - ev.start_s)
+        up = nanmax(up, ev.end_s - ev.peak_time_s) if ev.end_s > ev.peak_time_s else math.nan
+        phases = {"down_s": down, "up_s": up}
+        metrics.update({k: v for k, v in phases.items() if not math.isnan(v)})
+        if not any(k in metrics for k in phases):
+            return []
+        quickest = min(metrics[k] for k in phases if k in metrics)
         limit = self.th.movement.rapid_phase_s
         if quickest >= limit:
             return []

@@ -23,7 +23,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from coach.analyzers.base import BaseAnalyzer, FrameResult, RollingMedian, smoothed
+from coach.analyzers.base import BaseAnalyzer, FrameResult, RollingMedian, nanmax, smoothed
 from coach.counter import EventKind, RepEvent
 from coach.features import BodyFeatures
 from coach.thresholds import CounterThresholds
@@ -45,11 +45,6 @@ def lift_share_deg(elevation_deg: float, rest_deg: float) -> float:
     if not (math.isfinite(elevation_deg) and rest_deg < 0.0):
         return math.nan
     return 90.0 * (elevation_deg - rest_deg) / (0.0 - rest_deg)
-
-
-def _nanmax(*values: float) -> float:
-    finite = [v for v in values if math.isfinite(v)]
-    return max(finite) if finite else math.nan
 
 
 class BirdDogAnalyzer(BaseAnalyzer):
@@ -89,10 +84,10 @@ class BirdDogAnalyzer(BaseAnalyzer):
 
     def side_signal(self, f: BodyFeatures, side: Side) -> float:
         """A side's lift: the larger of its arm and opposite leg, degrees (NaN when neither is seen)."""
-        return _nanmax(*self.limb_lifts(f, side))
+        return nanmax(*self.limb_lifts(f, side))
 
     def signal(self, f: BodyFeatures) -> float:
-        return _nanmax(self.side_signal(f, Side.LEFT), self.side_signal(f, Side.RIGHT))
+        return nanmax(self.side_signal(f, Side.LEFT), self.side_signal(f, Side.RIGHT))
 
     def visible(self, f: BodyFeatures) -> bool:
         """Shoulders and hips must be seen (a far foot often leaves the frame)."""

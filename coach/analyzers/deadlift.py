@@ -167,7 +167,7 @@ class DeadliftAnalyzer(BaseAnalyzer):
         warnings += self.check_twist(frames, metrics, CUE_TWIST, image_views=())
         if self.view() in SIDE_VIEWS:
             warnings += self._check_hips_first(frames, trunk, metrics)
-        warnings += self.check_tempo(event, metrics, CUE_TEMPO)
+        warnings += self.check_tempo(frames, event, metrics, CUE_TEMPO)
         return metrics, warnings
 
     def update(self, features: BodyFeatures) -> FrameResult:

@@ -111,5 +111,5 @@ class SquatAnalyzer(BaseAnalyzer):
                 if value > limit:
                     warnings.append(FormWarning(WarningKind.KNEE_VALGUS, t, value, limit, "deg",
                                                 f"Your knees drifted about {value:.0f}° inwards.", CUE_VALGUS))
-        warnings += self.check_tempo(event, metrics, CUE_TEMPO)
+        warnings += self.check_tempo(frames, event, metrics, CUE_TEMPO)
         return metrics, warnings

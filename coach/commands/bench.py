@@ -19,6 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--seconds", type=float, metavar="N",
                    help="use only the first N seconds of the video (a stream copy: it ends at the next key frame)")
     p.add_argument("--live", action="store_true", help="also replay the video as a 30 fps camera")
+    p.add_argument("--repeat", type=int, default=1, metavar="N",
+                   help="alternate the bare and full passes N times and report the medians (default 1)")
     p.add_argument("--no-annotated", dest="annotated", action="store_false",
                    help="skip timing the annotated copy")
     p.add_argument("--track-one", action="store_true", default=None,
@@ -34,8 +36,11 @@ def run(args: argparse.Namespace) -> int:
     if args.seconds is not None and args.seconds <= 0:
         print("coach: --seconds must be positive", file=sys.stderr)
         return 2
+    if args.repeat < 1:
+        print("coach: --repeat must be at least 1", file=sys.stderr)
+        return 2
     result = run_bench(args.video, args.exercise, seconds=args.seconds, live=args.live,
-                       annotated=args.annotated, track_one=args.track_one,
+                       annotated=args.annotated, track_one=args.track_one, repeat=args.repeat,
                        log=lambda m: print(m, file=sys.stderr, flush=True))
     print("\n".join(result.lines()))
     if args.json_out:
