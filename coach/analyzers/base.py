@@ -652,11 +652,11 @@ class BaseAnalyzer:
         down, up = phase_durations_s(times, depth, self.counter.cfg.return_deg)
         down = nanmax(down, ev.peak_time_s - ev.start_s)
         up = nanmax(up, ev.end_s - ev.peak_time_s) if ev.end_s > ev.peak_time_s else math.nan
-        phases = {"down_s": down, "up_s": up}
-        metrics.update({k: v for k, v in phases.items() if not math.isnan(v)})
-        if not any(k in metrics for k in phases):
+        judged = {k: v for k, v in (("down_s", down), ("up_s", up)) if not math.isnan(v)}
+        if not judged:
             return []
-        quickest = min(metrics[k] for k in phases if k in metrics)
+        metrics.update(judged)
+        quickest = min(judged.values())
         limit = self.th.movement.rapid_phase_s
         if quickest >= limit:
             return []
