@@ -35,7 +35,7 @@ def brightness(thumb: npt.NDArray[np.uint8]) -> float:
     return float(thumb.mean())
 
 
-def decorrelation(a: npt.NDArray[np.uint8], b: npt.NDArray[np.uint8]) -> float:
+def decorrelation(a: npt.NDArray[np.uint8] | None, b: npt.NDArray[np.uint8] | None) -> float:
     """1 − Pearson correlation of two thumbnails, 0 (same shot) to 2 (inverted); NaN if either is missing.
 
     A flat thumbnail (a black or white frame) correlates with nothing: 1 against anything textured."""
