@@ -165,12 +165,13 @@ def near_side_of(lm: np.ndarray, torso_px: float) -> Side | None:
     return None
 
 
-def _visible(lm: np.ndarray, pairs: tuple[tuple[Lm, Lm], ...], w: int, h: int) -> bool:
-    """At least one landmark of every pair visible and inside the frame with a margin."""
+def _visible(rows: list[list[float]], pairs: tuple[tuple[Lm, Lm], ...], w: int, h: int) -> bool:
+    """At least one landmark of every pair visible and inside the frame with a margin (`rows`: the landmarks
+    as lists of x, y, z, visibility; plain floats compare much faster than numpy scalars)."""
     m = FRAME_MARGIN * max(w, h)
     for pair in pairs:
         if not any(
-            lm[i, 3] >= VISIBLE and m <= lm[i, 0] <= w - m and m <= lm[i, 1] <= h - m for i in pair
+            rows[i][3] >= VISIBLE and m <= rows[i][0] <= w - m and m <= rows[i][1] <= h - m for i in pair
         ):
             return False
     return True
@@ -277,6 +278,7 @@ def extract(frame: PoseFrame, *, with_silhouette: bool = True) -> BodyFeatures:
         bulge = back_bulge(frame.mask, hip_p, sh_p, -ant)
 
     wl = frame.world
+    rows = lm.tolist()
     return BodyFeatures(
         timestamp_s=frame.timestamp_s,
         detected=True,
@@ -286,10 +288,10 @@ def extract(frame: PoseFrame, *, with_silhouette: bool = True) -> BodyFeatures:
         view=view,
         body_height_px=bbox[3] - bbox[1],
         bbox=bbox,
-        head_visible=_visible(lm, _HEAD, w, h),
-        upper_body_visible=_visible(lm, _UPPER, w, h),
-        lower_body_visible=_visible(lm, _LOWER, w, h),
-        feet_visible=_visible(lm, _FEET, w, h),
+        head_visible=_visible(rows, _HEAD, w, h),
+        upper_body_visible=_visible(rows, _UPPER, w, h),
+        lower_body_visible=_visible(rows, _LOWER, w, h),
+        feet_visible=_visible(rows, _FEET, w, h),
         knee_flexion_deg=_near(knee_l, knee_r, near),
         knee_flexion_left_deg=knee_l,
         knee_flexion_right_deg=knee_r,
@@ -320,7 +322,7 @@ def extract(frame: PoseFrame, *, with_silhouette: bool = True) -> BodyFeatures:
         wrist_xy=_pt(pick(lw, rw)),
         back_bulge=bulge,
         facing=facing,
-        knees_visible=_visible(lm, _KNEES, w, h),
+        knees_visible=_visible(rows, _KNEES, w, h),
         shoulder_line_px=_pt(ls - rs),
         hip_line_px=_pt(lh - rh),
     )

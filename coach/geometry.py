@@ -19,6 +19,13 @@ NAN = float("nan")
 _EPS = 1e-9
 
 
+def _cross3(a: FloatArray, b: FloatArray) -> FloatArray:
+    """Cross product of two 3-D vectors (np.cross costs ~10 µs a call on 3 elements)."""
+    a0, a1, a2 = float(a[0]), float(a[1]), float(a[2])
+    b0, b1, b2 = float(b[0]), float(b[1]), float(b[2])
+    return np.array([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0])
+
+
 def as_point(p: PointLike) -> FloatArray:
     """A point or vector as a float64 array (a copy is not guaranteed)."""
     return np.asarray(p, dtype=np.float64)
@@ -53,20 +60,32 @@ def unit(v: PointLike) -> FloatArray:
 def angle_between_deg(u: PointLike, v: PointLike) -> float:
     """Unsigned angle between vectors u and v, 0–180°; NaN for a zero-length vector."""
     a, b = as_point(u), as_point(v)
+    if a.shape[-1] == 2 and b.shape[-1] == 2:  # plain floats: numpy costs µs a call on two elements
+        return _angle_2d_deg(float(a[0]), float(a[1]), float(b[0]), float(b[1]), signed=False)
     nu, nv = norm(a), norm(b)
     if not (nu > _EPS and nv > _EPS):
         return NAN
-    if a.shape[-1] == 2:
-        cross = float(a[0] * b[1] - a[1] * b[0])
-    else:
-        cross = norm(np.cross(a, b))
+    cross = norm(_cross3(a, b))
     return math.degrees(math.atan2(abs(cross), float(np.dot(a, b))))
+
+
+def _angle_2d_deg(ax: float, ay: float, bx: float, by: float, *, signed: bool) -> float:
+    """Angle from 2-D vector a to b, degrees: signed −180..180 (see `signed_angle_2d_deg`) or unsigned 0–180;
+    NaN for a zero-length or NaN vector."""
+    if not (math.sqrt(ax * ax + ay * ay) > _EPS and math.sqrt(bx * bx + by * by) > _EPS):
+        return NAN
+    cross = ax * by - ay * bx
+    return math.degrees(math.atan2(cross if signed else abs(cross), ax * bx + ay * by))
 
 
 def joint_angle_deg(a: PointLike, b: PointLike, c: PointLike) -> float:
     """Interior angle a–b–c at vertex b, 0–180° (180 = straight)."""
-    pb = as_point(b)
-    return angle_between_deg(as_point(a) - pb, as_point(c) - pb)
+    pa, pb, pc = as_point(a), as_point(b), as_point(c)
+    if pa.shape[-1] == 2 and pb.shape[-1] == 2 and pc.shape[-1] == 2:
+        bx, by = float(pb[0]), float(pb[1])
+        return _angle_2d_deg(float(pa[0]) - bx, float(pa[1]) - by, float(pc[0]) - bx, float(pc[1]) - by,
+                             signed=False)
+    return angle_between_deg(pa - pb, pc - pb)
 
 
 def flexion_deg(a: PointLike, b: PointLike, c: PointLike) -> float:
@@ -81,10 +100,7 @@ def signed_angle_2d_deg(u: PointLike, v: PointLike) -> float:
     frame, which is clockwise on screen in image coordinates (y down).
     """
     a, b = as_point(u), as_point(v)
-    if not (norm(a) > _EPS and norm(b) > _EPS):
-        return NAN
-    cross = float(a[0] * b[1] - a[1] * b[0])
-    return math.degrees(math.atan2(cross, float(a[0] * b[0] + a[1] * b[1])))
+    return _angle_2d_deg(float(a[0]), float(a[1]), float(b[0]), float(b[1]), signed=True)
 
 
 def angle_from_vertical_deg(lower: PointLike, upper: PointLike) -> float:
@@ -110,14 +126,23 @@ def elevation_deg(origin: PointLike, tip: PointLike) -> float:
 
 def left_normal_2d(a: PointLike, b: PointLike) -> FloatArray:
     """Unit normal (−d_y, d_x) of the 2-D direction a→b; image-right when a→b points up on screen."""
-    d = unit(as_point(b)[:2] - as_point(a)[:2])
-    return np.array([-d[1], d[0]])
+    return np.array(_left_normal(as_point(a), as_point(b)))
+
+
+def _left_normal(a: FloatArray, b: FloatArray) -> tuple[float, float]:
+    """`left_normal_2d` as two floats (NaN, NaN for a zero-length or NaN direction)."""
+    dx, dy = float(b[0]) - float(a[0]), float(b[1]) - float(a[1])
+    n = math.sqrt(dx * dx + dy * dy)
+    if not n > _EPS:
+        return NAN, NAN
+    return -dy / n, dx / n
 
 
 def signed_point_line_distance(p: PointLike, a: PointLike, b: PointLike) -> float:
     """Signed 2-D distance of p from the line a→b, + on the side of `left_normal_2d(a, b)` (px)."""
-    n = left_normal_2d(a, b)
-    return float(np.dot(as_point(p)[:2] - as_point(a)[:2], n))
+    pa, pp = as_point(a), as_point(p)
+    nx, ny = _left_normal(pa, as_point(b))
+    return (float(pp[0]) - float(pa[0])) * nx + (float(pp[1]) - float(pa[1])) * ny
 
 
 def point_line_distance(p: PointLike, a: PointLike, b: PointLike) -> float:
@@ -130,7 +155,7 @@ def point_line_distance(p: PointLike, a: PointLike, b: PointLike) -> float:
     w = pp - pa
     if d.shape[-1] == 2:
         return abs(float(d[0] * w[1] - d[1] * w[0])) / ld
-    return norm(np.cross(d, w)) / ld
+    return norm(_cross3(d, w)) / ld
 
 
 def project_on_plane(v: PointLike, normal: PointLike) -> FloatArray:
@@ -143,13 +168,21 @@ def project_on_plane(v: PointLike, normal: PointLike) -> FloatArray:
 def signed_angle_about_axis_deg(u: PointLike, v: PointLike, axis: PointLike) -> float:
     """Signed angle from u to v about `axis` (right-hand rule), −180..180°, after projecting both
     onto the plane perpendicular to the axis (3-D)."""
-    n = unit(axis)
-    pu = project_on_plane(u, n)
-    pv = project_on_plane(v, n)
-    if not (norm(pu) > _EPS and norm(pv) > _EPS):
+    # Plain floats: numpy costs µs a call on three elements, and this runs on every frame.
+    ax, ay, az = (float(c) for c in as_point(axis))
+    la = math.sqrt(ax * ax + ay * ay + az * az)
+    if not la > _EPS:  # also catches NaN
         return NAN
-    s = float(np.dot(n, np.cross(pu, pv)))
-    c = float(np.dot(pu, pv))
+    nx, ny, nz = ax / la, ay / la, az / la
+    ux, uy, uz = (float(c) for c in as_point(u))
+    vx, vy, vz = (float(c) for c in as_point(v))
+    du, dv = ux * nx + uy * ny + uz * nz, vx * nx + vy * ny + vz * nz
+    ux, uy, uz = ux - du * nx, uy - du * ny, uz - du * nz  # projected onto the plane ⊥ axis
+    vx, vy, vz = vx - dv * nx, vy - dv * ny, vz - dv * nz
+    if not (math.sqrt(ux * ux + uy * uy + uz * uz) > _EPS and math.sqrt(vx * vx + vy * vy + vz * vz) > _EPS):
+        return NAN
+    s = nx * (uy * vz - uz * vy) + ny * (uz * vx - ux * vz) + nz * (ux * vy - uy * vx)
+    c = ux * vx + uy * vy + uz * vz
     return math.degrees(math.atan2(s, c))
 
 

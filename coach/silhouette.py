@@ -41,6 +41,10 @@ MIN_VALID_STATIONS = 9
 """Fewer stations with an edge than this → not measurable."""
 
 
+_STATIONS = np.linspace(STATION_START, STATION_END, N_STATIONS)
+_ROWS = np.arange(N_STATIONS)
+
+
 @dataclass(frozen=True, slots=True)
 class BackProfile:
     """The measured back edge.
@@ -84,24 +88,23 @@ def back_profile(
     u = d / chord
     n = np.array([-u[1], u[0]]) * float(back_direction)
 
-    t = np.linspace(STATION_START, STATION_END, N_STATIONS)
+    t = _STATIONS
     base = h[None, :] + (t * chord)[:, None] * u[None, :]  # (N, 2)
     reach = np.arange(0.0, MAX_REACH * chord, 1.0)  # px, 1-px steps
     pts = base[:, None, :] + reach[None, :, None] * n[None, None, :]  # (N, R, 2)
-    xi = np.rint(pts[..., 0]).astype(np.intp)
-    yi = np.rint(pts[..., 1]).astype(np.intp)
+    xy = np.rint(pts).astype(np.intp)
+    xi, yi = xy[..., 0], xy[..., 1]
     inside = (xi >= 0) & (xi < width) & (yi >= 0) & (yi < height)
-    vals = np.zeros(xi.shape, dtype=np.float64)
-    vals[inside] = mask[yi[inside], xi[inside]]
+    # Samples outside the image read as background; clipped indices keep the gather a single fancy index.
+    vals = np.where(inside, mask[np.clip(yi, 0, height - 1), np.clip(xi, 0, width - 1)], 0).astype(np.float64)
 
     fg = vals >= MASK_THRESHOLD
-    below = ~fg
-    first_out = np.argmax(below, axis=1)  # index of first background sample (0 if none)
-    has_out = below[np.arange(N_STATIONS), first_out]
-    ok = fg[:, 0] & has_out
+    first_out = np.argmax(~fg, axis=1)  # index of first background sample (0 if none)
+    rows = _ROWS
+    # A station has an edge when it starts inside the body and a background sample follows.
+    ok = fg[:, 0] & ~fg[rows, first_out]
     # Sub-pixel crossing from the soft mask values on both sides of the edge.
     k = np.maximum(first_out, 1)
-    rows = np.arange(N_STATIONS)
     v_in = vals[rows, k - 1]
     v_out = vals[rows, k]
     denom = v_in - v_out
@@ -114,7 +117,7 @@ def back_profile(
     if valid.size >= MIN_VALID_STATIONS:
         i0, i1 = valid[0], valid[-1]
         line = depth[i0] + (depth[i1] - depth[i0]) * (t - t[i0]) / (t[i1] - t[i0])
-        bulge = float(np.nanmax(depth[valid] - line[valid])) / chord
+        bulge = float(np.max(depth[valid] - line[valid])) / chord
     return BackProfile(chord_px=chord, stations=t, depth_px=depth, points=points, bulge=bulge)
 
 
