@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
+import weakref
 
 import numpy as np
 import pytest
@@ -229,3 +231,55 @@ def test_results_are_taken_in_submission_order():
         with pytest.raises(RuntimeError, match="submission order"):
             second.result()
         assert first.result().timestamp_s == 0.0 and second.result().timestamp_s == 0.1
+
+
+class _FakeMaskImage:
+    """Stands in for a MediaPipe mask image: `numpy_view()` gives a read-only view of its own buffer."""
+
+    def __init__(self, data: np.ndarray) -> None:
+        self.data = data
+
+    def numpy_view(self) -> np.ndarray:
+        view = self.data.view()
+        view.flags.writeable = False
+        return view
+
+
+def test_mask_array_shares_the_image_buffer_and_keeps_it_alive():
+    data = np.arange(12, dtype=np.float32).reshape(3, 4, 1)
+    image = _FakeMaskImage(data)
+    mask = pose._mask_array(image, 3, 4)
+    assert mask.shape == (3, 4) and mask.dtype == np.float32 and not mask.flags.writeable
+    assert np.shares_memory(mask, data)  # no copy
+    alive = weakref.ref(image)
+    del image, data
+    gc.collect()
+    assert alive() is not None and mask[2, 3] == 11.0  # the mask keeps its image alive …
+    del mask
+    gc.collect()
+    assert alive() is None  # … and only the mask does
+
+
+def test_mask_array_converts_other_formats():
+    image = _FakeMaskImage(np.full((2, 2, 1), 128, np.uint8))
+    mask = pose._mask_array(image, 2, 2)
+    assert mask.dtype == np.float32 and mask.shape == (2, 2) and float(mask[0, 0]) == 128.0
+
+
+@pytest.mark.slow
+def test_real_mask_stays_valid_after_its_result_is_gone(shared_videos):
+    """The mask is MediaPipe's own buffer, not a copy: it must stay intact while later frames are estimated."""
+    with VideoReader(shared_videos / "squat" / "dillonloh_squat2.mp4", max_side_px=480) as reader:
+        images = [f.image for _, f in zip(range(4), reader, strict=False)]
+    with PoseEstimator(mode=EstimatorMode.IMAGE, num_poses=1) as est:
+        frame = est.estimate(images[0], 0.0)
+        mask = frame.mask
+        assert mask is not None and not mask.flags.writeable
+        before = mask.copy()
+        del frame
+        gc.collect()
+        later = [est.estimate(image, 0.0) for image in images[1:]]
+        gc.collect()
+        assert all(f.mask is not None for f in later)
+        np.testing.assert_array_equal(mask, before)
+        assert 0.0 < float(mask.mean()) < 1.0
