@@ -121,7 +121,8 @@ def _estimate(
         analysis_max_fps = ANALYSIS_MAX_FPS
     period_s = 1.0 / analysis_max_fps if analysis_max_fps else 0.0
     # Without an annotated copy, skipped frames need not even be converted to RGB (the reader's own thread).
-    reader = VideoReader(path, max_side_px=MAX_SIDE_PX, min_interval_s=0.0 if annotated else period_s)
+    reader = VideoReader(path, max_side_px=MAX_SIDE_PX, min_interval_s=0.0 if annotated else period_s,
+                         thumbnails=True)
     last: list[object] = [None, None]  # the last analysed frame's features and result (worker thread only)
 
     def analyse(vf: VideoFrame, pose: PoseFrame, fresh: bool) -> None:
@@ -161,7 +162,7 @@ def _estimate(
             last_s = -float("inf")  # video time of the last analysed frame
             for vf in reader:
                 if vf.timestamp_s - last_s >= period_s - TIMESTAMP_SLACK_S:
-                    handle = (submit(vf.image, vf.timestamp_s) if submit is not None
+                    handle = (submit(vf.image, vf.timestamp_s, vf.thumbnail) if submit is not None
                               else _Ready(estimator.estimate(vf.image, vf.timestamp_s)))
                     last_s, in_flight = vf.timestamp_s, in_flight + 1
                     pending.append((vf, handle))

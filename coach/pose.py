@@ -507,15 +507,18 @@ class PoseEstimator:
         """True once close() was called."""
         return not self._landmarkers
 
-    def estimate(self, image_rgb: npt.NDArray[np.uint8], timestamp_s: float) -> PoseFrame:
+    def estimate(self, image_rgb: npt.NDArray[np.uint8], timestamp_s: float,
+                 thumb: npt.NDArray[np.uint8] | None = None) -> PoseFrame:
         """Find the pose in one RGB uint8 (H, W, 3) frame taken at `timestamp_s` seconds.
 
         In VIDEO mode equal or decreasing timestamps are bumped to 1 ms after the previous one
-        (the returned PoseFrame keeps the given `timestamp_s`).
+        (the returned PoseFrame keeps the given `timestamp_s`). `thumb`: the frame's thumbnail if already
+        taken (`coach.scene.thumbnail`, e.g. by the video reader), else it is taken here.
         """
-        return self.submit(image_rgb, timestamp_s).result()
+        return self.submit(image_rgb, timestamp_s, thumb).result()
 
-    def submit(self, image_rgb: npt.NDArray[np.uint8], timestamp_s: float) -> PendingPose:
+    def submit(self, image_rgb: npt.NDArray[np.uint8], timestamp_s: float,
+               thumb: npt.NDArray[np.uint8] | None = None) -> PendingPose:
         """Start finding the pose in one frame (as `estimate`); with `workers` > 1 it runs on a worker thread
         while the caller goes on. The image must not change until the result is taken."""
         if self.closed:
@@ -526,9 +529,10 @@ class PoseEstimator:
         self._calls += 1
         seq, self._submitted = self._submitted, self._submitted + 1
         index = seq % self.workers
+        args = (index, image_rgb, timestamp_s, check, thumb)
         if self._pools:
-            return PendingPose(self, seq, self._pools[index].submit(self._find, index, image_rgb, timestamp_s, check))
-        return PendingPose(self, seq, _done(self._find, index, image_rgb, timestamp_s, check))
+            return PendingPose(self, seq, self._pools[index].submit(self._find, *args))
+        return PendingPose(self, seq, _done(self._find, *args))
 
     def submit_raw(self, image_rgb: npt.NDArray[np.uint8], timestamp_s: float) -> Future[object]:
         """The bare landmarker call on one RGB frame (no people count, no conversion of the result), on a
@@ -560,10 +564,12 @@ class PoseEstimator:
                 self._warm[index] += 1
         return result
 
-    def _find(self, index: int, image_rgb: npt.NDArray[np.uint8], timestamp_s: float, check: bool) -> _Found:
+    def _find(self, index: int, image_rgb: npt.NDArray[np.uint8], timestamp_s: float, check: bool,
+              thumb: npt.NDArray[np.uint8] | None = None) -> _Found:
         """Call of landmarker `index` + conversion to arrays (no choice of person yet)."""
         height, width = image_rgb.shape[:2]
-        thumb = thumbnail(image_rgb)
+        if thumb is None:
+            thumb = thumbnail(image_rgb)
         light = brightness(thumb)
         result = self._run(index, image_rgb, timestamp_s, check)
         poses = result.pose_landmarks or []  # type: ignore[attr-defined]

@@ -8,10 +8,12 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from coach import pipeline
 from coach.pipeline import RecordedPoses, review
+from coach.scene import THUMB_SIDE
 from coach.types import NoticeKind, PoseFrame
 from coach.video import VideoReader
 from tests.analyzers.sequences import duration, frames_of, hinge_pose, rep_profile, squat_pose
@@ -89,6 +91,7 @@ class AheadEstimator(ByTimeEstimator):
         self.pool = ThreadPoolExecutor(self.workers)
         self.in_flight = 0
         self.most_in_flight = 0
+        self.thumbs: list[np.ndarray | None] = []
 
     def __exit__(self, *exc: object) -> None:
         self.pool.shutdown()
@@ -97,7 +100,8 @@ class AheadEstimator(ByTimeEstimator):
         time.sleep(delay_s)
         return self.estimate(image, timestamp_s)
 
-    def submit(self, image: object, timestamp_s: float) -> AheadEstimator.Pending:
+    def submit(self, image: object, timestamp_s: float, thumb: np.ndarray | None = None) -> AheadEstimator.Pending:
+        self.thumbs.append(thumb)
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
         delay_s = 0.005 if self.in_flight % 3 == 1 else 0.0
@@ -123,6 +127,8 @@ def test_frames_estimated_ahead_are_analysed_in_order(make_clip, tmp_path: Path)
                     on_pose=lambda p: seen.append(p.timestamp_s))
     assert seen == sorted(seen) and len(seen) == len(est.calls)
     assert 1 < est.most_in_flight <= est.workers + 1
+    # The reader took each frame's thumbnail on its own thread and handed it on with the frame.
+    assert est.thumbs and all(t is not None and t.shape == (THUMB_SIDE, THUMB_SIDE) for t in est.thumbs)
     assert report.complete_reps == sequential.complete_reps == 3
     assert [(r.start_s, r.end_s) for r in report.reps] == [(r.start_s, r.end_s) for r in sequential.reps]
     with VideoReader(out) as reader:  # every frame drawn, in order

@@ -13,6 +13,7 @@ import av
 import numpy as np
 import pytest
 
+from coach.scene import thumbnail
 from coach.video import VideoError, VideoFrame, VideoInfo, VideoReader, VideoWriter, probe
 from tests.media import write_audio_only, write_gif, write_png
 
@@ -337,3 +338,14 @@ def test_shared_avi_and_gif(shared_videos):
         with VideoReader(info.path) as reader:
             frame = next(iter(reader))
         assert frame.image.shape == (info.height, info.width, 3)
+
+
+def test_reader_gives_thumbnails_only_when_asked(make_clip):
+    clip = make_clip(frames=4, fps=10.0, width=160, height=120)
+    with VideoReader(clip) as reader:
+        plain = list(reader)
+    with VideoReader(clip, thumbnails=True) as reader:
+        with_thumbs = list(reader)
+    assert all(f.thumbnail is None for f in plain)
+    for p, f in zip(plain, with_thumbs, strict=True):
+        np.testing.assert_array_equal(f.thumbnail, thumbnail(p.image))
