@@ -73,8 +73,8 @@ SAMPLES: tuple[Sample, ...] = (
     ),
     Sample(
         "back_extension_hyperextension_side_5reps",
-        _spec(Exercise.BACK_EXTENSION, 5, 302, "lumbar_hyperextension:20"),
-        "20° of extra lumbar extension at the peak, every rep",
+        _spec(Exercise.BACK_EXTENSION, 5, 302, "lumbar_hyperextension:30", (3, 4, 5)),
+        "from rep 3 on, 30° of extra lumbar extension at the peak (arching is judged against the first lifts)",
     ),
     Sample("bird_dog_good_side_6reps", _spec(Exercise.BIRD_DOG, 6, 401), "alternating sides, left first"),
     Sample(
