@@ -61,12 +61,13 @@ def main(argv: list[str] | None = None) -> int:
 def expected_error(exc: BaseException) -> tuple[str, int] | None:
     """(one-line message, exit code) for the errors users cause: 2 bad input or file, 3 exercise not analyzed."""
     from coach.analyzers import NotAnalyzedYet
+    from coach.outputs import OutputError
     from coach.pose import ModelError
     from coach.video import VideoError
 
     if isinstance(exc, NotAnalyzedYet):
         return str(exc), 3
-    if isinstance(exc, VideoError | ModelError):
+    if isinstance(exc, VideoError | ModelError | OutputError):
         return str(exc), 2
     if isinstance(exc, OSError):  # e.g. an output folder that is not writable, or a full disk
         where = f" ('{exc.filename}')" if exc.filename else ""

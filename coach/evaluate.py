@@ -14,6 +14,7 @@ import hashlib
 import math
 import os
 import pickle
+import tempfile
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -207,11 +208,15 @@ class PoseCache:
         if p is None:
             return
         p.parent.mkdir(parents=True, exist_ok=True)
-        tmp = p.with_suffix(".tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump({"frames": frames, "truncated": truncated, "error": error}, fh,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, p)
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.stem}.", suffix=".tmp", dir=p.parent)  # one per writer
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump({"frames": frames, "truncated": truncated, "error": error}, fh,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, p)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
 
 def review_cached(video: str | os.PathLike[str], exercise: Exercise | str, cache: PoseCache,

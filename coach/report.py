@@ -11,11 +11,10 @@ import io
 import json
 import math
 import os
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from coach.outputs import write_text
 from coach.session import SessionResult
 from coach.types import Exercise, Rep
 from coach.video import VideoInfo
@@ -89,19 +88,8 @@ def rep_to_dict(r: Rep) -> dict[str, Any]:
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write text to `path` via a temporary file in the same folder and a rename."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write text to `path` safely (`coach.outputs.write_text`: atomic for files, through for devices)."""
+    write_text(path, text)
 
 
 def to_json(report: Report) -> str:

@@ -27,6 +27,7 @@ import av.error
 import numpy as np
 import numpy.typing as npt
 
+from coach.outputs import TEMP_PREFIX, disk_full, final_path, is_special
 from coach.scene import thumbnail
 
 log = logging.getLogger(__name__)
@@ -448,7 +449,11 @@ class VideoWriter:
     def __init__(self, path: str | os.PathLike[str], fps: float, width: int, height: int) -> None:
         if fps <= 0 or width <= 0 or height <= 0:
             raise VideoError(f"bad video size/rate: {width}x{height} at {fps} fps")
-        self.path = Path(path)
+        if Path(path).is_dir():
+            raise VideoError(f"'{path}' is a folder: give a file name for the video")
+        if is_special(path):
+            raise VideoError(f"'{path}' is not a regular file: an annotated video can only be written to a file")
+        self.path = final_path(path)
         self.fps = float(fps)
         self.width = int(width)
         self.height = int(height)
@@ -456,7 +461,7 @@ class VideoWriter:
         self._pad_w = self.width % 2
         self._pad_h = self.height % 2
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".part.mp4", dir=self.path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".part.mp4", dir=self.path.parent)
         os.close(fd)
         self._tmp = Path(tmp)
         self._frames = 0
@@ -529,6 +534,9 @@ class VideoWriter:
             for packet in self._stream.encode(None):
                 self._container.mux(packet)
             self._container.close()
+        except OSError as exc:
+            self._discard()
+            raise disk_full(exc, self.path) from exc
         except BaseException:
             self._discard()
             raise

@@ -38,11 +38,14 @@ class _Progress:
 
 def run(args: argparse.Namespace) -> int:
     """Review the video; exit 0 on success (errors map to exit codes in `coach.cli.main`)."""
+    from coach.outputs import check_outputs
     from coach.pipeline import review
     from coach.report import atomic_write_text, rep_table, to_csv, to_json
     from coach.suggest import PoseLog, suggest_exercise
     from coach.thresholds import preset
 
+    check_outputs([args.video], [("--json", args.json_out), ("--csv", args.csv_out),
+                                 ("--annotated", args.annotated)])
     progress = _Progress("reviewing", enabled=not args.quiet and sys.stderr.isatty())
     thresholds = preset(args.strictness)
     log = PoseLog()

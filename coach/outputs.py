@@ -1,0 +1,107 @@
+"""Where reports and videos are written: outputs that can never destroy an input or each other.
+
+`check_outputs` refuses an output path that is an input or another output (the same file after resolving
+links). `output_target` decides how a path is written: a regular file (or a new one) is replaced atomically
+(temporary file + rename in the folder the path finally resolves to, so a symlink stays a symlink and its target
+gets the new content); a device or FIFO is written through, never replaced.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+TEMP_PREFIX = ".coach-"
+"""Temporary files next to an output start with this (short, so a 250-character output name still fits)."""
+
+
+class OutputError(OSError):
+    """An output path that cannot or must not be written; str() is one line for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _key(path: str | os.PathLike[str]) -> tuple[str, int, int] | tuple[str, str]:
+    """What identifies the file a path names: (device, inode) when it exists, else its resolved path."""
+    p = Path(path)
+    try:
+        st = p.stat()
+        return ("inode", st.st_dev, st.st_ino)
+    except OSError:
+        return ("path", str(p.resolve()))
+
+
+def check_outputs(inputs: Iterable[str | os.PathLike[str]],
+                  outputs: Iterable[tuple[str, str | os.PathLike[str] | None]]) -> None:
+    """Raise OutputError when an output (given as (option name, path)) is an input or another output."""
+    taken: dict[object, str] = {}
+    for src in inputs:
+        taken[_key(src)] = f"the input '{src}'"
+    for option, out in outputs:
+        if not out:
+            continue
+        if str(out).strip() == "":
+            raise OutputError(f"{option} needs a file name")
+        key = _key(out)
+        if key in taken:
+            raise OutputError(f"{option} '{out}' is {taken[key]}: choose another file name so nothing is overwritten")
+        taken[key] = f"also the {option} output"
+
+
+def is_special(path: str | os.PathLike[str]) -> bool:
+    """True when the path (links followed) is a device, FIFO or socket: written through, never replaced."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def final_path(path: str | os.PathLike[str]) -> Path:
+    """The path a write lands on: symlinks followed (a dangling link's target is created)."""
+    p = Path(path)
+    return Path(os.path.realpath(p)) if p.is_symlink() else p
+
+
+def disk_full(exc: OSError, path: str | os.PathLike[str]) -> OSError:
+    """A clearer error for a full device; other errors unchanged."""
+    if exc.errno == errno.ENOSPC:
+        return OutputError(f"disk full: could not write '{path}' (free some space and try again)")
+    return exc
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write text: through to a device or FIFO, else atomically (temporary file in the same folder + rename)."""
+    if Path(path).is_dir():
+        raise OutputError(f"'{path}' is a folder: give a file name")
+    if is_special(path):
+        try:
+            with open(path, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise disk_full(exc, path) from exc
+        return
+    target = final_path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise disk_full(exc, path) from exc
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,90 @@
+"""Outputs never destroy inputs: same-file refusal, devices and FIFOs written through, symlinks kept, disk full."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+from coach.outputs import OutputError, check_outputs, write_text
+from coach.video import VideoError, VideoWriter
+
+
+def _review(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["coach", "review", *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("option", ["--json", "--csv", "--annotated"])
+def test_an_output_equal_to_the_input_is_refused_and_the_video_kept(make_clip, option: str) -> None:
+    clip = make_clip(name="v.mp4")
+    before = clip.read_bytes()
+    done = _review(str(clip), "-e", "squat", option, str(clip))
+    assert done.returncode == 2
+    assert done.stderr.strip().startswith("coach: ") and len(done.stderr.strip().splitlines()) == 1
+    assert "input" in done.stderr
+    assert clip.read_bytes() == before
+
+
+def test_two_outputs_on_one_file_are_refused(make_clip, tmp_path: Path) -> None:
+    clip = make_clip(name="v.mp4")
+    out = tmp_path / "x.out"
+    done = _review(str(clip), "-e", "squat", "--json", str(out), "--annotated", str(out))
+    assert done.returncode == 2
+    assert "--annotated" in done.stderr
+    assert not out.exists()
+
+
+def test_a_symlink_to_the_input_is_the_input(tmp_path: Path) -> None:
+    video = tmp_path / "v.mp4"
+    video.write_bytes(b"video")
+    link = tmp_path / "link.json"
+    link.symlink_to(video)
+    with pytest.raises(OutputError, match="is the input"):
+        check_outputs([video], [("--json", link)])
+    check_outputs([video], [("--json", tmp_path / "other.json")])  # a different, new file is fine
+
+
+def test_writing_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
+    real = tmp_path / "real.json"
+    real.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    write_text(link, "new")
+    assert link.is_symlink()
+    assert real.read_text() == "new"
+
+
+def test_a_fifo_is_written_through_not_replaced(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text()))
+    reader.start()
+    write_text(fifo, "report")
+    reader.join(timeout=10)
+    assert got == ["report"]
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+def test_a_full_device_reads_disk_full() -> None:
+    with pytest.raises(OutputError, match="disk full"):
+        write_text("/dev/full", "x" * 100_000)
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+def test_an_annotated_video_is_never_written_over_a_device() -> None:
+    with pytest.raises(VideoError, match="not a regular file"):
+        VideoWriter("/dev/null", 10.0, 64, 48)
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_a_long_output_name_fits(tmp_path: Path) -> None:
+    out = tmp_path / ("r" * 246 + ".json")  # 251 characters: the temporary name must not be longer
+    write_text(out, "{}")
+    assert out.read_text() == "{}"
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]
