@@ -9,6 +9,7 @@ from coach.ui.style import apply_style
 
 st.set_page_config(page_title="Bone-safe coach", page_icon="🦴", layout="wide")
 apply_style()
+review_page.sweep_once()
 page = st.navigation([
     st.Page(live_page.render, title="Exercise with the camera", url_path="live", default=True),
     st.Page(review_page.render, title="Review a video", url_path="review"),

@@ -24,7 +24,7 @@ from coach.suggest import PoseLog, Suggestion, suggest_exercise
 from coach.types import Exercise
 from coach.ui import settings as cfg
 from coach.ui.charts import SIGNAL_NAMES, angle_chart, counter_band
-from coach.ui.style import big
+from coach.ui.style import big, plain
 from coach.video import VideoError
 
 VIDEO_TYPES = ("mp4", "mov", "m4v", "avi", "webm", "mkv", "gif")
@@ -144,9 +144,45 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
+WORK_PREFIX = "coach-review-"
+"""Each review's private temporary folder (the upload's copy) starts with this, in the system's temp folder."""
+OWNER_FILE = "owner.pid"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_leftovers(tmp: Path | None = None) -> int:
+    """Remove review folders left by a killed app (their owner process is gone); returns how many."""
+    removed = 0
+    for work in Path(tmp or tempfile.gettempdir()).glob(WORK_PREFIX + "*"):
+        try:
+            pid = int((work / OWNER_FILE).read_text())
+        except (OSError, ValueError):
+            pid = 0  # no owner recorded (an older app): its owner is gone once it is this old
+            try:
+                if time.time() - work.stat().st_mtime < 3600:
+                    continue
+            except OSError:
+                continue
+        if pid and _alive(pid):
+            continue
+        shutil.rmtree(work, ignore_errors=True)
+        removed += not work.exists()
+    return removed
+
+
 def _review_and_store(source: Path | None, upload: Any, exercise: Exercise, settings: cfg.Settings) -> None:
-    work = Path(tempfile.mkdtemp(prefix="coach-review-"))
+    work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX))
     os.chmod(work, 0o700)
+    (work / OWNER_FILE).write_text(str(os.getpid()))
     try:
         if upload is not None:
             size_mb, cap = upload.size / 1e6, cfg.max_upload_mb()
@@ -172,7 +208,7 @@ def _review_and_store(source: Path | None, upload: Any, exercise: Exercise, sett
         except Exception as exc:  # bad file, model missing, disk full, a bug: one line, the app keeps going
             bar.empty()
             known = isinstance(exc, (VideoError, ModelError, NotAnalyzedYet))
-            text = _one_line(exc).replace(f"'{path.name}'", f"'{shown}'")
+            text = plain(_one_line(exc).replace(f"'{path.name}'", f"'{shown}'"))
             st.error(f"Could not review this video: {text}" if known else
                      f"Could not review this video: {type(exc).__name__}: {text}")
             return
@@ -185,10 +221,21 @@ def _review_and_store(source: Path | None, upload: Any, exercise: Exercise, sett
                                          target_min=t.reps_min, target_max=t.reps_max,
                                          strictness=settings.strictness.value)
             except Exception as exc:  # the review is still shown and can be downloaded
-                st.warning(f"The review could not be saved to your history: {_one_line(exc)}")
+                st.warning(f"The review could not be saved to your history: {plain(_one_line(exc))}")
         st.session_state[RESULT_KEY] = ReviewResult(report, name, video, pdf, sid, hint)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+_SWEPT = False
+
+
+def sweep_once() -> None:
+    """At app start (once per process): a killed earlier run's copies of people's videos are removed."""
+    global _SWEPT
+    if not _SWEPT:
+        _SWEPT = True
+        sweep_leftovers()
 
 
 def render() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 CSS = """
@@ -33,3 +35,13 @@ def big(text: str, kind: str = "big", test_id: str | None = None) -> None:
 
     attr = f' data-testid="{html.escape(test_id)}"' if test_id else ""
     st.markdown(f'<div class="coach-{kind}"{attr}>{html.escape(text)}</div>', unsafe_allow_html=True)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>!~$#|])")
+"""The characters that start Markdown (or Streamlit) markup: links and images need '[', emphasis '*' or '_'."""
+
+
+def plain(text: str) -> str:
+    """Text (a file name, an error) shown as itself in Markdown: every Markdown sign backslash-escaped, so a
+    name like "![x](https:evil.example)" neither links nor loads anything."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)

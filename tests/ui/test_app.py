@@ -3,7 +3,11 @@ thread-safe live processor and the speech gate without Streamlit."""
 
 from __future__ import annotations
 
+import os
+import re
 import stat
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -241,3 +245,30 @@ def test_a_video_of_another_exercise_offers_to_review_it_as_that(tmp_path: Path,
         assert at.radio(key="review_exercise").value.value == "deadlift"
         assert "2 reps counted" in _markdown(at)
         assert not at.warning
+
+
+def test_a_file_name_is_shown_as_plain_text_not_markdown() -> None:
+    at = AppTest.from_function(_review_app, default_timeout=60).run()
+    at.file_uploader(key="review_upload").upload("![x](https:evil.example) **zero**.mp4", b"\x00not a video" * 100,
+                                                 "video/mp4")
+    at.run()
+    at.button(key="review_go").click().run()
+    [err] = at.error
+    assert "evil" in err.value
+    assert re.search(r"(?<!\\)[\[\]*!]", err.value.split(":", 1)[1]) is None  # every Markdown sign escaped
+
+
+def test_review_folders_of_a_killed_app_are_removed_and_live_ones_kept(tmp_path: Path) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    gone = tmp_path / f"{review_page.WORK_PREFIX}dead"
+    gone.mkdir()
+    (gone / review_page.OWNER_FILE).write_text(str(dead.pid))
+    (gone / "upload.mp4").write_bytes(b"a person's video")
+    mine = tmp_path / f"{review_page.WORK_PREFIX}mine"
+    mine.mkdir()
+    (mine / review_page.OWNER_FILE).write_text(str(os.getpid()))
+    other = tmp_path / "unrelated"
+    other.mkdir()
+    assert review_page.sweep_leftovers(tmp_path) == 1
+    assert not gone.exists() and mine.exists() and other.exists()
