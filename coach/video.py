@@ -10,10 +10,12 @@ clips come out upright.
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import math
 import os
 import queue
+import stat
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -103,11 +105,21 @@ class VideoFrame:
 
 def _check_file(path: Path) -> None:
     """Raise VideoError for problems visible without decoding (missing, empty, still image)."""
-    if not path.exists():
-        raise VideoError(f"video file not found: '{path}'")
-    if path.is_dir():
+    try:
+        st = path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise VideoError(f"'{path}' is a symbolic link that points back to itself, not a video file") from None
+        if path.is_symlink():
+            raise VideoError(f"'{path}' is a link to a file that does not exist: '{os.readlink(path)}'") from None
+        raise VideoError(f"video file not found: '{path}'") from None
+    if stat.S_ISDIR(st.st_mode):
         raise VideoError(f"'{path}' is a directory, not a video file")
-    if path.stat().st_size == 0:
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a pipe (FIFO)" if stat.S_ISFIFO(st.st_mode) else "a device" if stat.S_ISCHR(st.st_mode) or \
+            stat.S_ISBLK(st.st_mode) else "not a regular file"
+        raise VideoError(f"'{path}' is {kind}, not a video file: save the video to a file first")
+    if st.st_size == 0:
         raise VideoError(f"video file '{path.name}' is empty (0 bytes)")
     if path.suffix.lower() in STILL_IMAGE_SUFFIXES:
         raise VideoError(f"'{path.name}' is a still image, not a video")
@@ -181,6 +193,8 @@ def probe(path: str | os.PathLike[str]) -> VideoInfo:
     Raises:
         VideoError: missing, empty, not a video, still image, no video stream, or undecodable.
     """
+    if not str(path).strip():
+        raise VideoError("no video file given: name the file to review")
     path = Path(path)
     container, stream = _open(path)
     try:

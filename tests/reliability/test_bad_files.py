@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -70,3 +71,19 @@ def test_unreadable_file(tmp_path, capsys, make_clip):
         _review(path, capsys)
     finally:
         path.chmod(0o644)
+
+
+def test_odd_paths_get_their_own_one_line_message(tmp_path: Path) -> None:
+    from coach.video import VideoError, probe
+
+    fifo = tmp_path / "pipe.mp4"
+    os.mkfifo(fifo)
+    loop = tmp_path / "loop.mp4"
+    loop.symlink_to(loop)
+    dangling = tmp_path / "gone.mp4"
+    dangling.symlink_to(tmp_path / "missing.mp4")
+    cases = {fifo: "a pipe (FIFO)", Path("/dev/zero"): "a device", loop: "points back to itself",
+             dangling: "a link to a file that does not exist", "": "no video file given"}
+    for path, words in cases.items():
+        with pytest.raises(VideoError, match=re.escape(words)):
+            probe(path)
