@@ -68,6 +68,10 @@ class HistoryError(Exception):
     """The history database cannot be used; str() is one line."""
 
 
+class HistoryUnavailable(HistoryError):
+    """The history file is fine but cannot be used now (disk full, read-only folder, busy): kept, tried again."""
+
+
 def default_data_dir() -> Path:
     """$COACH_DATA_DIR, else $XDG_DATA_HOME/bone-safe-coach, else ~/.local/share/bone-safe-coach."""
     env = os.environ.get("COACH_DATA_DIR")
@@ -131,9 +135,10 @@ class History:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._migrate()
-        except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-                raise HistoryError(f"history database '{self.path}' is busy: {exc}") from exc
+        except sqlite3.OperationalError as exc:  # busy, full, read-only: the file is fine, it cannot be written now
+            raise HistoryUnavailable(f"your history cannot be opened just now ({exc}). Nothing was removed; the "
+                                     "coach tries again on the next page.") from exc
+        except sqlite3.DatabaseError:  # only a file that is not a database or fails the integrity check
             self.set_aside = self._set_aside()
             self._migrate()
 

@@ -125,3 +125,27 @@ def test_two_instances_share_one_file(tmp_path: Path) -> None:
     sid = writer.start_session("squat", "live")
     writer.add_rep(sid, rep(1))
     assert reader.sessions()[0].reps == 1
+
+
+def test_a_full_disk_at_start_keeps_a_healthy_history_and_says_so(tmp_path: Path, monkeypatch) -> None:
+    from coach import history as history_module
+    from coach.history import HistoryUnavailable
+
+    db = tmp_path / "history.sqlite3"
+    first = History(db)
+    first.start_session("squat", "live")
+    before = db.read_bytes()
+    real_connect = sqlite3.connect
+
+    def full(*args, **kwargs):
+        con = real_connect(*args, **kwargs)
+        con.close()
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(history_module.sqlite3, "connect", full)
+    with pytest.raises(HistoryUnavailable, match="Nothing was removed"):
+        History(db)
+    monkeypatch.setattr(history_module.sqlite3, "connect", real_connect)
+    assert sorted(p.name for p in tmp_path.iterdir() if "damaged" in p.name) == []
+    assert db.read_bytes() == before
+    assert len(History(db).sessions()) == 1  # once space is back, the same history opens

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 import streamlit as st
 
-from coach.history import History, HistoryError
+from coach.history import History, HistoryError, HistoryUnavailable
 from coach.thresholds import OSTEOPOROSIS_TARGET, SUPERVISED_5X5_TARGET, SetTarget, Strictness, Thresholds, preset
 from coach.types import Exercise
 
@@ -142,13 +142,15 @@ def settings_panel() -> Settings:
 
 def get_history() -> History | None:
     """The history database (path from $COACH_DB or the user's data folder); None if unusable."""
-    if HISTORY_KEY not in st.session_state:
+    if st.session_state.get(HISTORY_KEY) is None and st.session_state.get(HISTORY_KEY + "_retry", True):
         path = os.environ.get("COACH_DB") or None
         try:
             st.session_state[HISTORY_KEY] = History(path)
-        except (HistoryError, OSError) as exc:
+            st.session_state.pop(HISTORY_KEY + "_error", None)
+        except (HistoryError, OSError) as exc:  # a passing problem (full disk, read-only folder) is tried again
             st.session_state[HISTORY_KEY] = None
             st.session_state[HISTORY_KEY + "_error"] = str(exc)
+            st.session_state[HISTORY_KEY + "_retry"] = isinstance(exc, HistoryUnavailable | OSError)
     hist: History | None = st.session_state[HISTORY_KEY]
     return hist
 
