@@ -128,6 +128,8 @@ class History:
         self.path = Path(path) if path is not None else default_db_path()
         self.set_aside: Path | None = None
         """Where a damaged database was moved, if one was found when opening."""
+        self.skipped_rows: set[int] = set()
+        """Ids of rep rows that could not be read (damaged): left out of what is shown and exported."""
         self._open()
 
     # --- opening, migrating, damage -----------------------------------------------------------
@@ -259,12 +261,18 @@ class History:
         with self._connect() as con:
             rows = con.execute("SELECT * FROM reps WHERE session_id = ? ORDER BY rep_index, id",
                                (session_id,)).fetchall()
-        return [self._rep_dict(r) for r in rows]
+        out = []
+        for r in rows:
+            try:
+                out.append(self._rep_dict(r))
+            except (ValueError, TypeError):  # a damaged row: skipped, counted, the rest still shows and exports
+                self.skipped_rows.add(int(r["id"]))
+        return out
 
     @staticmethod
     def _rep_dict(r: sqlite3.Row) -> dict[str, Any]:
-        return {"rep": r["rep_index"], "set": r["set_index"], "start_s": r["start_s"], "end_s": r["end_s"],
-                "complete": bool(r["complete"]), "metrics": json.loads(r["metrics"]),
+        return {"rep": r["rep_index"], "set": r["set_index"], "start_s": float(r["start_s"]),
+                "end_s": float(r["end_s"]), "complete": bool(r["complete"]), "metrics": json.loads(r["metrics"]),
                 "warnings": json.loads(r["warnings"])}
 
     def weekly_progress(self) -> list[dict[str, Any]]:

@@ -149,3 +149,18 @@ def test_a_full_disk_at_start_keeps_a_healthy_history_and_says_so(tmp_path: Path
     assert sorted(p.name for p in tmp_path.iterdir() if "damaged" in p.name) == []
     assert db.read_bytes() == before
     assert len(History(db).sessions()) == 1  # once space is back, the same history opens
+
+
+def test_a_damaged_rep_row_is_skipped_and_the_rest_exports(tmp_path: Path) -> None:
+    db = tmp_path / "history.sqlite3"
+    hist = History(db)
+    sid = hist.start_session("squat", "live")
+    for i in (1, 2, 3):
+        hist.add_rep(sid, Rep(index=i, start_s=float(i), end_s=i + 1.0, complete=True))
+    with sqlite3.connect(db) as con:
+        con.execute("UPDATE reps SET metrics = '{not json' WHERE rep_index = 2")
+    assert [r["rep"] for r in hist.reps(sid)] == [1, 3]
+    assert len(hist.skipped_rows) == 1
+    exported = json.loads(hist.export_json())
+    assert [r["rep"] for r in exported["sessions"][0]["reps"]] == [1, 3]
+    assert len(list(csv.reader(io.StringIO(hist.export_csv())))) == 3  # header + the two readable reps

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pandas as pd
 import streamlit as st
 
+from coach.history import History
 from coach.types import Exercise
 from coach.ui import settings as cfg
 from coach.ui.charts import weekly_chart
@@ -31,6 +34,19 @@ def render() -> None:
     hist = cfg.get_history()
     if hist is None:
         return
+    try:
+        _show(hist)
+    except sqlite3.DatabaseError as exc:  # damaged while the page was open: one plain line, never a traceback
+        st.error(f"Your history could not be read just now ({exc}). Nothing was removed: reload the page to try "
+                 "again.")
+    if hist.skipped_rows:
+        n = len(hist.skipped_rows)
+        st.warning(f"{n} damaged rep record{'s' if n != 1 else ''} could not be read and {'are' if n != 1 else 'is'} "
+                   "left out above and in the downloads; everything else is shown.")
+
+
+def _show(hist: History) -> None:
+    """Sessions, weekly progress and downloads of an open history."""
     st.caption(f"Kept on this computer only: {hist.path}")
     sessions = hist.sessions()
     if not sessions:
