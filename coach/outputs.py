@@ -1,7 +1,7 @@
 """Where reports and videos are written: outputs that can never destroy an input or each other.
 
 `check_outputs` refuses an output path that is an input or another output (the same file after resolving
-links). `output_target` decides how a path is written: a regular file (or a new one) is replaced atomically
+links). `write_text` writes a path as it deserves: a regular file (or a new one) is replaced atomically
 (temporary file + rename in the folder the path finally resolves to, so a symlink stays a symlink and its target
 gets the new content); a device or FIFO is written through, never replaced.
 """
@@ -72,11 +72,10 @@ def final_path(path: str | os.PathLike[str]) -> Path:
     return Path(os.path.realpath(p)) if p.is_symlink() else p
 
 
-def disk_full(exc: OSError, path: str | os.PathLike[str]) -> OSError:
-    """A clearer error for a full device; other errors unchanged."""
+def raise_if_disk_full(exc: OSError, path: str | os.PathLike[str]) -> None:
+    """Raise a one-line OutputError ("disk full") when `exc` says the device is full; otherwise return."""
     if exc.errno == errno.ENOSPC:
-        return OutputError(f"disk full: could not write '{path}' (free some space and try again)")
-    return exc
+        raise OutputError(f"disk full: could not write '{path}' (free some space and try again)") from exc
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> None:
@@ -88,7 +87,8 @@ def write_text(path: str | os.PathLike[str], text: str) -> None:
             with open(path, "w", encoding="utf-8", newline="") as fh:
                 fh.write(text)
         except OSError as exc:
-            raise disk_full(exc, path) from exc
+            raise_if_disk_full(exc, path)
+            raise
         return
     target = final_path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -99,9 +99,8 @@ def write_text(path: str | os.PathLike[str], text: str) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-    except OSError as exc:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise disk_full(exc, path) from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise_if_disk_full(exc, path)
         raise

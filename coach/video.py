@@ -29,7 +29,7 @@ import av.error
 import numpy as np
 import numpy.typing as npt
 
-from coach.outputs import TEMP_PREFIX, disk_full, final_path, is_special
+from coach.outputs import TEMP_PREFIX, final_path, is_special, raise_if_disk_full
 from coach.scene import thumbnail
 
 log = logging.getLogger(__name__)
@@ -548,11 +548,10 @@ class VideoWriter:
             for packet in self._stream.encode(None):
                 self._container.mux(packet)
             self._container.close()
-        except OSError as exc:
+        except BaseException as exc:
             self._discard()
-            raise disk_full(exc, self.path) from exc
-        except BaseException:
-            self._discard()
+            if isinstance(exc, OSError):
+                raise_if_disk_full(exc, self.path)
             raise
         # mkstemp creates the file private (0600); a finished video gets the usual mode (0666 minus umask).
         os.chmod(self._tmp, 0o666 & ~_current_umask())
