@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from coach.analyzers import NotAnalyzedYet
+from coach.history import file_key, not_saved_reason
 from coach.pipeline import review
 from coach.pose import ModelError
 from coach.report import Report, to_csv, to_json
@@ -54,6 +55,8 @@ class ReviewResult:
     pdf: bytes
     session_id: int | None
     suggestion: Suggestion | None = None
+    not_saved: str | None = None
+    """Why the review was not stored in the history (a sample, no rep, another exercise fits), if so."""
 
 
 def make_estimator() -> Any:
@@ -214,15 +217,17 @@ def _review_and_store(source: Path | None, upload: Any, exercise: Exercise, sett
             return
         sid = None
         hist = cfg.get_history()
-        if hist is not None:
+        why_not = not_saved_reason(is_sample=upload is None, complete_reps=report.complete_reps,
+                                   other_fits=hint is not None)
+        if hist is not None and why_not is None:
             t = settings.target
             try:
                 sid = hist.save_reviewed(exercise.value, report.reps, set_numbers(report), title=name,
                                          target_min=t.reps_min, target_max=t.reps_max,
-                                         strictness=settings.strictness.value)
+                                         strictness=settings.strictness.value, source_key=file_key(path))
             except Exception as exc:  # the review is still shown and can be downloaded
                 st.warning(f"The review could not be saved to your history: {plain(_one_line(exc))}")
-        st.session_state[RESULT_KEY] = ReviewResult(report, name, video, pdf, sid, hint)
+        st.session_state[RESULT_KEY] = ReviewResult(report, name, video, pdf, sid, hint, why_not)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -328,3 +333,5 @@ def show_result(result: ReviewResult, settings: cfg.Settings) -> None:
                                 key="dl_video")
     if result.session_id is not None:
         st.caption("Saved to your history.")
+    elif result.not_saved:
+        st.caption(result.not_saved)
