@@ -207,3 +207,7 @@ class SetTarget:
 
 OSTEOPOROSIS_TARGET = SetTarget()
 SUPERVISED_5X5_TARGET = SetTarget(reps_min=5, reps_max=5, sets_min=5, sets_max=5, rest_s=90.0)
+
+SITTING_GAP_H = 3.0
+"""Sets and reviews that start less than this many hours after the previous one belong to the same sitting
+(one exercise session as a person counts it; the weekly guidance is 2–3 such sittings), hours."""
