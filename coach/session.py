@@ -13,6 +13,12 @@ from enum import StrEnum
 
 from coach.analyzers import AnalysisResult, FrameResult, analyzer_for
 from coach.calibration import Neutral
+from coach.estimator import (
+    FULL_CAPABILITIES,
+    Capability,
+    EstimatorCapabilities,
+    missing_capability_notices,
+)
 from coach.features import BodyFeatures, extract
 from coach.plausibility import PlausibilityCheck
 from coach.scene import CutDetector
@@ -139,6 +145,7 @@ class SessionAnalyzer:
         cfg = band() if callable(band) else None
         self._cuts = CutDetector(self.th.scene_cut_decorrelation)
         self._cut_times: list[float] = []
+        self.capabilities = FULL_CAPABILITIES
         self._plausible = PlausibilityCheck(self.exercise, (cfg.depth_deg - cfg.return_deg) if cfg else math.nan)
 
     def push(self, pose: PoseFrame) -> tuple[BodyFeatures, FrameResult]:
@@ -154,6 +161,15 @@ class SessionAnalyzer:
             self._series.append(SeriesPoint(f.timestamp_s, result.signal_deg, dict(result.angles), result.count))
         self.last_features, self.last_result = f, result
         return f, result
+
+    def declare_capabilities(self, capabilities: EstimatorCapabilities) -> None:
+        """What the estimator feeding this session returns (a needed one it lacks becomes a notice)."""
+        self.capabilities = capabilities
+
+    @property
+    def needed_capabilities(self) -> tuple[Capability, ...]:
+        """What the exercise's checks need from the estimator besides image landmarks."""
+        return (Capability.SEGMENTATION_MASK,) if self.analyzer.uses_back_bulge else ()
 
     @property
     def posture_fits(self) -> bool:
@@ -190,7 +206,8 @@ class SessionAnalyzer:
         """Close the session."""
         analysis = self.analyzer.finish()
         sets = tuple(group_sets(analysis.reps, self.target, tuple(self._breaks)))
-        notices = list(analysis.notices) + self._notices(analysis)
+        notices = [*missing_capability_notices(self.needed_capabilities, self.capabilities), *analysis.notices,
+                   *self._notices(analysis)]
         return SessionResult(analysis, sets, tuple(notices), self.stats.total, self.stats.with_person,
                              tuple(self._series))
 

@@ -53,7 +53,6 @@ class WarningKind(StrEnum):
     KNEE_VALGUS = "knee_valgus"
     RAPID_MOVEMENT = "rapid_movement"
     NECK_EXTENSION = "neck_extension"
-    BACK_SAG = "back_sag"
     LIMB_BELOW_HORIZONTAL = "limb_below_horizontal"
     SHORT_HOLD = "short_hold"
 
@@ -72,8 +71,8 @@ class NoticeKind(StrEnum):
     CALIBRATION = "calibration"
     UNRELIABLE_MEASURE = "unreliable_measure"
     NO_REPS = "no_reps"
-    CAMERA_LOST = "camera_lost"
     SCENE_CUTS = "scene_cuts"
+    MISSING_CAPABILITY = "missing_capability"
 
 
 class Lm(IntEnum):

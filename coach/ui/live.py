@@ -232,9 +232,9 @@ class LiveCoach:
     def _make_estimator(self) -> Any:
         if self._factory is not None:
             return self._factory()
-        from coach.pose import EstimatorMode, PoseEstimator
+        from coach.pose import live_estimator
 
-        return PoseEstimator(mode=EstimatorMode.VIDEO, with_mask=True, num_poses=1)
+        return live_estimator()
 
     def _on_rep(self, rep: Rep, t: float) -> None:
         if self._last_rep_end is not None and rep.start_s - self._last_rep_end >= SET_BREAK_S and self._set_reps:
