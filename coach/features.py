@@ -14,8 +14,9 @@ import numpy as np
 
 from coach import geometry as g
 from coach import view as view_mod
+from coach.landmarks import Lm
 from coach.silhouette import back_bulge
-from coach.types import Lm, PoseFrame, Side, View
+from coach.types import PoseFrame, Side, View
 
 NAN = float("nan")
 Point = tuple[float, float]

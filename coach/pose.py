@@ -28,8 +28,9 @@ import numpy.typing as npt
 
 from coach.digest import file_sha256
 from coach.estimator import EstimatorCapabilities
+from coach.landmarks import NUM_LANDMARKS
 from coach.scene import brightness, thumbnail
-from coach.types import NUM_LANDMARKS, PoseFrame
+from coach.types import PoseFrame
 
 MODEL_ENV_VAR = "COACH_POSE_MODEL"
 """Environment variable that overrides the model path."""

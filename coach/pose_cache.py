@@ -28,10 +28,11 @@ import numpy.typing as npt
 from coach import pipeline
 from coach.digest import file_sha256
 from coach.estimator import PoseEstimator
+from coach.landmarks import NUM_LANDMARKS
 from coach.pipeline import MAX_SIDE_PX, RecordedPoses, review
 from coach.report import Report
 from coach.thresholds import Thresholds
-from coach.types import NUM_LANDMARKS, Exercise, PoseFrame
+from coach.types import Exercise, PoseFrame
 
 CACHE_FORMAT = 5
 """Bump when the cached pose record changes shape or the frames given to the model change (2: frames larger

@@ -17,7 +17,7 @@ from typing import Any
 from coach.outputs import write_text
 from coach.session import SessionResult
 from coach.types import Exercise, Rep
-from coach.video import VideoInfo
+from coach.videoinfo import VideoInfo
 
 SCHEMA_VERSION = 1
 

@@ -8,10 +8,12 @@ Angles are degrees, times are seconds from the video's timestamps.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import IntEnum, StrEnum
+from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
+
+from coach.landmarks import NUM_LANDMARKS, Lm
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -73,47 +75,6 @@ class NoticeKind(StrEnum):
     NO_REPS = "no_reps"
     SCENE_CUTS = "scene_cuts"
     MISSING_CAPABILITY = "missing_capability"
-
-
-class Lm(IntEnum):
-    """MediaPipe BlazePose landmark indices (33 points)."""
-
-    NOSE = 0
-    LEFT_EYE_INNER = 1
-    LEFT_EYE = 2
-    LEFT_EYE_OUTER = 3
-    RIGHT_EYE_INNER = 4
-    RIGHT_EYE = 5
-    RIGHT_EYE_OUTER = 6
-    LEFT_EAR = 7
-    RIGHT_EAR = 8
-    MOUTH_LEFT = 9
-    MOUTH_RIGHT = 10
-    LEFT_SHOULDER = 11
-    RIGHT_SHOULDER = 12
-    LEFT_ELBOW = 13
-    RIGHT_ELBOW = 14
-    LEFT_WRIST = 15
-    RIGHT_WRIST = 16
-    LEFT_PINKY = 17
-    RIGHT_PINKY = 18
-    LEFT_INDEX = 19
-    RIGHT_INDEX = 20
-    LEFT_THUMB = 21
-    RIGHT_THUMB = 22
-    LEFT_HIP = 23
-    RIGHT_HIP = 24
-    LEFT_KNEE = 25
-    RIGHT_KNEE = 26
-    LEFT_ANKLE = 27
-    RIGHT_ANKLE = 28
-    LEFT_HEEL = 29
-    RIGHT_HEEL = 30
-    LEFT_FOOT_INDEX = 31
-    RIGHT_FOOT_INDEX = 32
-
-
-NUM_LANDMARKS = 33
 
 
 @dataclass(frozen=True, slots=True)

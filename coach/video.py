@@ -31,6 +31,7 @@ import numpy.typing as npt
 
 from coach.outputs import TEMP_PREFIX, final_path, is_special, raise_if_disk_full
 from coach.scene import thumbnail
+from coach.videoinfo import VideoInfo
 
 log = logging.getLogger(__name__)
 
@@ -61,36 +62,6 @@ _PUT_TIMEOUT_S = 0.1
 
 class VideoError(Exception):
     """A video could not be opened, decoded or written; str() is a one-line explanation."""
-
-
-@dataclass(frozen=True, slots=True)
-class VideoInfo:
-    """What a video file holds.
-
-    Attributes:
-        path: The file.
-        duration_s: Duration, s (0.0 when unknown).
-        fps: Average frame rate, frames/s (0.0 when unknown).
-        width: Upright frame width (after rotation), px.
-        height: Upright frame height (after rotation), px.
-        rotation_deg: Counter-clockwise display rotation applied to coded frames, degrees (0/90/180/270).
-        frame_count: Estimated number of frames (may be 0 when the container does not say).
-        codec: Video codec name (e.g. "h264").
-    """
-
-    path: Path
-    duration_s: float
-    fps: float
-    width: int
-    height: int
-    rotation_deg: int
-    frame_count: int
-    codec: str
-
-    @property
-    def portrait(self) -> bool:
-        """True when the upright frame is taller than wide."""
-        return self.height > self.width
 
 
 @dataclass(frozen=True, slots=True)

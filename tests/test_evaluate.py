@@ -192,3 +192,105 @@ def test_targets_on_the_shared_clips(shared_videos: Path, tmp_path: Path) -> Non
     assert doc["spinal_flexion"]["recall"] >= 0.8
     assert doc["spinal_flexion"]["false_alarm_rate"] <= 0.2
     assert doc["twist"]["false_alarm_rate"] <= 0.05
+
+
+def _old_pickle(cache: PoseCache, clip: Path, poses, truncated: bool = False, error: str | None = None) -> Path:
+    """A format-4 cache file as the pickling coach wrote it (dict records, packed masks, notice text as error)."""
+    import pickle
+
+    from coach.digest import file_sha256
+    from coach.pose_cache import PICKLED_FORMAT
+
+    frames = [{"t": p.timestamp_s, "w": p.width, "h": p.height, "det": p.detected,
+               "lm": p.landmarks.astype(np.float32), "world": p.world.astype(np.float32), "mask": pack_mask(p.mask),
+               "people": p.people, "light": p.brightness, "thumb": p.thumbnail} for p in poses]
+    assert cache.folder is not None
+    cache.folder.mkdir(parents=True, exist_ok=True)
+    path = cache.folder / f"{clip.stem}.{cache._key(file_sha256(clip), PICKLED_FORMAT)}.pkl"
+    with path.open("wb") as fh:
+        pickle.dump({"frames": frames, "truncated": truncated, "error": error}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def test_a_pickled_cache_is_converted_once_and_replays_the_same(tmp_path: Path, make_clip, fake_estimator,
+                                                                monkeypatch) -> None:
+    monkeypatch.setattr(pipeline, "ANALYSIS_MAX_FPS", None)
+    poses = frames_of(rep_profile(2), duration(2), squat_pose)
+    clip = make_clip(frames=len(poses), fps=30.0)
+    est = fake_estimator(poses)
+    cache = PoseCache(tmp_path / "cache", lambda: est)
+    old = _old_pickle(cache, clip, poses)
+    report = review_cached(clip, "squat", cache)
+    assert est.calls == []  # nothing estimated: the pickle was converted
+    assert report.complete_reps == 2
+    new = cache.path(clip)
+    assert new is not None and new.suffix == ".npz" and new.is_file() and old.is_file()  # the old file stays
+    old.unlink()
+    again = review_cached(clip, "squat", cache)
+    assert est.calls == [] and [(r.start_s, r.end_s) for r in again.reps] == [(r.start_s, r.end_s)
+                                                                               for r in report.reps]
+    with np.load(new, allow_pickle=False) as npz:  # plain arrays only
+        assert "landmarks" in npz.files and npz["landmarks"].dtype == np.float32
+
+
+def test_a_pickle_naming_any_other_class_is_refused(tmp_path: Path, make_clip, fake_estimator) -> None:
+    import pickle
+
+    from coach.digest import file_sha256
+    from coach.pose_cache import PICKLED_FORMAT
+
+    poses = frames_of(rep_profile(1), duration(1), squat_pose)
+    clip = make_clip(frames=len(poses), fps=30.0)
+    est = fake_estimator(poses)
+    cache = PoseCache(tmp_path / "cache", lambda: est)
+    assert cache.folder is not None
+    cache.folder.mkdir()
+    ran = tmp_path / "ran"
+    evil = cache.folder / f"{clip.stem}.{cache._key(file_sha256(clip), PICKLED_FORMAT)}.pkl"
+    evil.write_bytes(pickle.dumps(_Touch(str(ran))))
+    assert cache.load(clip) is None and not ran.exists()  # refused, nothing ran
+    review_cached(clip, "squat", cache)
+    assert est.calls  # estimated afresh
+
+
+class _Touch:
+    """Unpickling this creates a file (what a hostile pickle could do)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self):
+        return (Path.touch, (Path(self.path),))
+
+
+def test_a_replayed_truncated_clip_says_cut_short_once(tmp_path: Path, make_clip, fake_estimator) -> None:
+    poses = frames_of(rep_profile(1), duration(1), squat_pose)
+    clip = make_clip(frames=len(poses), fps=30.0)
+    cache = PoseCache(tmp_path / "cache", lambda: fake_estimator(poses))
+    _old_pickle(cache, clip, poses[::2], truncated=True,
+                error="The file is cut short or damaged: reviewed what could be decoded. bad packet")
+    for _ in range(2):  # converted, then read back
+        report = review_cached(clip, "squat", cache)
+        notes = [n.message for n in report.session.notices if n.kind.value == "truncated"]
+        assert report.truncated and len(notes) == 1 and notes[0].count("cut short") == 1
+
+
+def test_concurrent_writers_leave_one_whole_file(tmp_path: Path, make_clip, fake_estimator) -> None:
+    import threading
+
+    from coach.pose_cache import PoseRecorder
+
+    poses = frames_of(rep_profile(1), duration(1), squat_pose)
+    clip = make_clip(frames=len(poses), fps=30.0)
+    cache = PoseCache(tmp_path / "cache", lambda: fake_estimator(poses))
+    rec = PoseRecorder()
+    for p in poses:
+        rec.append(p)
+    threads = [threading.Thread(target=cache.save, args=(clip, rec, False)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [p.suffix for p in (tmp_path / "cache").iterdir()] == [".npz"]  # no temporary file left
+    loaded = cache.load(clip)
+    assert loaded is not None and len(loaded.frames) == len(poses)

@@ -10,17 +10,18 @@ import numpy as np
 import pytest
 
 from coach import pose
+from coach.landmarks import NUM_LANDMARKS, Lm
 from coach.pose import (
     MODEL_SHA256,
     EstimatorMode,
+    MediaPipeEstimator,
     ModelError,
     PersonTracker,
-    MediaPipeEstimator,
     check_model,
     prominence,
     resolve_model_path,
 )
-from coach.types import NUM_LANDMARKS, Lm, PoseFrame
+from coach.types import PoseFrame
 from coach.video import VideoReader
 
 
@@ -283,3 +284,9 @@ def test_real_mask_stays_valid_after_its_result_is_gone(shared_videos):
         assert all(f.mask is not None for f in later)
         np.testing.assert_array_equal(mask, before)
         assert 0.0 < float(mask.mean()) < 1.0
+
+
+def test_mediapipe_points_come_in_the_coach_landmark_order() -> None:
+    from mediapipe.tasks.python.vision import PoseLandmark
+    assert len(PoseLandmark) == NUM_LANDMARKS == len(Lm)  # coach.pose takes MediaPipe's rows as they come
+    assert [(p.name, p.value) for p in PoseLandmark] == [(lm.name, lm.value) for lm in Lm]

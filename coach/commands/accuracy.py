@@ -21,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from coach.types import Exercise, Lm, PoseFrame, View, WarningKind
+from coach.landmarks import Lm
+from coach.types import Exercise, PoseFrame, View, WarningKind
 
 DEFAULT_CACHE = Path(".cache") / "accuracy"
 FAULT_KINDS = (

@@ -11,7 +11,8 @@ import numpy.typing as npt
 import pytest
 
 from coach.estimator import SimpleEstimator
-from coach.types import NUM_LANDMARKS, Lm, PoseFrame
+from coach.landmarks import NUM_LANDMARKS, Lm
+from coach.types import PoseFrame
 
 BASE_CLIP = ("squat", "calimiro_squat_17.mp4")
 """A short, well-lit real squat clip (1280×720, 4.4 s, 25 fps) that the notice tests transform."""

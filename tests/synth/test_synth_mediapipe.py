@@ -10,9 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from coach.landmarks import Lm
 from coach.synth import Generator, SynthSpec
 from coach.synth import angles as A
-from coach.types import Exercise, Lm, View
+from coach.types import Exercise, View
 
 pytestmark = pytest.mark.slow
 
