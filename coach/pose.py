@@ -2,7 +2,7 @@
 
 `MediaPipeEstimator.estimate()` turns one RGB frame into a `PoseFrame`: 33 landmarks in pixels of
 the given image, world landmarks in metres, an optional segmentation mask, the number of people
-found, the frame's brightness and its luma thumbnail (camera cuts, `coach.scene`). With several people, the
+found, the frame's brightness and its luma thumbnail (camera cuts, `coach.cuts`). With several people, the
 most prominent one is chosen at the start (or after the coached person was lost for a while) and then followed
 (`PersonTracker`).
 """
@@ -26,10 +26,10 @@ from weakref import WeakSet
 import numpy as np
 import numpy.typing as npt
 
+from coach.cuts import brightness, thumbnail
 from coach.digest import file_sha256
 from coach.estimator import EstimatorCapabilities
 from coach.landmarks import NUM_LANDMARKS
-from coach.scene import brightness, thumbnail
 from coach.types import PoseFrame
 
 MODEL_ENV_VAR = "COACH_POSE_MODEL"
@@ -286,7 +286,7 @@ class _Found:
         width: Image width, px.
         height: Image height, px.
         light: Mean luma, 0–255.
-        thumbnail: (16, 16) block-mean luma, 0–255 (camera cuts, `coach.scene.thumbnail`).
+        thumbnail: (16, 16) block-mean luma, 0–255 (camera cuts, `coach.cuts.thumbnail`).
         candidates: (33, 4) landmark arrays in px (x, y, z, visibility), one per person found.
         worlds: (33, 3) world landmark arrays, m, one per person (may be shorter than `candidates`).
         masks: float32 (height, width) segmentation masks, 0–1, one per person (empty without the mask).
@@ -555,7 +555,7 @@ class MediaPipeEstimator:
 
         In VIDEO mode equal or decreasing timestamps are bumped to 1 ms after the previous one
         (the returned PoseFrame keeps the given `timestamp_s`). `thumb`: the frame's thumbnail if already
-        taken (`coach.scene.thumbnail`, e.g. by the video reader), else it is taken here.
+        taken (`coach.cuts.thumbnail`, e.g. by the video reader), else it is taken here.
         """
         return self.submit(image_rgb, timestamp_s, thumb).result()
 

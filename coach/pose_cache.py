@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from coach import pipeline
+from coach.cuts import THUMB_SIDE
 from coach.digest import file_sha256
 from coach.estimator import PoseEstimator
 from coach.landmarks import NUM_LANDMARKS
@@ -47,9 +48,6 @@ DEFAULT_CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cac
 
 MASK_FLOOR = 0.02
 """Mask values below this are dropped from the cached crop (background)."""
-
-THUMB_SIDE = 16
-"""Side of the cached luma thumbnail, px (`coach.scene.thumbnail`)."""
 
 
 class CachedEstimator(PoseEstimator, Protocol):

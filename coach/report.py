@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from coach.jsonable import nan_to_none
 from coach.outputs import write_text
 from coach.session import SessionResult
 from coach.types import Exercise, Rep
@@ -69,10 +70,6 @@ class Report:
         return out
 
 
-def _num(x: float) -> float | None:
-    return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
-
-
 def rep_to_dict(r: Rep) -> dict[str, Any]:
     """One rep as JSON-ready data (NaN becomes null)."""
     return {
@@ -81,7 +78,7 @@ def rep_to_dict(r: Rep) -> dict[str, Any]:
         "end_s": r.end_s,
         "complete": r.complete,
         "side": r.side.value if r.side else None,
-        "metrics": {k: _num(v) for k, v in r.metrics.items()},
+        "metrics": {k: nan_to_none(v) for k, v in r.metrics.items()},
         "warnings": [{"kind": w.kind.value, "time_s": w.time_s, "value": w.value, "threshold": w.threshold,
                       "unit": w.unit, "message": w.message, "cue": w.cue} for w in r.warnings],
     }
@@ -95,9 +92,6 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
 def to_json(report: Report) -> str:
     """The report as JSON text."""
     return json.dumps(report.to_dict(), indent=2, allow_nan=False)
-
-
-CSV_FIELDS = ("index", "start_s", "end_s", "complete", "side", "metrics", "warnings")
 
 
 def to_csv(report: Report) -> str:

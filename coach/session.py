@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from coach.analyzers import AnalysisResult, FrameResult, analyzer_for
 from coach.calibration import Neutral
+from coach.cuts import CutDetector
 from coach.estimator import (
     FULL_CAPABILITIES,
     Capability,
@@ -21,7 +22,6 @@ from coach.estimator import (
 )
 from coach.features import BodyFeatures, extract
 from coach.plausibility import PlausibilityCheck
-from coach.scene import CutDetector
 from coach.thresholds import OSTEOPOROSIS_TARGET, SetTarget, Thresholds
 from coach.types import Exercise, Notice, NoticeKind, PoseFrame, Rep
 
@@ -141,12 +141,12 @@ class SessionAnalyzer:
         self._last_seen_s = math.nan
         self.last_features: BodyFeatures | None = None
         self.last_result: FrameResult | None = None
-        band = getattr(self.analyzer, "counter_thresholds", None)
-        cfg = band() if callable(band) else None
+        thresholds_of = getattr(self.analyzer, "counter_thresholds", None)
+        band = thresholds_of() if callable(thresholds_of) else None
         self._cuts = CutDetector(self.th.scene_cut_decorrelation)
         self._cut_times: list[float] = []
         self.capabilities = FULL_CAPABILITIES
-        self._plausible = PlausibilityCheck(self.exercise, (cfg.depth_deg - cfg.return_deg) if cfg else math.nan)
+        self._plausible = PlausibilityCheck(self.exercise, (band.depth_deg - band.return_deg) if band else math.nan)
 
     def push(self, pose: PoseFrame) -> tuple[BodyFeatures, FrameResult]:
         """Analyze one frame."""

@@ -91,7 +91,7 @@ class PoseFrame:
         mask: Optional (height, width) float32 segmentation mask, 0–1.
         people: Number of people the estimator found (the most prominent one is coached).
         brightness: Mean luma of the frame, 0–255.
-        thumbnail: Optional (16, 16) uint8 block-mean luma of the frame, 0–255 (camera cuts, coach.scene).
+        thumbnail: Optional (16, 16) uint8 block-mean luma of the frame, 0–255 (camera cuts, coach.cuts).
     """
 
     timestamp_s: float

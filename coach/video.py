@@ -29,8 +29,8 @@ import av.error
 import numpy as np
 import numpy.typing as npt
 
+from coach.cuts import thumbnail
 from coach.outputs import TEMP_PREFIX, final_path, is_special, raise_if_disk_full
-from coach.scene import thumbnail
 from coach.videoinfo import VideoInfo
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ class VideoError(Exception):
 @dataclass(frozen=True, slots=True)
 class VideoFrame:
     """One decoded frame: time from the first frame, s, the upright RGB uint8 (H, W, 3) image and, when the
-    reader was asked for them, its luma thumbnail (`coach.scene.thumbnail`)."""
+    reader was asked for them, its luma thumbnail (`coach.cuts.thumbnail`)."""
 
     timestamp_s: float
     image: npt.NDArray[np.uint8]

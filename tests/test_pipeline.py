@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from coach import pipeline
+from coach.cuts import THUMB_SIDE
 from coach.estimator import SimpleEstimator
 from coach.pipeline import RecordedPoses, review
-from coach.scene import THUMB_SIDE
 from coach.types import NoticeKind, PoseFrame
 from coach.video import VideoReader
 from tests.analyzers.sequences import duration, frames_of, hinge_pose, rep_profile, squat_pose
