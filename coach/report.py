@@ -17,6 +17,7 @@ from typing import Any
 from coach.jsonable import nan_to_none
 from coach.outputs import write_text
 from coach.session import SessionResult
+from coach.thresholds import range_text
 from coach.types import Exercise, Rep
 from coach.videoinfo import VideoInfo
 
@@ -123,8 +124,8 @@ def rep_table(report: Report) -> str:
         for w in r.warnings:
             lines.append(f"{'':>33}! {w.kind.value}: {w.message} {w.cue}")
     for st in report.session.sets:
-        lines.append(f"set {st.index}: {st.reps} reps (target {st.target_min}-{st.target_max}) → "
-                     f"{st.verdict.value}")
+        target = range_text(st.target_min, st.target_max, ascii_only=True)
+        lines.append(f"set {st.index}: {st.reps} reps (target {target}) → {st.verdict.value}")
     for n in report.session.notices:
         lines.append(f"note ({n.kind.value}): {n.message}")
     return "\n".join(lines)

@@ -22,7 +22,7 @@ from coach.estimator import (
 )
 from coach.features import BodyFeatures, extract
 from coach.plausibility import PlausibilityCheck
-from coach.thresholds import OSTEOPOROSIS_TARGET, SetTarget, Thresholds
+from coach.thresholds import OSTEOPOROSIS_TARGET, SET_BREAK_S, SetTarget, Thresholds
 from coach.types import Exercise, Notice, NoticeKind, PoseFrame, Rep
 
 LEFT_FRAME_S = 5.0
@@ -59,8 +59,13 @@ class SetSummary:
     verdict: SetVerdict
 
 
+def ends_set(gap_s: float) -> bool:
+    """Whether `gap_s` seconds without a rep end a set (the one rule, live and in a review)."""
+    return gap_s >= SET_BREAK_S
+
+
 def group_sets(reps: tuple[Rep, ...], target: SetTarget, breaks_s: tuple[float, ...] = ()) -> list[SetSummary]:
-    """Group complete reps into sets: a set ends after `target.rest_s` without a rep, or at a break (s)."""
+    """Group complete reps into sets: a set ends after a pause that `ends_set`, or at a break (s)."""
     done = [r for r in reps if r.complete]
     groups: list[list[Rep]] = []
     for rep in done:
@@ -68,7 +73,7 @@ def group_sets(reps: tuple[Rep, ...], target: SetTarget, breaks_s: tuple[float, 
             prev = groups[-1][-1]
             gap = rep.start_s - prev.end_s
             broke = any(prev.end_s <= b <= rep.start_s for b in breaks_s)
-            if gap < target.rest_s and not broke:
+            if not ends_set(gap) and not broke:
                 groups[-1].append(rep)
                 continue
         groups.append([rep])

@@ -192,9 +192,24 @@ class SetTarget:
     reps_max: int = 12
     sets_min: int = 2
     sets_max: int = 3
-    rest_s: float = 45.0
-    """No rep for this long ends a set, seconds."""
+    rest_s: float = 90.0
+    """The planned rest between sets, s (the rest setting; the live page counts it down). A set itself ends
+    after SET_BREAK_S without a rep."""
+
+    def reps_text(self, *, ascii_only: bool = False) -> str:
+        """The reps target as people read it: "8–12", or "5" when it is one number."""
+        return range_text(self.reps_min, self.reps_max, ascii_only=ascii_only)
+
+
+def range_text(low: int, high: int, *, ascii_only: bool = False) -> str:
+    """"8–12" ("8-12" with `ascii_only`, for drawn video text), or "5" when low == high."""
+    return f"{low}" if low == high else f"{low}{'-' if ascii_only else '–'}{high}"
+
+
+SET_BREAK_S = 10.0
+"""No rep for this long, s, ends a set, live and in a review (`coach.session.ends_set`): a pause inside a set is
+shorter, a rest between sets (30–240 s, the rest setting) longer."""
 
 
 OSTEOPOROSIS_TARGET = SetTarget()
-SUPERVISED_5X5_TARGET = SetTarget(reps_min=5, reps_max=5, sets_min=5, sets_max=5, rest_s=90.0)
+SUPERVISED_5X5_TARGET = SetTarget(reps_min=5, reps_max=5, sets_min=5, sets_max=5)
