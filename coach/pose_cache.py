@@ -159,13 +159,6 @@ class _Replay(Sequence[PoseFrame]):
                          thumbnail=a["thumbnail"][i] if a["has_thumbnail"][i] else None)
 
 
-def production_estimator() -> CachedEstimator:
-    """The estimator the file review uses (`coach.pose.review_estimator`): the one code path."""
-    from coach.pose import review_estimator
-
-    return review_estimator()
-
-
 class _NumpyOnly(pickle.Unpickler):
     """Unpickles the format-4 cache (dicts, lists, numbers, bytes and numpy arrays) and refuses any other class,
     so a file that was not written by the coach cannot run code."""
@@ -210,7 +203,11 @@ class PoseCache:
     def __init__(self, folder: str | os.PathLike[str] | None,
                  estimator_factory: Callable[[], CachedEstimator] | None = None) -> None:
         self.folder = Path(folder) if folder is not None else None
-        self.estimator_factory: Callable[[], CachedEstimator] = estimator_factory or production_estimator
+        if estimator_factory is None:
+            from coach.pose import review_estimator  # the one the file review uses: the one code path
+
+            estimator_factory = review_estimator
+        self.estimator_factory: Callable[[], CachedEstimator] = estimator_factory
         self._options: str | None = None
 
     @property

@@ -129,10 +129,9 @@ def test_cache_key_holds_the_analysis_rate_cap(tmp_path: Path, make_clip, fake_e
 
 def test_eval_uses_the_production_estimator_configuration() -> None:
     from coach.pose import review_estimator
-    from coach.pose_cache import production_estimator
 
-    assert PoseCache(None).estimator_factory is production_estimator
-    a, b = production_estimator(), review_estimator()
+    assert PoseCache(None).estimator_factory is review_estimator
+    a, b = PoseCache(None).estimator_factory(), review_estimator()
     try:
         assert a.cache_key == b.cache_key
     finally:
