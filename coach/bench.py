@@ -26,12 +26,17 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
+from coach.estimator import EstimatorCapabilities, PendingPose, PoseEstimator
 from coach.jsonable import nan_to_none
-from coach.types import Exercise
+from coach.types import Exercise, PoseFrame
+
+if TYPE_CHECKING:
+    from coach.pose import MediaPipeEstimator
 
 LIVE_FPS = 30.0
 """Frame rate of the simulated camera in live mode, frames/s."""
@@ -89,7 +94,7 @@ class BenchResult:
         d = asdict(self)
         extra = d.pop("extra")
         d.update(extra)
-        return nan_to_none(d)  # type: ignore[no-any-return]
+        return nan_to_none(d)
 
     def lines(self) -> list[str]:
         """Human-readable summary lines."""
@@ -163,6 +168,7 @@ def _bare(path: Path, max_side_px: int, with_mask: bool,
     period_s = 1.0 / cap if cap else 0.0
     times: list[float] = []
     size = [0, 0]
+    last = 0.0
     with (review_estimator(with_mask=with_mask, track_one=track_one) as est,
           VideoReader(path, max_side_px=max_side_px, min_interval_s=period_s) as reader):
         est.warm_up()
@@ -191,11 +197,33 @@ class _KeepOpen:
     """Hands the review an estimator that its `with` block does not close: closing the landmarkers (~15 ms)
     is tear-down, outside the timed span like model start-up, as in the bare pass; `_full` closes it after."""
 
-    def __init__(self, estimator: Any) -> None:
+    def __init__(self, estimator: MediaPipeEstimator) -> None:
         self._estimator = estimator
 
-    def __enter__(self) -> Any:
-        return self._estimator
+    @property
+    def capabilities(self) -> EstimatorCapabilities:
+        """The wrapped estimator's."""
+        return self._estimator.capabilities
+
+    @property
+    def workers(self) -> int:
+        """The wrapped estimator's."""
+        return self._estimator.workers
+
+    def estimate(self, image_rgb: npt.NDArray[np.uint8], timestamp_s: float) -> PoseFrame:
+        """The wrapped estimator's."""
+        return self._estimator.estimate(image_rgb, timestamp_s)
+
+    def submit(self, image_rgb: npt.NDArray[np.uint8], timestamp_s: float,
+               thumb: npt.NDArray[np.uint8] | None = None) -> PendingPose:
+        """The wrapped estimator's."""
+        return self._estimator.submit(image_rgb, timestamp_s, thumb)
+
+    def close(self) -> None:
+        """Left open (see the class docstring)."""
+
+    def __enter__(self) -> _KeepOpen:
+        return self
 
     def __exit__(self, *exc: object) -> None:
         return None
@@ -212,7 +240,7 @@ def _full(path: Path, exercise: Exercise | str, annotated: Path | None, with_mas
     marks: list[float] = []
     start = [0.0]
 
-    def factory() -> object:
+    def factory() -> PoseEstimator:
         start[0] = time.perf_counter()
         start.append(time.process_time())
         return _KeepOpen(est)

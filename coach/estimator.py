@@ -95,8 +95,15 @@ class PoseEstimator(Protocol):
         workers: Frames `submit` may have in flight at once (1: `submit` computes at once).
     """
 
-    capabilities: EstimatorCapabilities
-    workers: int
+    @property
+    def capabilities(self) -> EstimatorCapabilities:
+        """What it returns besides image landmarks."""
+        ...
+
+    @property
+    def workers(self) -> int:
+        """Frames `submit` may have in flight at once."""
+        ...
 
     def estimate(self, image_rgb: npt.NDArray[np.uint8], timestamp_s: float) -> PoseFrame:
         """The pose in one RGB uint8 (H, W, 3) frame taken at `timestamp_s` s."""

@@ -112,7 +112,7 @@ class _StderrProxy:
             if self._saved_fd is not None:
                 os.write(self._saved_fd, text.encode("utf-8", "backslashreplace"))
                 return len(text)
-        return self._original.write(text)  # type: ignore[attr-defined,no-any-return]
+        return self._original.write(text)  # type: ignore[attr-defined]
 
     def flush(self) -> None:
         with contextlib.suppress(OSError, ValueError, AttributeError):
@@ -146,7 +146,7 @@ def quiet_native_stderr() -> Iterator[None]:
         return
     old_stderr = sys.stderr
     proxy = _StderrProxy(old_stderr, saved)
-    sys.stderr = proxy  # type: ignore[assignment]
+    sys.stderr = proxy
     try:
         yield
     finally:

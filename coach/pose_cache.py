@@ -214,8 +214,11 @@ class PoseCache:
     def estimator_options(self) -> str:
         """`cache_key` of the factory's estimator (made once, then closed)."""
         if self._options is None:
-            with self.estimator_factory() as est:
+            est = self.estimator_factory()
+            try:
                 self._options = est.cache_key
+            finally:
+                est.close()
         return self._options
 
     def _key(self, file_sha: str, fmt: int) -> str:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from types import TracebackType
+from typing import cast
 
 import av
 import av.error
@@ -34,6 +35,9 @@ from coach.outputs import TEMP_PREFIX, final_path, is_special, raise_if_disk_ful
 from coach.videoinfo import VideoInfo
 
 log = logging.getLogger(__name__)
+
+RGBImage = npt.NDArray[np.uint8]
+"""An RGB uint8 (H, W, 3) image."""
 
 STILL_IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff", ".heic"})
 """File suffixes rejected as still images."""
@@ -355,9 +359,10 @@ class VideoReader:
                 rotation = _rotation(frame)
                 w, h = _scaled_size(frame.width, frame.height, self.max_side_px)
                 if (w, h) != (frame.width, frame.height):  # area averaging: the fastest and sharpest downscale
-                    image = frame.reformat(width=w, height=h, format="rgb24", interpolation="AREA").to_ndarray()
+                    image = cast(RGBImage, frame.reformat(width=w, height=h, format="rgb24",
+                                                          interpolation="AREA").to_ndarray())
                 else:
-                    image = frame.to_ndarray(format="rgb24")
+                    image = cast(RGBImage, frame.to_ndarray(format="rgb24"))
                 image = _upright(image, rotation)
                 thumb = thumbnail(image) if self.thumbnails else None
                 if not self._put(VideoFrame(timestamp_s=t, image=image, thumbnail=thumb)):
@@ -386,7 +391,7 @@ def _encoder_works(name: str) -> bool:
     """True if encoder `name` exists and opens for a small yuv420p stream (cached)."""
     if name not in _ENCODER_CACHE:
         try:
-            ctx = av.CodecContext.create(name, "w")
+            ctx = cast("av.video.codeccontext.VideoCodecContext", av.CodecContext.create(name, "w"))
             ctx.width, ctx.height, ctx.pix_fmt = 64, 64, "yuv420p"
             ctx.time_base = _time_base(name)
             ctx.framerate = Fraction(25)
@@ -456,7 +461,7 @@ class VideoWriter:
                 str(self._tmp), mode="w", format="mp4", options={"movflags": "+faststart"}
             )
             rate = Fraction(self.fps).limit_denominator(1001)
-            stream = self._container.add_stream(self.codec_name, rate=rate)
+            stream = cast("av.VideoStream", self._container.add_stream(self.codec_name, rate=rate))
             stream.width = self.width + self._pad_w
             stream.height = self.height + self._pad_h
             stream.pix_fmt = "yuv420p"

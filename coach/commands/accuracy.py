@@ -320,7 +320,7 @@ def print_summary(summary: dict[str, Any], out: Callable[[str], None] = print) -
         out("other warnings: " + ", ".join(f"{k} ×{n}" for k, n in summary["other_warnings"].items()))
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `accuracy` sub-command."""
     p = subparsers.add_parser(
         "accuracy",

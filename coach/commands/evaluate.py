@@ -9,7 +9,7 @@ import sys
 from coach.types import Exercise
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `eval` parser."""
     from coach.pose_cache import DEFAULT_CACHE_DIR
 

@@ -307,5 +307,4 @@ def _downscale(image: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     import cv2
 
     s = MAX_SIDE_PX / max(h, w)
-    out: npt.NDArray[np.uint8] = cv2.resize(image, (round(w * s), round(h * s)), interpolation=cv2.INTER_AREA)
-    return out
+    return np.asarray(cv2.resize(image, (round(w * s), round(h * s)), interpolation=cv2.INTER_AREA), dtype=np.uint8)

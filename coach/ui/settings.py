@@ -133,8 +133,9 @@ def settings_panel() -> Settings:
         rest = st.slider("Rest between sets (seconds)", 30, 240, int(s.rest_s), step=15, key="set_rest")
         side = st.radio("Side facing the camera", list(CameraSide), index=list(CameraSide).index(s.side),
                         key="set_side")
-    new = Settings(s.exercise, Strictness(strictness), TargetChoice(target), float(rest), bool(voice),
-                   CameraSide(side))
+    # A radio with an index always has a choice; None (no choice) keeps the current one.
+    new = Settings(s.exercise, Strictness(strictness or s.strictness), TargetChoice(target or s.target_choice),
+                   float(rest), bool(voice), CameraSide(side or s.side))
     if new != s:
         set_settings(new)
     return new
