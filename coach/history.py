@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import math
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from coach.thresholds import SITTING_GAP_H
 from coach.types import Rep
 
 DB_NAME = "history.sqlite3"
@@ -59,6 +61,10 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE sessions ADD COLUMN load_kg REAL;
     ALTER TABLE sessions ADD COLUMN strictness TEXT NOT NULL DEFAULT 'standard';
+    """,
+    # 2 → 3: a fingerprint of the reviewed file, so a second review of the same file replaces the first
+    """
+    ALTER TABLE sessions ADD COLUMN source_key TEXT NOT NULL DEFAULT '';
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -221,10 +227,22 @@ class History:
 
     def save_reviewed(self, exercise: str, reps: Sequence[Rep], set_of: dict[int, int], *, title: str,
                       target_min: int, target_max: int, strictness: str = "standard",
-                      load_kg: float | None = None) -> int:
-        """Store a reviewed file as one session; `set_of` maps rep index → set number."""
+                      load_kg: float | None = None, source_key: str = "") -> int:
+        """Store a reviewed file as one session; `set_of` maps rep index → set number.
+
+        A non-empty `source_key` (a fingerprint of the file) replaces any earlier review of the same file.
+        """
+        if source_key:
+            with self._connect() as con:
+                old = [r[0] for r in con.execute(
+                    "SELECT id FROM sessions WHERE source = 'review' AND source_key = ?", (source_key,))]
+            for old_id in old:
+                self.delete_session(old_id)
         sid = self.start_session(exercise, "review", title=title, target_min=target_min, target_max=target_max,
                                  strictness=strictness, load_kg=load_kg)
+        if source_key:
+            with self._connect() as con:
+                con.execute("UPDATE sessions SET source_key = ? WHERE id = ?", (source_key, sid))
         for rep in reps:
             self.add_rep(sid, rep, set_of.get(rep.index, 0))
         return sid
@@ -275,30 +293,49 @@ class History:
                 "end_s": float(r["end_s"]), "complete": bool(r["complete"]), "metrics": json.loads(r["metrics"]),
                 "warnings": json.loads(r["warnings"])}
 
+    def sittings(self, gap_h: float = SITTING_GAP_H) -> list[list[SessionRow]]:
+        """Sessions with a complete rep grouped into sittings, oldest first: a session starting less than
+        `gap_h` hours after the previous one joins its sitting (sets and reviews of one morning count once)."""
+        done = sorted((s for s in self.sessions() if s.reps), key=lambda s: (_instant(s.started_at), s.id))
+        out: list[list[SessionRow]] = []
+        last: dt.datetime | None = None
+        for s in done:
+            at = _instant(s.started_at)
+            if last is None or (at - last).total_seconds() >= gap_h * 3600.0:
+                out.append([])
+            out[-1].append(s)
+            last = at
+        return out
+
     def weekly_progress(self) -> list[dict[str, Any]]:
-        """Per exercise and ISO week (Monday date): sessions, sets, reps, top load, warnings per rep."""
+        """Per exercise and ISO week (Monday date): sittings with that exercise, sets, reps, top load,
+        warnings per rep. Sessions with no complete rep are left out."""
         weeks: dict[tuple[str, str], dict[str, Any]] = {}
-        for s in self.sessions():
-            week = week_start(s.started_at)
-            w = weeks.setdefault((s.exercise, week), {"exercise": s.exercise, "week": week, "sessions": 0,
-                                                      "sets": 0, "reps": 0, "warnings": 0, "load_kg": None})
-            w["sessions"] += 1
-            w["sets"] += s.sets
-            w["reps"] += s.reps
-            w["warnings"] += s.warnings
-            if s.load_kg is not None:
-                w["load_kg"] = max(w["load_kg"] or 0.0, s.load_kg)
+        for sitting in self.sittings():
+            week = week_start(sitting[0].started_at)
+            for exercise in dict.fromkeys(s.exercise for s in sitting):
+                w = weeks.setdefault((exercise, week), {"exercise": exercise, "week": week, "sessions": 0,
+                                                        "sets": 0, "reps": 0, "warnings": 0, "load_kg": None})
+                w["sessions"] += 1
+                for s in sitting:
+                    if s.exercise != exercise:
+                        continue
+                    w["sets"] += s.sets
+                    w["reps"] += s.reps
+                    w["warnings"] += s.warnings
+                    if s.load_kg is not None:
+                        w["load_kg"] = max(w["load_kg"] or 0.0, s.load_kg)
         out = sorted(weeks.values(), key=lambda w: (w["exercise"], w["week"]))
         for w in out:
             w["warnings_per_rep"] = round(w["warnings"] / w["reps"], 2) if w["reps"] else 0.0
         return out
 
     def sessions_per_week(self) -> list[dict[str, Any]]:
-        """Sessions with at least one complete rep per ISO week (all exercises), oldest first."""
+        """Sittings (see `sittings`) per ISO week of their start, all exercises, oldest first."""
         counts: dict[str, int] = {}
-        for s in self.sessions():
-            if s.reps:
-                counts[week_start(s.started_at)] = counts.get(week_start(s.started_at), 0) + 1
+        for sitting in self.sittings():
+            week = week_start(sitting[0].started_at)
+            counts[week] = counts.get(week, 0) + 1
         return [{"week": k, "sessions": v} for k, v in sorted(counts.items())]
 
     # --- export -------------------------------------------------------------------------------
@@ -326,6 +363,32 @@ class History:
                             f"{r['end_s']:.3f}", r["complete"], json.dumps(r["metrics"]),
                             ";".join(x["kind"] for x in r["warnings"])])
         return buf.getvalue()
+
+
+def file_key(path: str | os.PathLike[str], chunk_bytes: int = 1 << 20) -> str:
+    """A fingerprint of a file's bytes (SHA-256 hex): the same video reviewed again has the same key."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk_bytes):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def not_saved_reason(*, is_sample: bool, complete_reps: int, other_fits: bool) -> str | None:
+    """Why a review is not stored as a session of exercise (None: it is stored), in plain words."""
+    if is_sample:
+        return "Sample videos are not saved to your history."
+    if complete_reps == 0:
+        return "Not saved to your history: no rep was counted."
+    if other_fits:
+        return "Not saved to your history: the video looks like another exercise. Review it again as that one."
+    return None
+
+
+def _instant(iso: str) -> dt.datetime:
+    """An ISO timestamp as an aware datetime (a naive one is read as local time)."""
+    at = dt.datetime.fromisoformat(iso)
+    return at if at.tzinfo is not None else at.astimezone()
 
 
 def week_start(iso: str) -> str:

@@ -213,3 +213,7 @@ shorter, a rest between sets (30–240 s, the rest setting) longer."""
 
 OSTEOPOROSIS_TARGET = SetTarget()
 SUPERVISED_5X5_TARGET = SetTarget(reps_min=5, reps_max=5, sets_min=5, sets_max=5)
+
+SITTING_GAP_H = 3.0
+"""Sets and reviews that start less than this many hours after the previous one belong to the same sitting
+(one exercise session as a person counts it; the weekly guidance is 2–3 such sittings), hours."""

@@ -101,7 +101,7 @@ def test_weekly_progress_and_sessions_per_week(tmp_path: Path) -> None:
             h.add_rep(sid, rep(i, warned=i <= warned))
     h.start_session("squat", "live", started_at="2026-11-25T10:00:00+00:00")  # no reps: not a session done
     weeks = h.weekly_progress()
-    assert [(w["week"], w["sessions"], w["reps"]) for w in weeks] == [("2026-11-16", 2, 18), ("2026-11-23", 2, 9)]
+    assert [(w["week"], w["sessions"], w["reps"]) for w in weeks] == [("2026-11-16", 2, 18), ("2026-11-23", 1, 9)]
     assert weeks[0]["warnings_per_rep"] == round(2 / 18, 2)
     assert h.sessions_per_week() == [{"week": "2026-11-16", "sessions": 2}, {"week": "2026-11-23", "sessions": 1}]
 
@@ -164,3 +164,69 @@ def test_a_damaged_rep_row_is_skipped_and_the_rest_exports(tmp_path: Path) -> No
     exported = json.loads(hist.export_json())
     assert [r["rep"] for r in exported["sessions"][0]["reps"]] == [1, 3]
     assert len(list(csv.reader(io.StringIO(hist.export_csv())))) == 3  # header + the two readable reps
+
+
+def test_a_scripted_morning_is_one_sitting_and_table_agrees_with_headline(tmp_path: Path) -> None:
+    h = History(tmp_path / "h.sqlite3")
+    # 09:00 an upload reviewed, 09:20 the same file reviewed again (replaces the first), then three live sets
+    # and a live start with no rep (not exercise done).
+    h.save_reviewed("squat", [rep(i) for i in range(1, 9)], {}, title="me.mp4", target_min=8, target_max=12,
+                    source_key="abc")
+    h.save_reviewed("squat", [rep(i) for i in range(1, 10)], {}, title="me.mp4", target_min=8, target_max=12,
+                    source_key="abc")
+    for minute in (30, 40, 50):
+        sid = h.start_session("squat", "live", started_at=f"2026-11-24T09:{minute}:00+00:00")
+        for i in range(1, 4):
+            h.add_rep(sid, rep(i))
+    h.start_session("squat", "live", started_at="2026-11-24T10:00:00+00:00")
+    with sqlite3.connect(h.path) as con:  # the reviews' clock is now: pin them to the same morning
+        con.execute("UPDATE sessions SET started_at = '2026-11-24T09:20:00+00:00' WHERE source = 'review'")
+    assert [s.title for s in h.sessions() if s.source == "review"] == ["me.mp4"]  # replaced, not doubled
+    assert len(h.sittings()) == 1
+    assert h.sessions_per_week() == [{"week": "2026-11-23", "sessions": 1}]
+    [row] = h.weekly_progress()
+    assert (row["sessions"], row["reps"]) == (1, 9 + 3 * 3)
+
+
+def test_sittings_split_at_the_gap(tmp_path: Path) -> None:
+    h = History(tmp_path / "h.sqlite3")
+    # 08:00 and 10:59 join (under 3 h apart); 14:00 is a new sitting; a deadlift in that sitting counts once
+    for at, ex in (("08:00", "squat"), ("10:59", "squat"), ("14:00", "squat"), ("14:30", "deadlift")):
+        sid = h.start_session(ex, "live", started_at=f"2026-11-24T{at}:00+00:00")
+        h.add_rep(sid, rep(1))
+    assert [len(s) for s in h.sittings()] == [2, 2]
+    assert h.sessions_per_week() == [{"week": "2026-11-23", "sessions": 2}]
+    by_ex = {w["exercise"]: w["sessions"] for w in h.weekly_progress()}
+    assert by_ex == {"squat": 2, "deadlift": 1}
+
+
+def test_a_review_of_another_file_is_kept(tmp_path: Path) -> None:
+    h = History(tmp_path / "h.sqlite3")
+    for key in ("a", "b", ""):
+        h.save_reviewed("squat", [rep(1)], {}, title="x.mp4", target_min=8, target_max=12, source_key=key)
+    h.save_reviewed("squat", [rep(1)], {}, title="x.mp4", target_min=8, target_max=12)  # no key: never replaces
+    assert len(h.sessions()) == 4
+
+
+def test_file_key_is_the_same_for_the_same_bytes(tmp_path: Path) -> None:
+    from coach.history import file_key
+
+    a, b, c = tmp_path / "a.mp4", tmp_path / "b.mp4", tmp_path / "c.mp4"
+    a.write_bytes(b"video" * 1000)
+    b.write_bytes(b"video" * 1000)
+    c.write_bytes(b"video" * 999 + b"VIDEO")
+    assert file_key(a) == file_key(b) != file_key(c)
+
+
+@pytest.mark.parametrize(("sample", "reps", "other", "saved"), [
+    (True, 9, False, False),   # a sample review is never stored
+    (False, 0, False, False),  # nothing counted: not a session of exercise
+    (False, 9, True, False),   # another exercise fits better: stored only once reviewed as that one
+    (False, 9, False, True),   # an upload with reps, the right exercise
+])
+def test_which_reviews_are_stored(sample: bool, reps: int, other: bool, saved: bool) -> None:
+    from coach.history import not_saved_reason
+
+    reason = not_saved_reason(is_sample=sample, complete_reps=reps, other_fits=other)
+    assert (reason is None) is saved
+    assert reason is None or "_" not in reason

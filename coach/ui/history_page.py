@@ -47,7 +47,8 @@ def render() -> None:
 
 def _show(hist: History) -> None:
     """Sessions, weekly progress and downloads of an open history."""
-    st.caption(f"Kept on this computer only: {hist.path}")
+    st.caption("Kept on this computer only. Sets and reviews within a few hours of each other count as one "
+               "session; sample videos are not saved.")
     sessions = hist.sessions()
     if not sessions:
         st.info("No sessions yet. Exercise with the camera, or review a video, and your sessions appear here.")
@@ -69,7 +70,7 @@ def _show(hist: History) -> None:
     table = pd.DataFrame([{
         "When": s.started_at.replace("T", " ")[:16], "Exercise": _exercise_name(s.exercise),
         "How": "live" if s.source == "live" else f"video: {s.title}", "Reps": s.reps, "Sets": s.sets,
-        "Warnings": s.warnings, "Load (kg)": s.load_kg,
+        "Warnings": s.warnings, "Load (kg)": "—" if s.load_kg is None else f"{s.load_kg:g}",
     } for s in sessions])
     st.dataframe(table, hide_index=True, width="stretch", key="history_table")
 

@@ -9,7 +9,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from coach.analyzers import NotAnalyzedYet
+from coach.history import file_key, not_saved_reason
 from coach.pipeline import review
 from coach.pose import ModelError
 from coach.report import Report, to_csv, to_json
@@ -25,6 +26,7 @@ from coach.thresholds import range_text
 from coach.types import Exercise
 from coach.ui import settings as cfg
 from coach.ui.charts import SIGNAL_NAMES, angle_chart, counter_band
+from coach.ui.settings import EXERCISE_NAMES
 from coach.ui.style import big, plain
 from coach.video import VideoError
 
@@ -55,6 +57,10 @@ class ReviewResult:
     pdf: bytes
     session_id: int | None
     suggestion: Suggestion | None = None
+    not_saved: str | None = None
+    """Why the review was not stored in the history (a sample, no rep, another exercise fits), if so."""
+    recognised: bool = False
+    """The exercise was recognised by the coach ("Let the coach tell"), not chosen."""
 
 
 def make_estimator() -> Any:
@@ -180,7 +186,8 @@ def sweep_leftovers(tmp: Path | None = None) -> int:
     return removed
 
 
-def _review_and_store(source: Path | None, upload: Any, exercise: Exercise, settings: cfg.Settings) -> None:
+def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None, settings: cfg.Settings) -> None:
+    """Review the sample or upload as `picked` (None: recognise the exercise) and keep the result."""
     work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX))
     os.chmod(work, 0o700)
     (work / OWNER_FILE).write_text(str(os.getpid()))
@@ -201,7 +208,11 @@ def _review_and_store(source: Path | None, upload: Any, exercise: Exercise, sett
         shown = Path(name.replace("\\", "/")).name or "the video"
         bar = st.progress(0.0, text="Starting…")
         try:
-            report, video, hint = run_review(path, exercise, settings, work, bar)
+            first = picked or guess_exercise(name) or settings.exercise
+            report, video, hint = run_review(path, first, settings, work, bar)
+            if picked is None and hint is not None:  # recognising: the movement fits another exercise better
+                report, video, hint = run_review(path, hint.exercise, settings, work, bar)
+            exercise = report.exercise
             from coach.pdf import report_pdf
 
             pdf = report_pdf(report, title=f"Review of {name}", band=counter_band(exercise, settings.thresholds),
@@ -213,19 +224,50 @@ def _review_and_store(source: Path | None, upload: Any, exercise: Exercise, sett
             st.error(f"Could not review this video: {text}" if known else
                      f"Could not review this video: {type(exc).__name__}: {text}")
             return
+        recognised = picked is None
         sid = None
         hist = cfg.get_history()
-        if hist is not None:
+        why_not = not_saved_reason(is_sample=upload is None, complete_reps=report.complete_reps,
+                                   other_fits=hint is not None)
+        if hist is not None and why_not is None:
             t = settings.target
             try:
                 sid = hist.save_reviewed(exercise.value, report.reps, set_numbers(report), title=name,
                                          target_min=t.reps_min, target_max=t.reps_max,
-                                         strictness=settings.strictness.value)
+                                         strictness=settings.strictness.value, source_key=file_key(path))
             except Exception as exc:  # the review is still shown and can be downloaded
                 st.warning(f"The review could not be saved to your history: {plain(_one_line(exc))}")
-        st.session_state[RESULT_KEY] = ReviewResult(report, name, video, pdf, sid, hint)
+        st.session_state[RESULT_KEY] = ReviewResult(report, name, video, pdf, sid, hint, why_not,
+                                                    recognised)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+AUTO = "auto"
+"""The picker's "Let the coach tell" choice: the exercise is recognised from the movement."""
+PICK_KEY = "review_exercise"
+
+
+def _exercise_choice(settings: cfg.Settings) -> Exercise | None:
+    """The review's exercise picker ("Let the coach tell" first, the default); None means recognise it. After a
+    recognised review the choice reads "Let the coach tell: found …", so it always names what was reviewed."""
+    st.session_state.setdefault(PICK_KEY, AUTO)
+    result: ReviewResult | None = st.session_state.get(RESULT_KEY)
+    found = result.report.exercise if result is not None and result.recognised else None
+
+    def label(value: str) -> str:
+        if value == AUTO:
+            return f"Let the coach tell (found: {EXERCISE_NAMES[found]})" if found else "Let the coach tell"
+        return EXERCISE_NAMES[Exercise(value)]
+
+    choice = st.radio("Exercise", [AUTO, *(e.value for e in Exercise)], format_func=label, key=PICK_KEY,
+                      horizontal=True)
+    if choice == AUTO:
+        return None
+    ex = Exercise(choice)
+    if ex is not settings.exercise:  # the live page starts on the exercise chosen last
+        cfg.set_settings(replace(settings, exercise=ex))
+    return ex
 
 
 _SWEPT = False
@@ -254,21 +296,19 @@ def render() -> None:
     else:
         sample = st.selectbox("Sample video", samples, format_func=lambda p: p.name, key="review_sample")
     hint = guess_exercise(upload.name if upload is not None else sample.name if sample is not None else "")
-    if hint is not None and hint is not settings.exercise and st.session_state.get("review_hint") != hint:
+    if hint is not None and st.session_state.get("review_hint") != hint:  # a file named after its exercise
         st.session_state["review_hint"] = hint
-        cfg.set_settings(cfg.Settings(hint, settings.strictness, settings.target_choice, settings.rest_s,
-                                      settings.voice, settings.side))
-        st.session_state.pop("review_exercise", None)
+        st.session_state[PICK_KEY] = hint.value
     again = st.session_state.pop(AGAIN_KEY, None)
     if again is not None:  # "Review again as …" was pressed: switch the exercise, then review
-        s = cfg.get_settings()
-        cfg.set_settings(cfg.Settings(Exercise(again), s.strictness, s.target_choice, s.rest_s, s.voice, s.side))
-        st.session_state.pop("review_exercise", None)
-    exercise = cfg.exercise_picker(key="review_exercise")
+        st.session_state[PICK_KEY] = again
+    exercise = _exercise_choice(settings)
     ready = upload is not None or sample is not None
     if st.button("Review this video", type="primary", disabled=not ready, key="review_go") or (again and ready):
         st.session_state.pop(RESULT_KEY, None)
         _review_and_store(sample, upload, exercise, cfg.get_settings())
+        if exercise is None and RESULT_KEY in st.session_state:
+            st.rerun()  # so the picker above reads "Let the coach tell (found: …)"
     result: ReviewResult | None = st.session_state.get(RESULT_KEY)
     if result is not None:
         show_result(result, cfg.get_settings())
@@ -284,6 +324,9 @@ def show_result(result: ReviewResult, settings: cfg.Settings) -> None:
         big(f"{warned} rep{'s' if warned != 1 else ''} with a warning", "warn", "review-warned")
     elif n:
         big("No warnings: well done.", "ok")
+    if result.recognised:
+        st.info(f"The coach recognised this as: **{EXERCISE_NAMES[report.exercise]}**. Not right? Choose the "
+                "exercise above and press Review again.")
     for s in report.session.sets:
         from coach.session import VERDICT_ADVICE
 
@@ -329,3 +372,5 @@ def show_result(result: ReviewResult, settings: cfg.Settings) -> None:
                                 key="dl_video")
     if result.session_id is not None:
         st.caption("Saved to your history.")
+    elif result.not_saved:
+        st.caption(result.not_saved)

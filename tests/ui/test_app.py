@@ -83,8 +83,8 @@ def test_review_of_an_upload_uses_a_private_temp_folder_and_removes_it(make_clip
     assert not seen["path"].parent.exists()  # removed afterwards
     assert "0 reps counted" in _markdown(at)
     assert any("No person was found" in i.value for i in at.info)
-    [session] = History(private_data / "history.sqlite3").sessions()
-    assert (session.source, session.title, session.reps) == ("review", "../../etc/my squat.mp4", 0)
+    assert History(private_data / "history.sqlite3").sessions() == []  # a 0-rep review is no session done
+    assert any("no rep was counted" in c.value for c in at.caption)
 
 
 def test_a_damaged_upload_gives_a_one_line_error_and_the_app_keeps_running() -> None:
@@ -216,7 +216,7 @@ def test_a_sample_can_be_picked_and_its_exercise_is_preselected(tmp_path: Path, 
         at = AppTest.from_function(_review_app, default_timeout=60).run()
         at.radio(key="review_source").set_value("Use a sample video").run()
         assert at.selectbox(key="review_sample").options == ["deadlift_demo.mp4"]
-        assert at.radio(key="review_exercise").value.value == "deadlift"
+        assert at.radio(key="review_exercise").value == "deadlift"
         at.button(key="review_go").click().run()
     assert not at.exception
     assert (samples / "deadlift_demo.mp4").exists()  # samples are read in place, never removed
@@ -237,15 +237,38 @@ def test_a_video_of_another_exercise_offers_to_review_it_as_that(tmp_path: Path,
     with mock.patch.object(review_page, "make_estimator", lambda: fake_estimator(poses)):
         at = AppTest.from_function(_review_app, default_timeout=60).run()
         at.radio(key="review_source").set_value("Use a sample video").run()
-        assert at.radio(key="review_exercise").value.value == "squat"
+        assert at.radio(key="review_exercise").value == review_page.AUTO  # the default: the coach recognises it
+        at.radio(key="review_exercise").set_value("squat").run()  # the person insists on a squat
         at.button(key="review_go").click().run()
         assert "0 reps counted" in _markdown(at)
         assert [w.value for w in at.warning] == ["This looks more like a **deadlift**: 2 complete reps that way."]
         at.button(key="review_again").click().run()
         assert not at.exception
-        assert at.radio(key="review_exercise").value.value == "deadlift"
+        assert at.radio(key="review_exercise").value == "deadlift"  # the picker names what was reviewed
         assert "2 reps counted" in _markdown(at)
         assert not at.warning
+
+
+def test_by_default_the_coach_recognises_the_exercise(tmp_path: Path, make_clip: Callable[..., Path],
+                                                      fake_estimator: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.analyzers.sequences import duration, frames_of, hinge_pose, rep_profile
+
+    samples = tmp_path / "samples"
+    samples.mkdir()
+    poses = frames_of(rep_profile(2), duration(2), hinge_pose)[::2]
+    make_clip(name="x.mp4", frames=len(poses), fps=15.0).rename(samples / "morning.mp4")  # no hint in the name
+    monkeypatch.setattr(review_page, "SAMPLES_DIR", samples)
+    with mock.patch.object(review_page, "make_estimator", lambda: fake_estimator(poses)):
+        at = AppTest.from_function(_review_app, default_timeout=60).run()
+        at.radio(key="review_source").set_value("Use a sample video").run()
+        at.button(key="review_go").click().run()
+    assert not at.exception
+    assert "2 reps counted" in _markdown(at)  # reviewed as the deadlift it is, not the squat picked last
+    assert not at.warning
+    assert any("Deadlift" in i.value for i in at.info)
+    picker = at.radio(key="review_exercise")
+    assert picker.value == review_page.AUTO
+    assert "found: Deadlift" in picker.format_func(picker.value)
 
 
 def test_a_file_name_is_shown_as_plain_text_not_markdown() -> None:
