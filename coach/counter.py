@@ -229,6 +229,11 @@ class RepCounter:
         began or after a gap)."""
         return self._seen_from_start
 
+    @property
+    def rep_start_s(self) -> float:
+        """When the rep under way began, seconds (NaN at rest)."""
+        return self._rep_start_s
+
     def _event(self, kind: EventKind, time_s: float, end_s: float = math.nan) -> RepEvent:
         return RepEvent(
             kind=kind,
