@@ -14,7 +14,8 @@ import numpy.typing as npt
 from coach.analyzers import FrameResult
 from coach.features import BodyFeatures
 from coach.labels import measure_words
-from coach.types import Exercise, FormWarning, Lm, PoseFrame
+from coach.landmarks import Lm
+from coach.types import Exercise, FormWarning, PoseFrame
 
 SKELETON: tuple[tuple[Lm, Lm], ...] = (
     (Lm.LEFT_SHOULDER, Lm.RIGHT_SHOULDER), (Lm.LEFT_HIP, Lm.RIGHT_HIP),

@@ -26,11 +26,17 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
-from coach.types import Exercise
+from coach.estimator import EstimatorCapabilities, PendingPose, PoseEstimator
+from coach.jsonable import nan_to_none
+from coach.types import Exercise, PoseFrame
+
+if TYPE_CHECKING:
+    from coach.pose import MediaPipeEstimator
 
 LIVE_FPS = 30.0
 """Frame rate of the simulated camera in live mode, frames/s."""
@@ -47,15 +53,6 @@ def percentile_ms(durations_s: list[float], q: float) -> float:
     if not durations_s:
         return math.nan
     return float(np.percentile(np.asarray(durations_s) * 1000.0, q))
-
-
-def _no_nan(value: Any) -> Any:
-    """A copy of nested dicts/lists with NaN floats replaced by None (strict JSON)."""
-    if isinstance(value, dict):
-        return {k: _no_nan(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_no_nan(v) for v in value]
-    return None if isinstance(value, float) and math.isnan(value) else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +94,7 @@ class BenchResult:
         d = asdict(self)
         extra = d.pop("extra")
         d.update(extra)
-        return _no_nan(d)
+        return nan_to_none(d)
 
     def lines(self) -> list[str]:
         """Human-readable summary lines."""
@@ -161,53 +158,72 @@ def _bare(path: Path, max_side_px: int, with_mask: bool,
     """Decode every frame + the landmarker alone on the frames the review analyses (the same
     `coach.pipeline.ANALYSIS_MAX_FPS` cap, the same landmarkers side by side, up to `workers` frames ahead);
     returns (decoded frames, wall s, per-detection s, width, height, CPU s)."""
-    from collections import deque
     from concurrent.futures import Future
 
     from coach import pipeline
     from coach.pose import review_estimator
-    from coach.video import VideoReader
+    from coach.video import VideoFrame, VideoReader
 
     cap = pipeline.ANALYSIS_MAX_FPS
     period_s = 1.0 / cap if cap else 0.0
     times: list[float] = []
-    width = height = 0
+    size = [0, 0]
+    last = 0.0
     with (review_estimator(with_mask=with_mask, track_one=track_one) as est,
           VideoReader(path, max_side_px=max_side_px, min_interval_s=period_s) as reader):
         est.warm_up()
-        pending: deque[Future[object]] = deque()
+        due = pipeline.DueFrames(period_s)
 
-        def take_oldest() -> None:
+        def start(vf: VideoFrame) -> Future[object] | pipeline.Skip:
+            size[:] = vf.image.shape[:2]
+            return est.submit_raw(vf.image, vf.timestamp_s) if due.take(vf.timestamp_s) else pipeline.SKIP
+
+        def done(vf: VideoFrame, result: object) -> None:
             nonlocal last
-            pending.popleft().result()
             now = time.perf_counter()
             times.append(now - last)
             last = now
 
         cpu0 = time.process_time()
-        start = last = time.perf_counter()
-        for vf in reader:
-            pending.append(est.submit_raw(vf.image, vf.timestamp_s))
-            while len(pending) > est.workers:
-                take_oldest()
-            height, width = vf.image.shape[:2]
-        while pending:
-            take_oldest()
-        wall = time.perf_counter() - start
+        start_s = last = time.perf_counter()
+        pipeline.look_ahead(reader, start, est.workers, done)
+        wall = time.perf_counter() - start_s
         cpu = time.process_time() - cpu0
         decoded = reader.frames_decoded
-    return decoded, wall, times, width, height, cpu
+    return decoded, wall, times, size[1], size[0], cpu
 
 
 class _KeepOpen:
     """Hands the review an estimator that its `with` block does not close: closing the landmarkers (~15 ms)
     is tear-down, outside the timed span like model start-up, as in the bare pass; `_full` closes it after."""
 
-    def __init__(self, estimator: Any) -> None:
+    def __init__(self, estimator: MediaPipeEstimator) -> None:
         self._estimator = estimator
 
-    def __enter__(self) -> Any:
-        return self._estimator
+    @property
+    def capabilities(self) -> EstimatorCapabilities:
+        """The wrapped estimator's."""
+        return self._estimator.capabilities
+
+    @property
+    def workers(self) -> int:
+        """The wrapped estimator's."""
+        return self._estimator.workers
+
+    def estimate(self, image_rgb: npt.NDArray[np.uint8], timestamp_s: float) -> PoseFrame:
+        """The wrapped estimator's."""
+        return self._estimator.estimate(image_rgb, timestamp_s)
+
+    def submit(self, image_rgb: npt.NDArray[np.uint8], timestamp_s: float,
+               thumb: npt.NDArray[np.uint8] | None = None) -> PendingPose:
+        """The wrapped estimator's."""
+        return self._estimator.submit(image_rgb, timestamp_s, thumb)
+
+    def close(self) -> None:
+        """Left open (see the class docstring)."""
+
+    def __enter__(self) -> _KeepOpen:
+        return self
 
     def __exit__(self, *exc: object) -> None:
         return None
@@ -224,7 +240,7 @@ def _full(path: Path, exercise: Exercise | str, annotated: Path | None, with_mas
     marks: list[float] = []
     start = [0.0]
 
-    def factory() -> object:
+    def factory() -> PoseEstimator:
         start[0] = time.perf_counter()
         start.append(time.process_time())
         return _KeepOpen(est)

@@ -24,20 +24,12 @@ def _median(values: Sequence[float]) -> float:
 class Neutral:
     """Calibrated neutral values (medians over the ready posture).
 
-    Angles in degrees, lengths in px of the upright frame, `back_bulge` dimensionless.
+    Angles in degrees, `back_bulge` dimensionless; `measured` is False until a ready posture was seen.
     """
 
     back_bulge: float = math.nan
     twist_world_deg: float = 0.0
     neck_flexion_deg: float = math.nan
-    trunk_from_vertical_deg: float = math.nan
-    trunk_elevation_deg: float = math.nan
-    shoulder_hip_width_ratio: float = math.nan
-    torso_length_px: float = math.nan
-    thigh_length_px: float = math.nan
-    shank_length_px: float = math.nan
-    hip_flexion_deg: float = math.nan
-    frames: int = 0
     measured: bool = False
 
     @classmethod
@@ -51,17 +43,5 @@ class Neutral:
             back_bulge=_median([f.back_bulge for f in s]),
             twist_world_deg=0.0 if math.isnan(twist) else twist,
             neck_flexion_deg=_median([f.neck_flexion_deg for f in s]),
-            trunk_from_vertical_deg=_median([f.trunk_from_vertical_deg for f in s]),
-            trunk_elevation_deg=_median([f.trunk_elevation_deg for f in s]),
-            shoulder_hip_width_ratio=_median([f.shoulder_hip_width_ratio for f in s]),
-            torso_length_px=_median([f.torso_length_px for f in s]),
-            thigh_length_px=_median([_dist(f.hip_xy, f.knee_xy) for f in s]),
-            shank_length_px=_median([_dist(f.knee_xy, f.ankle_xy) for f in s]),
-            hip_flexion_deg=_median([f.hip_flexion_deg for f in s]),
-            frames=len(s),
             measured=True,
         )
-
-
-def _dist(a: tuple[float, float], b: tuple[float, float]) -> float:
-    return math.hypot(a[0] - b[0], a[1] - b[1])

@@ -223,6 +223,17 @@ class RepCounter:
                 if v > self._peak:
                     self._peak, self._peak_t = v, t
 
+    @property
+    def seen_from_start(self) -> bool:
+        """Whether the rep under way was seen from its start (False for one already under way when counting
+        began or after a gap)."""
+        return self._seen_from_start
+
+    @property
+    def rep_start_s(self) -> float:
+        """When the rep under way began, seconds (NaN at rest)."""
+        return self._rep_start_s
+
     def _event(self, kind: EventKind, time_s: float, end_s: float = math.nan) -> RepEvent:
         return RepEvent(
             kind=kind,

@@ -14,8 +14,9 @@ import numpy as np
 
 from coach import geometry as g
 from coach import view as view_mod
+from coach.landmarks import Lm
 from coach.silhouette import back_bulge
-from coach.types import Lm, PoseFrame, Side, View
+from coach.types import PoseFrame, Side, View
 
 NAN = float("nan")
 Point = tuple[float, float]
@@ -65,7 +66,7 @@ class BodyFeatures:
             feet are cut off or hidden behind plates.
         shoulder_line_px / hip_line_px: Left-minus-right shoulder (hip) landmark vector in the image, (dx, dy) px;
             its turning against the other line is the image twist evidence (coach.analyzers.base.image_twist_deg).
-        scene_cut: The video cut to another shot just before this frame (set by the session, coach.scene): the
+        scene_cut: The video cut to another shot just before this frame (set by the session, coach.cuts): the
             analyzer learns its camera-dependent references again.
     """
 

@@ -341,9 +341,10 @@ class History:
     # --- export -------------------------------------------------------------------------------
     def export_json(self) -> str:
         """Everything, as JSON text."""
-        data = {"schema_version": SCHEMA_VERSION, "exported_at": _now_iso(), "sessions": []}
+        sessions: list[dict[str, Any]] = []
+        data = {"schema_version": SCHEMA_VERSION, "exported_at": _now_iso(), "sessions": sessions}
         for s in reversed(self.sessions()):
-            data["sessions"].append({"id": s.id, "started_at": s.started_at, "exercise": s.exercise,
+            sessions.append({"id": s.id, "started_at": s.started_at, "exercise": s.exercise,
                                      "source": s.source, "title": s.title, "load_kg": s.load_kg,
                                      "strictness": s.strictness, "target_min": s.target_min,
                                      "target_max": s.target_max, "reps": self.reps(s.id)})

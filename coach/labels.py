@@ -42,7 +42,6 @@ WARNING_WORDS: dict[WarningKind, str] = {
     WarningKind.KNEE_VALGUS: "Knees turning in",
     WarningKind.RAPID_MOVEMENT: "Moving fast",
     WarningKind.NECK_EXTENSION: "Head tipped back",
-    WarningKind.BACK_SAG: "Back sagging",
     WarningKind.LIMB_BELOW_HORIZONTAL: "Arm or leg not lifted to level",
     WarningKind.SHORT_HOLD: "Hold too short",
 }
@@ -59,8 +58,8 @@ NOTICE_WORDS: dict[NoticeKind, str] = {
     NoticeKind.CALIBRATION: "No still starting posture",
     NoticeKind.UNRELIABLE_MEASURE: "A measure was unreliable",
     NoticeKind.NO_REPS: "No repetitions counted",
-    NoticeKind.CAMERA_LOST: "Camera stopped",
     NoticeKind.SCENE_CUTS: "The video changes shot",
+    NoticeKind.MISSING_CAPABILITY: "Some checks were not possible",
 }
 
 UNITS = (("_deg", "°"), ("_s", "s"))

@@ -15,7 +15,7 @@ from fpdf import FPDF
 from coach.labels import measure_words
 from coach.report import Report
 from coach.session import VERDICT_ADVICE, SeriesPoint
-from coach.thresholds import CounterThresholds
+from coach.thresholds import CounterThresholds, range_text
 
 _PLAIN = {"–": "-", "—": "-", "→": "->", "’": "'", "‘": "'", "“": '"', "”": '"', "×": "x", "…": "..."}
 
@@ -51,7 +51,7 @@ def report_pdf(report: Report, *, title: str = "Exercise review", band: CounterT
     if not report.session.sets:
         pdf.cell(0, 7, "No complete set.", new_x="LMARGIN", new_y="NEXT")
     for s in report.session.sets:
-        pdf.multi_cell(0, 7, plain(f"Set {s.index}: {s.reps} reps (target {s.target_min}-{s.target_max}). "
+        pdf.multi_cell(0, 7, plain(f"Set {s.index}: {s.reps} reps (target {range_text(s.target_min, s.target_max)}). "
                                    f"{VERDICT_ADVICE[s.verdict]}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     _rep_table(pdf, report)

@@ -6,18 +6,24 @@ import os
 import queue
 import threading
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from coach.annotate import Annotator
 from coach.calibration import Neutral
+from coach.estimator import FULL_CAPABILITIES, EstimatorCapabilities, PendingPose, PoseEstimator
 from coach.report import Report
 from coach.session import SessionAnalyzer
 from coach.thresholds import OSTEOPOROSIS_TARGET, SetTarget, Thresholds
 from coach.types import Exercise, Notice, NoticeKind, PoseFrame
 from coach.video import TIMESTAMP_SLACK_S, VideoFrame, VideoInfo, VideoReader, VideoWriter, probe
+
+T = TypeVar("T")
+R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
 
 ProgressFn = Callable[[float], None]
 """Called with the share done, 0–1."""
@@ -37,11 +43,13 @@ either way; at 15 the spinal-flexion recall was 5/6 with 3/41 false alarms, at 3
 @dataclass(frozen=True, slots=True)
 class RecordedPoses:
     """Pose frames estimated earlier from the same video (e.g. the `coach eval` cache), replayed by
-    `review()` instead of decoding and estimating again. `truncated`/`error_message` repeat the reader's."""
+    `review()` instead of decoding and estimating again. `truncated`/`error_message` repeat the reader's;
+    `capabilities` are those of the estimator that made them."""
 
     frames: Sequence[PoseFrame]
     truncated: bool = False
     error_message: str | None = None
+    capabilities: EstimatorCapabilities = FULL_CAPABILITIES
 
 
 def review(
@@ -53,7 +61,7 @@ def review(
     neutral: Neutral | None = None,
     annotated: str | os.PathLike[str] | None = None,
     progress: ProgressFn | None = None,
-    estimator_factory: Callable[[], object] | None = None,
+    estimator_factory: Callable[[], PoseEstimator] | None = None,
     recorded: RecordedPoses | None = None,
     analysis_max_fps: float | None = None,
     on_pose: Callable[[PoseFrame], None] | None = None,
@@ -76,6 +84,7 @@ def review(
     if recorded is not None:
         if annotated:
             raise ValueError("an annotated copy needs the video frames, not recorded poses")
+        session.declare_capabilities(recorded.capabilities)
         for pose in recorded.frames:
             session.push(pose)
             if on_pose is not None:
@@ -103,7 +112,7 @@ def _estimate(
     session: SessionAnalyzer,
     annotated: str | os.PathLike[str] | None,
     progress: ProgressFn | None,
-    estimator_factory: Callable[[], object] | None,
+    estimator_factory: Callable[[], PoseEstimator] | None,
     analysis_max_fps: float | None = None,
     on_pose: Callable[[PoseFrame], None] | None = None,
 ) -> tuple[bool, str | None]:
@@ -142,36 +151,26 @@ def _estimate(
 
     try:
         # Frame i is analysed on a worker thread while the pose model (which releases the GIL) runs on the
-        # next ones: features, analyzer and overlay then cost almost no wall time on a 2-core machine. An
-        # estimator with `submit` (coach.pose.PoseEstimator) gets up to `workers` frames ahead, which its
-        # landmarkers estimate side by side; results are taken, and analysed, in frame order.
-        with reader, estimator_factory() as estimator, InOrderWorker() as worker:  # type: ignore[attr-defined]
-            submit = getattr(estimator, "submit", None)
-            ahead = max(1, int(getattr(estimator, "workers", 1)))
-            pending: deque[tuple[VideoFrame, _Pending | None]] = deque()  # None: a skipped frame
-            in_flight = 0
+        # next ones: features, analyzer and overlay then cost almost no wall time on a 2-core machine. The
+        # estimator gets up to `workers` frames ahead, which its landmarkers estimate side by side; results are
+        # taken, and analysed, in frame order.
+        with reader, estimator_factory() as estimator, InOrderWorker() as worker:
+            session.declare_capabilities(estimator.capabilities)
+            due = DueFrames(period_s)
             pose: PoseFrame | None = None
 
-            def take_oldest() -> None:
-                nonlocal pose, in_flight
-                vf, handle = pending.popleft()
-                if handle is not None:
-                    pose, in_flight = handle.result(), in_flight - 1
-                worker.submit(analyse, vf, pose, handle is not None)
+            def start(vf: VideoFrame) -> PendingPose | Skip | None:
+                if due.take(vf.timestamp_s):
+                    return estimator.submit(vf.image, vf.timestamp_s, vf.thumbnail)
+                return None if annotator is not None else SKIP  # drawn with the last analysed frame's result
 
-            last_s = -float("inf")  # video time of the last analysed frame
-            for vf in reader:
-                if vf.timestamp_s - last_s >= period_s - TIMESTAMP_SLACK_S:
-                    handle = (submit(vf.image, vf.timestamp_s, vf.thumbnail) if submit is not None
-                              else _Ready(estimator.estimate(vf.image, vf.timestamp_s)))
-                    last_s, in_flight = vf.timestamp_s, in_flight + 1
-                    pending.append((vf, handle))
-                elif annotator is not None:
-                    pending.append((vf, None))  # drawn with the last analysed frame's result
-                while pending and (in_flight > ahead or pending[0][1] is None):
-                    take_oldest()
-            while pending:
-                take_oldest()
+            def done(vf: VideoFrame, result: PoseFrame | None) -> None:
+                nonlocal pose
+                if result is not None:
+                    pose = result
+                worker.submit(analyse, vf, pose, result is not None)
+
+            look_ahead(reader, start, estimator.workers, done)
         if writer is not None:
             writer.close()
     except BaseException:
@@ -181,21 +180,59 @@ def _estimate(
     return reader.truncated, reader.error_message
 
 
-class _Pending(Protocol):
-    """A pose being estimated (`coach.pose.PendingPose`)."""
+class Skip(Enum):
+    """`look_ahead`'s start() result for an item that is dropped (neither estimated nor kept)."""
 
-    def result(self) -> PoseFrame: ...
+    SKIP = "skip"
 
 
-@dataclass(frozen=True, slots=True)
-class _Ready:
-    """A pose estimated at once (an estimator with only `estimate`)."""
+SKIP = Skip.SKIP
 
-    pose: PoseFrame
 
-    def result(self) -> PoseFrame:
-        """The pose frame."""
-        return self.pose
+class _Handle(Protocol[R_co]):
+    """Work under way (`coach.estimator.PendingPose`, a Future)."""
+
+    def result(self) -> R_co: ...
+
+
+def look_ahead(items: Iterable[T], start: Callable[[T], _Handle[R] | Skip | None], ahead: int,
+               done: Callable[[T, R | None], None]) -> None:
+    """Start work on each item as it comes and finish the items in order, keeping at most `ahead` started
+    items unfinished (the pose model runs on the next frames while an earlier one is analysed).
+
+    `start(item)` returns its work under way, None for an item kept in order with no work (`done` gets None),
+    or SKIP to drop it; `done(item, result)` is called in item order."""
+    pending: deque[tuple[T, _Handle[R] | None]] = deque()
+    in_flight = 0
+    limit = max(1, ahead)
+    for item in items:
+        handle = start(item)
+        if handle is SKIP:
+            continue
+        pending.append((item, handle))
+        in_flight += handle is not None
+        while pending and (in_flight > limit or pending[0][1] is None):
+            first, work = pending.popleft()
+            in_flight -= work is not None
+            done(first, None if work is None else work.result())
+    while pending:
+        first, work = pending.popleft()
+        done(first, None if work is None else work.result())
+
+
+class DueFrames:
+    """Which frames to analyse: one at least `period_s` s of video time after the last one analysed."""
+
+    def __init__(self, period_s: float) -> None:
+        self.period_s = period_s
+        self._last_s = -float("inf")
+
+    def take(self, timestamp_s: float) -> bool:
+        """Whether the frame at `timestamp_s` is due (it then becomes the last analysed one)."""
+        if timestamp_s - self._last_s >= self.period_s - TIMESTAMP_SLACK_S:
+            self._last_s = timestamp_s
+            return True
+        return False
 
 
 class InOrderWorker:

@@ -1,8 +1,8 @@
 """Pose estimation with MediaPipe Pose Landmarker (the only module that imports mediapipe).
 
-`PoseEstimator.estimate()` turns one RGB frame into a `PoseFrame`: 33 landmarks in pixels of
+`MediaPipeEstimator.estimate()` turns one RGB frame into a `PoseFrame`: 33 landmarks in pixels of
 the given image, world landmarks in metres, an optional segmentation mask, the number of people
-found, the frame's brightness and its luma thumbnail (camera cuts, `coach.scene`). With several people, the
+found, the frame's brightness and its luma thumbnail (camera cuts, `coach.cuts`). With several people, the
 most prominent one is chosen at the start (or after the coached person was lost for a while) and then followed
 (`PersonTracker`).
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import dataclasses
-import hashlib
 import os
 import sys
 import threading
@@ -27,8 +26,11 @@ from weakref import WeakSet
 import numpy as np
 import numpy.typing as npt
 
-from coach.scene import brightness, thumbnail
-from coach.types import NUM_LANDMARKS, PoseFrame
+from coach.cuts import brightness, thumbnail
+from coach.digest import file_sha256
+from coach.estimator import EstimatorCapabilities
+from coach.landmarks import NUM_LANDMARKS
+from coach.types import PoseFrame
 
 MODEL_ENV_VAR = "COACH_POSE_MODEL"
 """Environment variable that overrides the model path."""
@@ -45,7 +47,7 @@ MODEL_SHA256 = "80aeb47eaf3a953647efa6e3b5d03489468e995d4910630c67d0280782465209
 REBUILD_HINT = "rebuild it with `python scripts/build_pose_model.py`"
 
 
-_LIVE: WeakSet[PoseEstimator] = WeakSet()
+_LIVE: WeakSet[MediaPipeEstimator] = WeakSet()
 """Open estimators, closed at interpreter exit (mediapipe raises TypeError if freed during shutdown)."""
 
 REVIEW_PEOPLE_CHECK_EVERY = 25
@@ -110,7 +112,7 @@ class _StderrProxy:
             if self._saved_fd is not None:
                 os.write(self._saved_fd, text.encode("utf-8", "backslashreplace"))
                 return len(text)
-        return self._original.write(text)  # type: ignore[attr-defined,no-any-return]
+        return self._original.write(text)  # type: ignore[attr-defined]
 
     def flush(self) -> None:
         with contextlib.suppress(OSError, ValueError, AttributeError):
@@ -144,7 +146,7 @@ def quiet_native_stderr() -> Iterator[None]:
         return
     old_stderr = sys.stderr
     proxy = _StderrProxy(old_stderr, saved)
-    sys.stderr = proxy  # type: ignore[assignment]
+    sys.stderr = proxy
     try:
         yield
     finally:
@@ -175,14 +177,6 @@ def resolve_model_path(model_path: str | os.PathLike[str] | None = None) -> Path
     return Path(os.environ.get(MODEL_ENV_VAR) or DEFAULT_MODEL_PATH)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def check_model(
     model_path: str | os.PathLike[str] | None = None, expected_sha256: str | None = MODEL_SHA256
 ) -> Path:
@@ -191,7 +185,7 @@ def check_model(
     if not path.is_file():
         raise ModelError(f"pose model not found: expected it at '{path}'; {REBUILD_HINT}")
     if expected_sha256 is not None:
-        actual = _sha256(path)
+        actual = file_sha256(path)
         if actual != expected_sha256:
             raise ModelError(
                 f"pose model '{path}' is damaged (sha256 {actual[:12]}…, expected {expected_sha256[:12]}…); "
@@ -249,10 +243,6 @@ class PersonTracker:
         self._seen_s = -np.inf
         self._crowd_s = -np.inf
 
-    def reset(self) -> None:
-        """Forget the coached person (the next frame chooses the most prominent)."""
-        self._box, self._seen_s, self._crowd_s = None, -np.inf, -np.inf
-
     def select(self, candidates: list[npt.NDArray[np.float64]], width: int, height: int,
                timestamp_s: float) -> int | None:
         """Index of the coached person among `candidates` ((33, 4) px landmark arrays), or None."""
@@ -296,7 +286,7 @@ class _Found:
         width: Image width, px.
         height: Image height, px.
         light: Mean luma, 0–255.
-        thumbnail: (16, 16) block-mean luma, 0–255 (camera cuts, `coach.scene.thumbnail`).
+        thumbnail: (16, 16) block-mean luma, 0–255 (camera cuts, `coach.cuts.thumbnail`).
         candidates: (33, 4) landmark arrays in px (x, y, z, visibility), one per person found.
         worlds: (33, 3) world landmark arrays, m, one per person (may be shorter than `candidates`).
         masks: float32 (height, width) segmentation masks, 0–1, one per person (empty without the mask).
@@ -314,15 +304,56 @@ class _Found:
     people_seen: int
 
 
-class PendingPose:
-    """A frame handed to `PoseEstimator.submit`; `result()` gives its PoseFrame.
+class _FrameOrder:
+    """Finishes submitted frames in submission order: choosing the coached person (`PersonTracker`) follows the
+    frames in time."""
+
+    def __init__(self) -> None:
+        self.tracker = PersonTracker()
+        self._finished = 0
+
+    def take_turn(self, seq: int) -> None:
+        """Check that frame `seq` is the next one to finish, and move on to the one after it."""
+        if seq != self._finished:
+            raise RuntimeError(f"pose results must be taken in submission order (got frame {seq}, "
+                               f"expected {self._finished})")
+        self._finished += 1
+
+    def finish(self, seq: int, found: _Found) -> PoseFrame:
+        """Choose the coached person among those found (frames must come in submission order)."""
+        self.take_turn(seq)
+        t, width, height, light = found.timestamp_s, found.width, found.height, found.light
+        if not found.candidates:
+            return PoseFrame.empty(t, width, height, light, found.thumbnail)
+        people = max(len(found.candidates), found.people_seen)
+        best = self.tracker.select(found.candidates, width, height, t)
+        if best is None:  # the coached person is not among those found
+            return dataclasses.replace(PoseFrame.empty(t, width, height, light, found.thumbnail), people=people)
+        world = found.worlds[best] if best < len(found.worlds) else np.full((NUM_LANDMARKS, 3), np.nan)
+        return PoseFrame(
+            timestamp_s=t,
+            width=width,
+            height=height,
+            detected=True,
+            landmarks=found.candidates[best],
+            world=world,
+            mask=found.masks[best] if best < len(found.masks) else None,
+            people=people,
+            brightness=light,
+            thumbnail=found.thumbnail,
+        )
+
+
+class MediaPipePending:
+    """A frame handed to `MediaPipeEstimator.submit`; `result()` gives its PoseFrame
+    (`coach.estimator.PendingPose`).
 
     Call `result()` in submission order: choosing the coached person (`PersonTracker`) follows the frames in
     time. It waits for the landmarker and re-raises its error.
     """
 
-    def __init__(self, estimator: PoseEstimator, seq: int, future: Future[_Found]) -> None:
-        self._estimator = estimator
+    def __init__(self, order: _FrameOrder, seq: int, future: Future[_Found]) -> None:
+        self._order = order
         self._seq = seq
         self._future = future
         self._frame: PoseFrame | None = None
@@ -333,10 +364,9 @@ class PendingPose:
             try:
                 found = self._future.result()
             except BaseException:
-                self._estimator._take_turn(self._seq)  # the frames after it keep their order
+                self._order.take_turn(self._seq)  # the frames after it keep their order
                 raise
-            self._frame = self._estimator._finish(self._seq, found)
-        assert self._frame is not None
+            self._frame = self._order.finish(self._seq, found)
         return self._frame
 
 
@@ -376,8 +406,9 @@ def _done(fn: Callable[..., object], *args: object) -> Future[Any]:
     return future
 
 
-class PoseEstimator:
-    """MediaPipe Pose Landmarker (full) wrapper; use as a context manager or call close().
+class MediaPipeEstimator:
+    """MediaPipe Pose Landmarker (full) wrapper (`coach.estimator.PoseEstimator`); use as a context manager or
+    call close().
 
     Args:
         mode: VIDEO (tracking; strictly increasing timestamps) or IMAGE (independent images).
@@ -431,9 +462,8 @@ class PoseEstimator:
         self._calls = 0
         self._submitted = 0
         self._raw_calls = 0
-        self._finished = 0
         self._people_seen = 0
-        self.tracker = PersonTracker()
+        self._order = _FrameOrder()
 
         import mediapipe as mp
         from mediapipe.tasks.python import BaseOptions, vision
@@ -473,7 +503,7 @@ class PoseEstimator:
         if self.workers > 1:
             self._pools = [ThreadPoolExecutor(1, thread_name_prefix=f"pose{i}") for i in range(self.workers)]
 
-    def __enter__(self) -> PoseEstimator:
+    def __enter__(self) -> MediaPipeEstimator:
         return self
 
     def __exit__(
@@ -503,6 +533,18 @@ class PoseEstimator:
                 counter.close()
 
     @property
+    def capabilities(self) -> EstimatorCapabilities:
+        """World landmarks always; the segmentation mask when `with_mask`."""
+        return EstimatorCapabilities(segmentation_mask=self.with_mask, world_landmarks=True)
+
+    @property
+    def cache_key(self) -> str:
+        """The options that change its output, as a string (`coach.pose_cache`)."""
+        key = (f"mode={self.mode!s},with_mask={self.with_mask},num_poses={self.num_poses},"
+               f"people_check_every={self.people_check_every}")
+        return key if self.workers == 1 else f"{key},workers={self.workers}"
+
+    @property
     def closed(self) -> bool:
         """True once close() was called."""
         return not self._landmarkers
@@ -513,16 +555,16 @@ class PoseEstimator:
 
         In VIDEO mode equal or decreasing timestamps are bumped to 1 ms after the previous one
         (the returned PoseFrame keeps the given `timestamp_s`). `thumb`: the frame's thumbnail if already
-        taken (`coach.scene.thumbnail`, e.g. by the video reader), else it is taken here.
+        taken (`coach.cuts.thumbnail`, e.g. by the video reader), else it is taken here.
         """
         return self.submit(image_rgb, timestamp_s, thumb).result()
 
     def submit(self, image_rgb: npt.NDArray[np.uint8], timestamp_s: float,
-               thumb: npt.NDArray[np.uint8] | None = None) -> PendingPose:
+               thumb: npt.NDArray[np.uint8] | None = None) -> MediaPipePending:
         """Start finding the pose in one frame (as `estimate`); with `workers` > 1 it runs on a worker thread
         while the caller goes on. The image must not change until the result is taken."""
         if self.closed:
-            raise RuntimeError("PoseEstimator is closed")
+            raise RuntimeError("the pose estimator is closed")
         if image_rgb.ndim != 3 or image_rgb.shape[2] != 3 or image_rgb.dtype != np.uint8:
             raise ValueError(f"expected an RGB uint8 (H, W, 3) image, got {image_rgb.dtype} {image_rgb.shape}")
         check = self._counter is not None and self._calls % self.people_check_every == 0
@@ -531,22 +573,18 @@ class PoseEstimator:
         index = seq % self.workers
         args = (index, image_rgb, timestamp_s, check, thumb)
         if self._pools:
-            return PendingPose(self, seq, self._pools[index].submit(self._find, *args))
-        return PendingPose(self, seq, _done(self._find, *args))
+            return MediaPipePending(self._order, seq, self._pools[index].submit(self._find, *args))
+        return MediaPipePending(self._order, seq, _done(self._find, *args))
 
     def submit_raw(self, image_rgb: npt.NDArray[np.uint8], timestamp_s: float) -> Future[object]:
         """The bare landmarker call on one RGB frame (no people count, no conversion of the result), on a
         worker thread when `workers` > 1. For benchmarks: the cost of MediaPipe alone with these options."""
         if self.closed:
-            raise RuntimeError("PoseEstimator is closed")
+            raise RuntimeError("the pose estimator is closed")
         index, self._raw_calls = self._raw_calls % self.workers, self._raw_calls + 1
         if self._pools:
             return self._pools[index].submit(self._run, index, image_rgb, timestamp_s)
         return _done(self._run, index, image_rgb, timestamp_s)
-
-    def detect_raw(self, image_rgb: npt.NDArray[np.uint8], timestamp_s: float) -> object:
-        """`submit_raw`, waited for."""
-        return self.submit_raw(image_rgb, timestamp_s).result()
 
     def _run(self, index: int, image_rgb: npt.NDArray[np.uint8], timestamp_s: float, check: bool = False) -> object:
         """One call of landmarker `index` (quiet while it is cold); with `check`, also count people."""
@@ -584,37 +622,6 @@ class PoseEstimator:
                  for m in (result.segmentation_masks or [])] if self.with_mask else []  # type: ignore[attr-defined]
         return _Found(timestamp_s, width, height, light, thumb, candidates, worlds, masks, self._people_seen)
 
-    def _take_turn(self, seq: int) -> None:
-        """Check that frame `seq` is the next one to finish, and move on to the one after it."""
-        if seq != self._finished:
-            raise RuntimeError(f"pose results must be taken in submission order (got frame {seq}, "
-                               f"expected {self._finished})")
-        self._finished += 1
-
-    def _finish(self, seq: int, found: _Found) -> PoseFrame:
-        """Choose the coached person among those found (frames must come in submission order)."""
-        self._take_turn(seq)
-        t, width, height, light = found.timestamp_s, found.width, found.height, found.light
-        if not found.candidates:
-            return PoseFrame.empty(t, width, height, light, found.thumbnail)
-        people = max(len(found.candidates), found.people_seen)
-        best = self.tracker.select(found.candidates, width, height, t)
-        if best is None:  # the coached person is not among those found
-            return dataclasses.replace(PoseFrame.empty(t, width, height, light, found.thumbnail), people=people)
-        world = found.worlds[best] if best < len(found.worlds) else np.full((NUM_LANDMARKS, 3), np.nan)
-        return PoseFrame(
-            timestamp_s=t,
-            width=width,
-            height=height,
-            detected=True,
-            landmarks=found.candidates[best],
-            world=world,
-            mask=found.masks[best] if best < len(found.masks) else None,
-            people=people,
-            brightness=light,
-            thumbnail=found.thumbnail,
-        )
-
     def _count_people(self, image_rgb: npt.NDArray[np.uint8]) -> int:
         """People found by the IMAGE-mode counter (num_poses=2) on a subsampled copy of the frame."""
         step = -(-max(image_rgb.shape[:2]) // PEOPLE_CHECK_MAX_SIDE_PX)  # ceil division
@@ -628,7 +635,7 @@ class PoseEstimator:
         In VIDEO mode this uses timestamp 0: a first real frame at 0 s is then sent at 1 ms.
         """
         if self.closed:
-            raise RuntimeError("PoseEstimator is closed")
+            raise RuntimeError("the pose estimator is closed")
         blank = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.zeros((height, width, 3), np.uint8))
         with quiet_native_stderr():
             for index in range(len(self._landmarkers)):
@@ -666,7 +673,7 @@ neutral deadlift bichraix_good014 the measured spinal flexion went from 7.3° to
 it stays off."""
 
 
-def review_estimator(with_mask: bool = True, track_one: bool | None = None) -> PoseEstimator:
+def review_estimator(with_mask: bool = True, track_one: bool | None = None) -> MediaPipeEstimator:
     """The estimator the file review (and `coach bench`) uses: VIDEO mode, num_poses=2 (the person detector
     on every frame), the mask (back silhouette), REVIEW_POSE_WORKERS landmarkers side by side.
 
@@ -676,6 +683,13 @@ def review_estimator(with_mask: bool = True, track_one: bool | None = None) -> P
             (default REVIEW_TRACK_ONE). Less CPU, but see REVIEW_TRACK_ONE for the accuracy question.
     """
     if REVIEW_TRACK_ONE if track_one is None else track_one:
-        return PoseEstimator(EstimatorMode.VIDEO, with_mask=with_mask, num_poses=1,
-                             people_check_every=REVIEW_PEOPLE_CHECK_EVERY)
-    return PoseEstimator(EstimatorMode.VIDEO, with_mask=with_mask, num_poses=2, workers=REVIEW_POSE_WORKERS)
+        return MediaPipeEstimator(EstimatorMode.VIDEO, with_mask=with_mask, num_poses=1,
+                                  people_check_every=REVIEW_PEOPLE_CHECK_EVERY)
+    return MediaPipeEstimator(EstimatorMode.VIDEO, with_mask=with_mask, num_poses=2, workers=REVIEW_POSE_WORKERS)
+
+
+def live_estimator() -> MediaPipeEstimator:
+    """The estimator the live coach uses: VIDEO mode, one person tracked, the mask, one landmarker (a webcam
+    frame must come back before the next one arrives)."""
+    return MediaPipeEstimator(EstimatorMode.VIDEO, with_mask=True, num_poses=1)
+

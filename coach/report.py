@@ -14,10 +14,12 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from coach.jsonable import nan_to_none
 from coach.outputs import write_text
 from coach.session import SessionResult
+from coach.thresholds import range_text
 from coach.types import Exercise, Rep
-from coach.video import VideoInfo
+from coach.videoinfo import VideoInfo
 
 SCHEMA_VERSION = 1
 
@@ -69,10 +71,6 @@ class Report:
         return out
 
 
-def _num(x: float) -> float | None:
-    return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
-
-
 def rep_to_dict(r: Rep) -> dict[str, Any]:
     """One rep as JSON-ready data (NaN becomes null)."""
     return {
@@ -81,7 +79,7 @@ def rep_to_dict(r: Rep) -> dict[str, Any]:
         "end_s": r.end_s,
         "complete": r.complete,
         "side": r.side.value if r.side else None,
-        "metrics": {k: _num(v) for k, v in r.metrics.items()},
+        "metrics": {k: nan_to_none(v) for k, v in r.metrics.items()},
         "warnings": [{"kind": w.kind.value, "time_s": w.time_s, "value": w.value, "threshold": w.threshold,
                       "unit": w.unit, "message": w.message, "cue": w.cue} for w in r.warnings],
     }
@@ -95,9 +93,6 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
 def to_json(report: Report) -> str:
     """The report as JSON text."""
     return json.dumps(report.to_dict(), indent=2, allow_nan=False)
-
-
-CSV_FIELDS = ("index", "start_s", "end_s", "complete", "side", "metrics", "warnings")
 
 
 def to_csv(report: Report) -> str:
@@ -129,8 +124,8 @@ def rep_table(report: Report) -> str:
         for w in r.warnings:
             lines.append(f"{'':>33}! {w.kind.value}: {w.message} {w.cue}")
     for st in report.session.sets:
-        lines.append(f"set {st.index}: {st.reps} reps (target {st.target_min}-{st.target_max}) → "
-                     f"{st.verdict.value}")
+        target = range_text(st.target_min, st.target_max, ascii_only=True)
+        lines.append(f"set {st.index}: {st.reps} reps (target {target}) → {st.verdict.value}")
     for n in report.session.notices:
         lines.append(f"note ({n.kind.value}): {n.message}")
     return "\n".join(lines)

@@ -13,10 +13,16 @@ from enum import StrEnum
 
 from coach.analyzers import AnalysisResult, FrameResult, analyzer_for
 from coach.calibration import Neutral
+from coach.cuts import CutDetector
+from coach.estimator import (
+    FULL_CAPABILITIES,
+    Capability,
+    EstimatorCapabilities,
+    missing_capability_notices,
+)
 from coach.features import BodyFeatures, extract
 from coach.plausibility import PlausibilityCheck
-from coach.scene import CutDetector
-from coach.thresholds import OSTEOPOROSIS_TARGET, SetTarget, Thresholds
+from coach.thresholds import OSTEOPOROSIS_TARGET, SET_BREAK_S, SetTarget, Thresholds
 from coach.types import Exercise, Notice, NoticeKind, PoseFrame, Rep
 
 LEFT_FRAME_S = 5.0
@@ -53,8 +59,13 @@ class SetSummary:
     verdict: SetVerdict
 
 
+def ends_set(gap_s: float) -> bool:
+    """Whether `gap_s` seconds without a rep end a set (the one rule, live and in a review)."""
+    return gap_s >= SET_BREAK_S
+
+
 def group_sets(reps: tuple[Rep, ...], target: SetTarget, breaks_s: tuple[float, ...] = ()) -> list[SetSummary]:
-    """Group complete reps into sets: a set ends after `target.rest_s` without a rep, or at a break (s)."""
+    """Group complete reps into sets: a set ends after a pause that `ends_set`, or at a break (s)."""
     done = [r for r in reps if r.complete]
     groups: list[list[Rep]] = []
     for rep in done:
@@ -62,7 +73,7 @@ def group_sets(reps: tuple[Rep, ...], target: SetTarget, breaks_s: tuple[float, 
             prev = groups[-1][-1]
             gap = rep.start_s - prev.end_s
             broke = any(prev.end_s <= b <= rep.start_s for b in breaks_s)
-            if gap < target.rest_s and not broke:
+            if not ends_set(gap) and not broke:
                 groups[-1].append(rep)
                 continue
         groups.append([rep])
@@ -135,11 +146,12 @@ class SessionAnalyzer:
         self._last_seen_s = math.nan
         self.last_features: BodyFeatures | None = None
         self.last_result: FrameResult | None = None
-        band = getattr(self.analyzer, "counter_thresholds", None)
-        cfg = band() if callable(band) else None
+        thresholds_of = getattr(self.analyzer, "counter_thresholds", None)
+        band = thresholds_of() if callable(thresholds_of) else None
         self._cuts = CutDetector(self.th.scene_cut_decorrelation)
         self._cut_times: list[float] = []
-        self._plausible = PlausibilityCheck(self.exercise, (cfg.depth_deg - cfg.return_deg) if cfg else math.nan)
+        self.capabilities = FULL_CAPABILITIES
+        self._plausible = PlausibilityCheck(self.exercise, (band.depth_deg - band.return_deg) if band else math.nan)
 
     def push(self, pose: PoseFrame) -> tuple[BodyFeatures, FrameResult]:
         """Analyze one frame."""
@@ -154,6 +166,15 @@ class SessionAnalyzer:
             self._series.append(SeriesPoint(f.timestamp_s, result.signal_deg, dict(result.angles), result.count))
         self.last_features, self.last_result = f, result
         return f, result
+
+    def declare_capabilities(self, capabilities: EstimatorCapabilities) -> None:
+        """What the estimator feeding this session returns (a needed one it lacks becomes a notice)."""
+        self.capabilities = capabilities
+
+    @property
+    def needed_capabilities(self) -> tuple[Capability, ...]:
+        """What the exercise's checks need from the estimator besides image landmarks."""
+        return (Capability.SEGMENTATION_MASK,) if self.analyzer.uses_back_bulge else ()
 
     @property
     def posture_fits(self) -> bool:
@@ -190,7 +211,8 @@ class SessionAnalyzer:
         """Close the session."""
         analysis = self.analyzer.finish()
         sets = tuple(group_sets(analysis.reps, self.target, tuple(self._breaks)))
-        notices = list(analysis.notices) + self._notices(analysis)
+        notices = [*missing_capability_notices(self.needed_capabilities, self.capabilities), *analysis.notices,
+                   *self._notices(analysis)]
         return SessionResult(analysis, sets, tuple(notices), self.stats.total, self.stats.with_person,
                              tuple(self._series))
 

@@ -45,19 +45,11 @@ class SpineThresholds:
     """Extension beyond the calibrated lockout / peak range."""
     neck_extension_deg: float = 25.0
     """Head cranked back relative to the trunk line beyond neutral (back extension)."""
-    back_sag_deg: float = 15.0
-    """Trunk sag (extension) beyond neutral in quadruped work (bird-dog)."""
     world_twist_margin_deg: float = 10.0
     """Extra margin on `twist_deg` when twist is read from 3-D world landmarks (side and oblique views of standing
     lifts; `check_twist`). Synthetic accuracy matrix: world twist at limit 15° false-alarmed on 8/56 good deadlift
     reps; good side-view samples read 6–9°. Lying or on all fours it is not used at all (read −22°/+18° at a
     bird-dog peak with 0° true, 38° MAE in supermans)."""
-    roll_width_ratio_hip: float = 0.45
-    """Calibration, not a limit: image hip width (MediaPipe hip landmarks) / torso length when the pelvis is
-    square to the camera (MediaPipe hips ≈ 0.22 m, mid-hip→mid-shoulder ≈ 0.5 m)."""
-    roll_width_ratio_shoulder: float = 0.70
-    """Calibration, not a limit: image shoulder width / torso length when the shoulders face the camera
-    (≈ 0.35 m / 0.5 m)."""
     bulge_to_flexion_deg: float = 800.0
     """Calibration, not a limit: degrees of spinal flexion per unit of silhouette back bulge. From `coach synth`
     clips with exact truth (side view, 15 fps): deadlift 40° of rounding raised the bulge at the bottom from
@@ -163,7 +155,7 @@ class Thresholds:
     """Share of frames with a person below which the notice "person often lost" is given."""
     scene_cut_decorrelation: float = 0.75
     """Consecutive analysed frames whose 16 × 16 luma thumbnails decorrelate by at least this (1 − Pearson r,
-    0–2; coach.scene) are a camera cut, and the analyzer learns its camera-dependent references again. On the
+    0–2; coach.cuts) are a camera cut, and the analyzer learns its camera-dependent references again. On the
     shared clips at 15 frames/s (~9400 frame pairs): the two cuts between shots read 0.94 and 1.01, a fade to a
     flat frame 1.0, a title card 0.72, a handheld pan at most 0.52."""
 
@@ -180,7 +172,6 @@ class Thresholds:
                 twist_image_deg=s.twist_image_deg * factor,
                 lumbar_hyperextension_deg=s.lumbar_hyperextension_deg * factor,
                 neck_extension_deg=s.neck_extension_deg * factor,
-                back_sag_deg=s.back_sag_deg * factor,
             ),
         )
 
@@ -201,12 +192,27 @@ class SetTarget:
     reps_max: int = 12
     sets_min: int = 2
     sets_max: int = 3
-    rest_s: float = 45.0
-    """No rep for this long ends a set, seconds."""
+    rest_s: float = 90.0
+    """The planned rest between sets, s (the rest setting; the live page counts it down). A set itself ends
+    after SET_BREAK_S without a rep."""
+
+    def reps_text(self, *, ascii_only: bool = False) -> str:
+        """The reps target as people read it: "8–12", or "5" when it is one number."""
+        return range_text(self.reps_min, self.reps_max, ascii_only=ascii_only)
+
+
+def range_text(low: int, high: int, *, ascii_only: bool = False) -> str:
+    """"8–12" ("8-12" with `ascii_only`, for drawn video text), or "5" when low == high."""
+    return f"{low}" if low == high else f"{low}{'-' if ascii_only else '–'}{high}"
+
+
+SET_BREAK_S = 10.0
+"""No rep for this long, s, ends a set, live and in a review (`coach.session.ends_set`): a pause inside a set is
+shorter, a rest between sets (30–240 s, the rest setting) longer."""
 
 
 OSTEOPOROSIS_TARGET = SetTarget()
-SUPERVISED_5X5_TARGET = SetTarget(reps_min=5, reps_max=5, sets_min=5, sets_max=5, rest_s=90.0)
+SUPERVISED_5X5_TARGET = SetTarget(reps_min=5, reps_max=5, sets_min=5, sets_max=5)
 
 SITTING_GAP_H = 3.0
 """Sets and reviews that start less than this many hours after the previous one belong to the same sitting

@@ -8,10 +8,12 @@ Angles are degrees, times are seconds from the video's timestamps.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import IntEnum, StrEnum
+from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
+
+from coach.landmarks import NUM_LANDMARKS, Lm
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -53,7 +55,6 @@ class WarningKind(StrEnum):
     KNEE_VALGUS = "knee_valgus"
     RAPID_MOVEMENT = "rapid_movement"
     NECK_EXTENSION = "neck_extension"
-    BACK_SAG = "back_sag"
     LIMB_BELOW_HORIZONTAL = "limb_below_horizontal"
     SHORT_HOLD = "short_hold"
 
@@ -72,49 +73,8 @@ class NoticeKind(StrEnum):
     CALIBRATION = "calibration"
     UNRELIABLE_MEASURE = "unreliable_measure"
     NO_REPS = "no_reps"
-    CAMERA_LOST = "camera_lost"
     SCENE_CUTS = "scene_cuts"
-
-
-class Lm(IntEnum):
-    """MediaPipe BlazePose landmark indices (33 points)."""
-
-    NOSE = 0
-    LEFT_EYE_INNER = 1
-    LEFT_EYE = 2
-    LEFT_EYE_OUTER = 3
-    RIGHT_EYE_INNER = 4
-    RIGHT_EYE = 5
-    RIGHT_EYE_OUTER = 6
-    LEFT_EAR = 7
-    RIGHT_EAR = 8
-    MOUTH_LEFT = 9
-    MOUTH_RIGHT = 10
-    LEFT_SHOULDER = 11
-    RIGHT_SHOULDER = 12
-    LEFT_ELBOW = 13
-    RIGHT_ELBOW = 14
-    LEFT_WRIST = 15
-    RIGHT_WRIST = 16
-    LEFT_PINKY = 17
-    RIGHT_PINKY = 18
-    LEFT_INDEX = 19
-    RIGHT_INDEX = 20
-    LEFT_THUMB = 21
-    RIGHT_THUMB = 22
-    LEFT_HIP = 23
-    RIGHT_HIP = 24
-    LEFT_KNEE = 25
-    RIGHT_KNEE = 26
-    LEFT_ANKLE = 27
-    RIGHT_ANKLE = 28
-    LEFT_HEEL = 29
-    RIGHT_HEEL = 30
-    LEFT_FOOT_INDEX = 31
-    RIGHT_FOOT_INDEX = 32
-
-
-NUM_LANDMARKS = 33
+    MISSING_CAPABILITY = "missing_capability"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +91,7 @@ class PoseFrame:
         mask: Optional (height, width) float32 segmentation mask, 0–1.
         people: Number of people the estimator found (the most prominent one is coached).
         brightness: Mean luma of the frame, 0–255.
-        thumbnail: Optional (16, 16) uint8 block-mean luma of the frame, 0–255 (camera cuts, coach.scene).
+        thumbnail: Optional (16, 16) uint8 block-mean luma of the frame, 0–255 (camera cuts, coach.cuts).
     """
 
     timestamp_s: float

@@ -23,16 +23,21 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from types import TracebackType
+from typing import cast
 
 import av
 import av.error
 import numpy as np
 import numpy.typing as npt
 
+from coach.cuts import thumbnail
 from coach.outputs import TEMP_PREFIX, final_path, is_special, raise_if_disk_full
-from coach.scene import thumbnail
+from coach.videoinfo import VideoInfo
 
 log = logging.getLogger(__name__)
+
+RGBImage = npt.NDArray[np.uint8]
+"""An RGB uint8 (H, W, 3) image."""
 
 STILL_IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff", ".heic"})
 """File suffixes rejected as still images."""
@@ -64,39 +69,9 @@ class VideoError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class VideoInfo:
-    """What a video file holds.
-
-    Attributes:
-        path: The file.
-        duration_s: Duration, s (0.0 when unknown).
-        fps: Average frame rate, frames/s (0.0 when unknown).
-        width: Upright frame width (after rotation), px.
-        height: Upright frame height (after rotation), px.
-        rotation_deg: Counter-clockwise display rotation applied to coded frames, degrees (0/90/180/270).
-        frame_count: Estimated number of frames (may be 0 when the container does not say).
-        codec: Video codec name (e.g. "h264").
-    """
-
-    path: Path
-    duration_s: float
-    fps: float
-    width: int
-    height: int
-    rotation_deg: int
-    frame_count: int
-    codec: str
-
-    @property
-    def portrait(self) -> bool:
-        """True when the upright frame is taller than wide."""
-        return self.height > self.width
-
-
-@dataclass(frozen=True, slots=True)
 class VideoFrame:
     """One decoded frame: time from the first frame, s, the upright RGB uint8 (H, W, 3) image and, when the
-    reader was asked for them, its luma thumbnail (`coach.scene.thumbnail`)."""
+    reader was asked for them, its luma thumbnail (`coach.cuts.thumbnail`)."""
 
     timestamp_s: float
     image: npt.NDArray[np.uint8]
@@ -384,9 +359,10 @@ class VideoReader:
                 rotation = _rotation(frame)
                 w, h = _scaled_size(frame.width, frame.height, self.max_side_px)
                 if (w, h) != (frame.width, frame.height):  # area averaging: the fastest and sharpest downscale
-                    image = frame.reformat(width=w, height=h, format="rgb24", interpolation="AREA").to_ndarray()
+                    image = cast(RGBImage, frame.reformat(width=w, height=h, format="rgb24",
+                                                          interpolation="AREA").to_ndarray())
                 else:
-                    image = frame.to_ndarray(format="rgb24")
+                    image = cast(RGBImage, frame.to_ndarray(format="rgb24"))
                 image = _upright(image, rotation)
                 thumb = thumbnail(image) if self.thumbnails else None
                 if not self._put(VideoFrame(timestamp_s=t, image=image, thumbnail=thumb)):
@@ -415,7 +391,7 @@ def _encoder_works(name: str) -> bool:
     """True if encoder `name` exists and opens for a small yuv420p stream (cached)."""
     if name not in _ENCODER_CACHE:
         try:
-            ctx = av.CodecContext.create(name, "w")
+            ctx = cast("av.video.codeccontext.VideoCodecContext", av.CodecContext.create(name, "w"))
             ctx.width, ctx.height, ctx.pix_fmt = 64, 64, "yuv420p"
             ctx.time_base = _time_base(name)
             ctx.framerate = Fraction(25)
@@ -485,7 +461,7 @@ class VideoWriter:
                 str(self._tmp), mode="w", format="mp4", options={"movflags": "+faststart"}
             )
             rate = Fraction(self.fps).limit_denominator(1001)
-            stream = self._container.add_stream(self.codec_name, rate=rate)
+            stream = cast("av.VideoStream", self._container.add_stream(self.codec_name, rate=rate))
             stream.width = self.width + self._pad_w
             stream.height = self.height + self._pad_h
             stream.pix_fmt = "yuv420p"

@@ -5,21 +5,16 @@ mid-shoulder, so horizontal bodies work too) says side vs front/rear. Front vs r
 handedness of the skeleton on screen (the person's left shoulder appears on their trunk's image-right
 when they face the camera); on real clips MediaPipe labels left/right correctly from behind but still
 reports a "visible" face there, so the face is only the fallback when the handedness is unclear.
-Over a clip, a robust vote of the per-frame views (ordinal median side < oblique < front/rear).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from coach.types import Lm, PoseFrame, View
-
-if TYPE_CHECKING:
-    from coach.features import BodyFeatures
+from coach.landmarks import Lm
+from coach.types import View
 
 SIDE_MAX_RATIO = 0.30
 """Width ratio (see `width_ratio`) at or below which a frame is a side view."""
@@ -36,10 +31,6 @@ CHIRALITY_MIN = 0.3
 FACE_VISIBILITY = 0.5
 """Nose and an eye at least this visible → the face is visible."""
 
-MIN_FRAMES = 3
-"""Fewer frames with a person than this → UNKNOWN for a clip."""
-
-_ORDINAL = {View.SIDE: 0, View.OBLIQUE: 1, View.FRONT: 2, View.REAR: 2}
 
 
 def width_ratio(shoulder_width_px: float, hip_width_px: float, torso_length_px: float) -> float:
@@ -98,31 +89,3 @@ def face_towards_camera(landmarks: np.ndarray) -> bool:
     return -0.1 <= t <= 1.1
 
 
-def classify_frame(frame: PoseFrame) -> View:
-    """Per-frame view estimate; UNKNOWN when no person was detected."""
-    if not frame.detected:
-        return View.UNKNOWN
-    lm = frame.landmarks
-    ls, rs = lm[Lm.LEFT_SHOULDER, :2], lm[Lm.RIGHT_SHOULDER, :2]
-    lh, rh = lm[Lm.LEFT_HIP, :2], lm[Lm.RIGHT_HIP, :2]
-    sw = float(np.hypot(*(rs - ls)))
-    hw = float(np.hypot(*(rh - lh)))
-    torso = float(np.hypot(*((ls + rs) * 0.5 - (lh + rh) * 0.5)))
-    return classify_cues(width_ratio(sw, hw, torso), face_towards_camera(lm), chirality(lm))
-
-
-def classify_view(features: Sequence[BodyFeatures]) -> View:
-    """Clip view: ordinal median (side < oblique < front/rear) of the per-frame views of frames with a
-    person; front vs rear by majority among the front/rear frames. UNKNOWN when too few frames."""
-    views = [f.view for f in features if f.detected and f.view in _ORDINAL]
-    if len(views) < MIN_FRAMES:
-        return View.UNKNOWN
-    ranks = sorted(_ORDINAL[v] for v in views)
-    median = ranks[(len(ranks) - 1) // 2] if len(ranks) % 2 else ranks[len(ranks) // 2 - 1]
-    if median == 0:
-        return View.SIDE
-    if median == 1:
-        return View.OBLIQUE
-    n_front = sum(v is View.FRONT for v in views)
-    n_rear = sum(v is View.REAR for v in views)
-    return View.FRONT if n_front >= n_rear else View.REAR

@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from coach.estimator import FULL_CAPABILITIES, EstimatorCapabilities, SimpleEstimator
 from coach.types import PoseFrame
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -68,28 +69,26 @@ def make_clip(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
-class FakeEstimator:
-    """Test double for coach.pose.PoseEstimator: replays a list of PoseFrames in order.
+class FakeEstimator(SimpleEstimator):
+    """Test double for the pose estimator (`coach.estimator.PoseEstimator`): replays a list of PoseFrames in order.
 
     Each estimate() returns the next frame (re-stamped with the given timestamp unless
     restamp=False); when the list runs out it returns empty (no person) frames of the image's
-    size. `calls` records the timestamps.
+    size. `calls` records the timestamps. `capabilities` are what it declares (default: mask and world
+    landmarks, like the MediaPipe one); `cache_key` keys the eval cache.
     """
 
-    def __init__(self, frames: Iterable[PoseFrame], restamp: bool = True) -> None:
+    def __init__(self, frames: Iterable[PoseFrame], restamp: bool = True,
+                 capabilities: EstimatorCapabilities = FULL_CAPABILITIES, cache_key: str = "fake") -> None:
         self.frames = list(frames)
         self.restamp = restamp
+        self.capabilities = capabilities
+        self.cache_key = cache_key
         self.calls: list[float] = []
         self.closed = False
 
-    def __enter__(self) -> FakeEstimator:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     def close(self) -> None:
-        """Mark closed (mirrors PoseEstimator.close)."""
+        """Mark closed (mirrors MediaPipeEstimator.close)."""
         self.closed = True
 
     def estimate(self, image_rgb: npt.NDArray[np.uint8], timestamp_s: float) -> PoseFrame:

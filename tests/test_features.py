@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from coach.features import BodyFeatures, extract
-from coach.types import NUM_LANDMARKS, Lm, PoseFrame, Side, View
+from coach.landmarks import NUM_LANDMARKS, Lm
+from coach.types import PoseFrame, Side, View
 
 W, H = 1280, 720
 L_TO_R = [

@@ -13,7 +13,7 @@ from coach.report import Report
 from coach.session import SeriesPoint, SessionResult, SetSummary, SetVerdict
 from coach.thresholds import Thresholds
 from coach.types import Exercise, FormWarning, Notice, NoticeKind, Rep, View, WarningKind
-from coach.video import VideoInfo
+from coach.videoinfo import VideoInfo
 
 
 def make_report(with_series: bool = True) -> Report:

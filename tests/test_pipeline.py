@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 
 from coach import pipeline
+from coach.cuts import THUMB_SIDE
+from coach.estimator import SimpleEstimator
 from coach.pipeline import RecordedPoses, review
-from coach.scene import THUMB_SIDE
 from coach.types import NoticeKind, PoseFrame
 from coach.video import VideoReader
 from tests.analyzers.sequences import duration, frames_of, hinge_pose, rep_profile, squat_pose
@@ -30,7 +31,7 @@ def test_recorded_poses_give_the_same_report_as_estimating(make_clip, fake_estim
     assert live.to_dict()["sets"] == replayed.to_dict()["sets"]
 
 
-class ByTimeEstimator:
+class ByTimeEstimator(SimpleEstimator):
     """Fake estimator returning the recorded pose nearest in time to each frame it is given."""
 
     def __init__(self, poses: list[PoseFrame]) -> None:
@@ -82,7 +83,7 @@ def test_the_module_cap_is_the_default(make_clip, monkeypatch) -> None:
 
 class AheadEstimator(ByTimeEstimator):
     """Fake estimator with `submit`: frames run on `workers` threads and finish in a scrambled order (every
-    third one is slow), as with `coach.pose.PoseEstimator`'s several landmarkers."""
+    third one is slow), as with `coach.pose.MediaPipeEstimator`'s several landmarkers."""
 
     workers = 3
 

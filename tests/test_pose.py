@@ -10,17 +10,18 @@ import numpy as np
 import pytest
 
 from coach import pose
+from coach.landmarks import NUM_LANDMARKS, Lm
 from coach.pose import (
     MODEL_SHA256,
     EstimatorMode,
+    MediaPipeEstimator,
     ModelError,
     PersonTracker,
-    PoseEstimator,
     check_model,
     prominence,
     resolve_model_path,
 )
-from coach.types import NUM_LANDMARKS, Lm, PoseFrame
+from coach.types import PoseFrame
 from coach.video import VideoReader
 
 
@@ -41,7 +42,7 @@ def test_missing_model_error(tmp_path, monkeypatch):
     missing = tmp_path / "nowhere" / "pose.task"
     monkeypatch.setenv("COACH_POSE_MODEL", str(missing))
     with pytest.raises(ModelError) as info:
-        PoseEstimator()
+        MediaPipeEstimator()
     message = str(info.value)
     assert "\n" not in message
     assert str(missing) in message and "scripts/build_pose_model.py" in message
@@ -54,7 +55,7 @@ def test_damaged_model_error(tmp_path):
     data[len(data) // 2] ^= 0xFF
     damaged.write_bytes(bytes(data))
     with pytest.raises(ModelError, match="damaged") as info:
-        PoseEstimator(model_path=damaged)
+        MediaPipeEstimator(model_path=damaged)
     assert "\n" not in str(info.value)
 
 
@@ -62,7 +63,7 @@ def test_unloadable_model_without_checksum_is_model_error(tmp_path):
     junk = tmp_path / "junk.task"
     junk.write_bytes(b"not a model bundle")
     with pytest.raises(ModelError, match="could not load") as info:
-        PoseEstimator(model_path=junk, expected_sha256=None)
+        MediaPipeEstimator(model_path=junk, expected_sha256=None)
     assert "\n" not in str(info.value)
 
 
@@ -141,7 +142,7 @@ def test_fake_estimator_replays(fake_estimator):
 
 @pytest.mark.slow
 def test_no_person_gives_empty_frame():
-    with PoseEstimator(mode=EstimatorMode.IMAGE, with_mask=False) as est:
+    with MediaPipeEstimator(mode=EstimatorMode.IMAGE, with_mask=False) as est:
         frame = est.estimate(np.full((240, 320, 3), 90, np.uint8), 0.0)
     assert not frame.detected and frame.people == 0
     assert (frame.width, frame.height) == (320, 240)
@@ -152,7 +153,7 @@ def test_no_person_gives_empty_frame():
 def test_landmarks_land_on_person_in_portrait_clip(shared_videos):
     """dillonloh_squat2 is portrait 720x1280: the person comes out upright and in pixels."""
     results = []
-    with VideoReader(shared_videos / "squat" / "dillonloh_squat2.mp4") as reader, PoseEstimator() as est:
+    with VideoReader(shared_videos / "squat" / "dillonloh_squat2.mp4") as reader, MediaPipeEstimator() as est:
         for i, video_frame in enumerate(reader):
             frame = est.estimate(video_frame.image, video_frame.timestamp_s)
             results.append(frame)
@@ -182,7 +183,7 @@ def test_landmarks_land_on_person_in_portrait_clip(shared_videos):
 def test_video_mode_tolerates_repeated_timestamps(shared_videos):
     with VideoReader(shared_videos / "squat" / "dillonloh_squat2.mp4", max_side_px=480) as reader:
         images = [f.image for _, f in zip(range(3), reader, strict=False)]
-    with PoseEstimator(with_mask=False, num_poses=1) as est:
+    with MediaPipeEstimator(with_mask=False, num_poses=1) as est:
         frames = [est.estimate(images[0], 1.0), est.estimate(images[1], 1.0), est.estimate(images[2], 0.5)]
     assert [f.timestamp_s for f in frames] == [1.0, 1.0, 0.5]
     assert all(f.detected for f in frames)
@@ -191,7 +192,7 @@ def test_video_mode_tolerates_repeated_timestamps(shared_videos):
 
 @pytest.mark.slow
 def test_closed_estimator_refuses():
-    est = PoseEstimator(mode=EstimatorMode.IMAGE, with_mask=False)
+    est = MediaPipeEstimator(mode=EstimatorMode.IMAGE, with_mask=False)
     est.close()
     est.close()
     with pytest.raises(RuntimeError, match="closed"):
@@ -200,7 +201,7 @@ def test_closed_estimator_refuses():
 
 def test_several_landmarkers_cannot_share_the_people_count():
     with pytest.raises(ValueError, match="people count"):
-        PoseEstimator(mode=EstimatorMode.VIDEO, num_poses=1, people_check_every=25, workers=2)
+        MediaPipeEstimator(mode=EstimatorMode.VIDEO, num_poses=1, people_check_every=25, workers=2)
 
 
 @pytest.mark.slow
@@ -210,7 +211,7 @@ def test_side_by_side_landmarkers_match_video_mode_with_two_poses(shared_videos)
     detector on every frame and keeps the detector's box."""
     with VideoReader(shared_videos / "bird_dog" / "honza_bird_dog.mp4", max_side_px=640) as reader:
         frames = [(f.timestamp_s, f.image) for _, f in zip(range(8), reader, strict=False)]
-    with PoseEstimator(mode=EstimatorMode.VIDEO, num_poses=2) as est:
+    with MediaPipeEstimator(mode=EstimatorMode.VIDEO, num_poses=2) as est:
         expected = [est.estimate(image, t) for t, image in frames]
     with pose.review_estimator() as est:
         assert est.workers == pose.REVIEW_POSE_WORKERS > 1
@@ -225,7 +226,7 @@ def test_side_by_side_landmarkers_match_video_mode_with_two_poses(shared_videos)
 
 @pytest.mark.slow
 def test_results_are_taken_in_submission_order():
-    with PoseEstimator(mode=EstimatorMode.IMAGE, with_mask=False, workers=2) as est:
+    with MediaPipeEstimator(mode=EstimatorMode.IMAGE, with_mask=False, workers=2) as est:
         first = est.submit(np.zeros((32, 32, 3), np.uint8), 0.0)
         second = est.submit(np.zeros((32, 32, 3), np.uint8), 0.1)
         with pytest.raises(RuntimeError, match="submission order"):
@@ -271,7 +272,7 @@ def test_real_mask_stays_valid_after_its_result_is_gone(shared_videos):
     """The mask is MediaPipe's own buffer, not a copy: it must stay intact while later frames are estimated."""
     with VideoReader(shared_videos / "squat" / "dillonloh_squat2.mp4", max_side_px=480) as reader:
         images = [f.image for _, f in zip(range(4), reader, strict=False)]
-    with PoseEstimator(mode=EstimatorMode.IMAGE, num_poses=1) as est:
+    with MediaPipeEstimator(mode=EstimatorMode.IMAGE, num_poses=1) as est:
         frame = est.estimate(images[0], 0.0)
         mask = frame.mask
         assert mask is not None and not mask.flags.writeable
@@ -283,3 +284,9 @@ def test_real_mask_stays_valid_after_its_result_is_gone(shared_videos):
         assert all(f.mask is not None for f in later)
         np.testing.assert_array_equal(mask, before)
         assert 0.0 < float(mask.mean()) < 1.0
+
+
+def test_mediapipe_points_come_in_the_coach_landmark_order() -> None:
+    from mediapipe.tasks.python.vision import PoseLandmark
+    assert len(PoseLandmark) == NUM_LANDMARKS == len(Lm)  # coach.pose takes MediaPipe's rows as they come
+    assert [(p.name, p.value) for p in PoseLandmark] == [(lm.name, lm.value) for lm in Lm]

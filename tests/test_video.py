@@ -13,7 +13,7 @@ import av
 import numpy as np
 import pytest
 
-from coach.scene import thumbnail
+from coach.cuts import thumbnail
 from coach.video import VideoError, VideoFrame, VideoInfo, VideoReader, VideoWriter, probe
 from tests.media import write_audio_only, write_gif, write_png
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 
 from coach.features import extract
-from coach.types import NUM_LANDMARKS, Lm, PoseFrame, View
-from coach.view import chirality, classify_cues, classify_frame, classify_view, width_ratio
+from coach.landmarks import NUM_LANDMARKS, Lm
+from coach.types import PoseFrame, View
+from coach.view import chirality, classify_cues, width_ratio
 
 W, H = 1280, 720
 
@@ -61,36 +60,27 @@ def test_cues() -> None:
     assert classify_cues(float("nan"), True) is View.UNKNOWN
 
 
+def _view(frame: PoseFrame) -> View:
+    """The per-frame view the features carry."""
+    return extract(frame).view
+
+
 def test_upright_views() -> None:
-    assert classify_frame(body(0)) is View.FRONT
-    assert classify_frame(body(0, face=False, rear=True)) is View.REAR
-    assert classify_frame(body(0, face=True, rear=True)) is View.REAR  # handedness beats the face
-    assert classify_frame(body(0, horizontal=True, rear=True)) is View.REAR
-    assert classify_frame(body(45)) is View.OBLIQUE
-    assert classify_frame(body(90)) is View.SIDE
-    assert classify_frame(body(80)) is View.SIDE
-    assert classify_frame(PoseFrame.empty(0.0, W, H)) is View.UNKNOWN
+    assert _view(body(0)) is View.FRONT
+    assert _view(body(0, face=False, rear=True)) is View.REAR
+    assert _view(body(0, face=True, rear=True)) is View.REAR  # handedness beats the face
+    assert _view(body(0, horizontal=True, rear=True)) is View.REAR
+    assert _view(body(45)) is View.OBLIQUE
+    assert _view(body(90)) is View.SIDE
+    assert _view(body(80)) is View.SIDE
+    assert _view(PoseFrame.empty(0.0, W, H)) is View.UNKNOWN
 
 
 def test_horizontal_body_uses_torso_length() -> None:
-    assert classify_frame(body(90, horizontal=True)) is View.SIDE
-    assert classify_frame(body(45, horizontal=True)) is View.OBLIQUE
+    assert _view(body(90, horizontal=True)) is View.SIDE
+    assert _view(body(45, horizontal=True)) is View.OBLIQUE
 
 
 def test_features_carry_the_view() -> None:
     assert extract(body(90)).view is View.SIDE
     assert extract(body(0)).view is View.FRONT
-
-
-def test_clip_vote_is_robust() -> None:
-    side = extract(body(90))
-    front = extract(body(0))
-    rear = extract(body(0, face=False, rear=True))
-    empty = extract(PoseFrame.empty(0.0, W, H))
-    assert classify_view([side] * 7 + [front] * 3) is View.SIDE
-    assert classify_view([front] * 6 + [rear] * 2 + [side] * 2) is View.FRONT
-    assert classify_view([rear] * 5 + [front] * 2) is View.REAR
-    obl = dataclasses.replace(side, view=View.OBLIQUE)
-    assert classify_view([side] * 3 + [obl] * 3 + [front] * 3) is View.OBLIQUE
-    assert classify_view([side, side] + [empty] * 10) is View.UNKNOWN
-    assert classify_view([]) is View.UNKNOWN

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import ClassVar, Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from coach.calibration import Neutral
 from coach.counter import EventKind, Phase, RepCounter, RepEvent
@@ -77,7 +78,7 @@ class Analyzer(Protocol):
         ...
 
 
-def smoothed(times: Sequence[float], values: Sequence[float], window_s: float = SMOOTH_S) -> np.ndarray:
+def smoothed(times: npt.ArrayLike, values: npt.ArrayLike, window_s: float = SMOOTH_S) -> np.ndarray:
     """Running median (NaN-aware) over the values within ±window_s/2 of each time (seconds); NaN where
     nothing is known. Windows in seconds keep the smoothing the same whatever the frame rate."""
     arr = np.asarray(values, dtype=float)
@@ -190,7 +191,7 @@ def _crossing_s(times: np.ndarray, values: np.ndarray, a: int, b: int, level: fl
     return float(times[a] + share * (times[b] - times[a]))
 
 
-def phase_durations_s(times: Sequence[float], values: Sequence[float], floor_deg: float) -> tuple[float, float]:
+def phase_durations_s(times: npt.ArrayLike, values: npt.ArrayLike, floor_deg: float) -> tuple[float, float]:
     """(way to depth, way back) of one rep's depth signal, seconds, each as a smooth (half-cosine) move's length.
 
     Each way is timed between two levels of the rep's range, rest → deepest: TEMPO_BAND's high share and the
@@ -512,8 +513,8 @@ class BaseAnalyzer:
         values = [(t, v) for t, v in values if not math.isnan(v)]
         peak_deg = max((v for _, v in values), default=math.nan)
         peak_t = next((t for t, v in values if v == peak_deg), math.nan)
-        seen = self.counter._seen_from_start
-        start = self.counter._rep_start_s if seen else self._rep_frames[0].timestamp_s
+        seen = self.counter.seen_from_start
+        start = self.counter.rep_start_s if seen else self._rep_frames[0].timestamp_s
         back = [t for t, v in values if t > peak_t and v < cfg.return_deg]
         if not back and self._rose_past_depth(values, peak_deg):
             back = [values[-1][0]]  # the clip ended on the way up, already back above the depth line

@@ -120,11 +120,6 @@ class BirdDogAnalyzer(BaseAnalyzer):
             return None
         return Side.LEFT if totals[Side.LEFT] > totals[Side.RIGHT] else Side.RIGHT
 
-    @property
-    def side_counts(self) -> dict[Side, int]:
-        """Complete reps per side so far."""
-        return dict(self._side_counts)
-
     # --- per-rep checks -----------------------------------------------------------------------
     def evaluate(self, frames: Sequence[BodyFeatures], event: RepEvent) -> tuple[dict[str, float], list[FormWarning]]:
         side = self.rep_side(frames)

@@ -21,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from coach.types import Exercise, Lm, PoseFrame, View, WarningKind
+from coach.landmarks import Lm
+from coach.types import Exercise, PoseFrame, View, WarningKind
 
 DEFAULT_CACHE = Path(".cache") / "accuracy"
 FAULT_KINDS = (
@@ -319,7 +320,7 @@ def print_summary(summary: dict[str, Any], out: Callable[[str], None] = print) -
         out("other warnings: " + ", ".join(f"{k} ×{n}" for k, n in summary["other_warnings"].items()))
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `accuracy` sub-command."""
     p = subparsers.add_parser(
         "accuracy",

@@ -12,7 +12,7 @@ DEFAULT_REPEAT = 5
 """Bare and full passes alternated by default; the ratio reported is that of their medians."""
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `bench` parser."""
     p = sub.add_parser("bench", help="time the review on a video", description=__doc__)
     p.add_argument("video", help="video file")

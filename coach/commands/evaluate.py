@@ -9,9 +9,9 @@ import sys
 from coach.types import Exercise
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `eval` parser."""
-    from coach.evaluate import DEFAULT_CACHE_DIR
+    from coach.pose_cache import DEFAULT_CACHE_DIR
 
     p = sub.add_parser("eval", help="score the coach on a folder of labelled clips", description=__doc__)
     p.add_argument("folder", help="folder with labels.csv and the clips it lists")
@@ -27,7 +27,8 @@ def run(args: argparse.Namespace) -> int:
     """Print the per-clip table and the summary; exit 0, or 2 when the folder has no labels.csv."""
     from pathlib import Path
 
-    from coach.evaluate import TABLE_HEADER, PoseCache, clip_line, evaluate, summary, summary_text
+    from coach.evaluate import TABLE_HEADER, clip_line, evaluate_folder, summary, summary_text
+    from coach.pose_cache import PoseCache
     from coach.report import atomic_write_text
     from coach.thresholds import preset
 
@@ -36,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     cache = PoseCache(None if args.cache.lower() == "none" else args.cache)
     print(TABLE_HEADER)
-    results = evaluate(args.folder, cache=cache, exercise=args.exercise, thresholds=preset(args.strictness),
+    results = evaluate_folder(args.folder, cache=cache, exercise=args.exercise, thresholds=preset(args.strictness),
                        on_clip=lambda r: print(clip_line(r), flush=True))
     doc = summary(results)
     print()

@@ -8,7 +8,7 @@ import sys
 from coach.types import Exercise
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `review` parser."""
     p = sub.add_parser("review", help="review a recorded video", description=__doc__)
     p.add_argument("video", help="video file (mp4, mov, avi, mkv, webm, gif)")

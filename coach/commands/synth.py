@@ -12,7 +12,7 @@ from coach.types import Exercise, View
 VIEW_CHOICES = {"side": View.SIDE, "front": View.FRONT, "45": View.OBLIQUE, "oblique": View.OBLIQUE, "rear": View.REAR}
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `synth` sub-command."""
     p = subparsers.add_parser(
         "synth",

@@ -274,12 +274,14 @@ def contact_shadows(
         dist2 = np.einsum("ij,ij->i", d, d)
         hgt = max(float(c[1]), r * 0.5)
         acc += (r * r) * hgt / np.maximum(dist2, r * r) ** 1.5
-    coarse = np.zeros(pts.shape[:2], dtype=np.float32)
+    ch, cw = int(pts.shape[0]), int(pts.shape[1])
+    coarse = np.zeros((ch, cw), dtype=np.float32)
     coarse[valid] = np.clip(acc * 0.55, 0.0, 0.85)
     h = rows.stop - rows.start
     w = cols.stop - cols.start
-    occ = cv2.resize(coarse, (coarse.shape[1] * step, coarse.shape[0] * step), interpolation=cv2.INTER_LINEAR)[:h, :w]
-    occ = np.where(np.isnan(floor_points[rows, cols][..., 0]), 0.0, occ)
+    fine = np.asarray(cv2.resize(coarse, (cw * step, ch * step),
+                                 interpolation=cv2.INTER_LINEAR), dtype=np.float64)[:h, :w]
+    occ: FloatArray = np.where(np.isnan(floor_points[rows, cols][..., 0]), 0.0, fine)
     return rows, cols, 1.0 - occ
 
 
@@ -296,6 +298,7 @@ def degrade(image: np.ndarray, look: Look, seed: int, index: int) -> np.ndarray:
         ok, buf = cv2.imencode(
             ".jpg", cv2.cvtColor(out, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, look.jpeg_quality]
         )
-        if ok:
-            out = cv2.cvtColor(cv2.imdecode(buf, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+        decoded = cv2.imdecode(buf, cv2.IMREAD_COLOR) if ok else None
+        if decoded is not None:
+            out = cv2.cvtColor(decoded, cv2.COLOR_BGR2RGB)
     return out

@@ -164,7 +164,7 @@ def forward_kinematics(dims: BodyDims, pose: Pose) -> Frames:
 
 
 # Named joints for the ground truth: (segment, point in that segment's frame as fractions of height).
-# Names follow MediaPipe's landmark names (coach.types.Lm) in lower case.
+# Names follow MediaPipe's landmark names (coach.landmarks.Lm) in lower case.
 _JOINTS: dict[str, tuple[Seg, tuple[float, float, float]]] = {
     "nose": (Seg.HEAD, (0.062, 0.05, 0.0)),
     "left_ear": (Seg.HEAD, (0.0, 0.055, -0.046)),

@@ -23,13 +23,11 @@ from coach.annotate import Annotator
 from coach.counter import Phase
 from coach.features import BodyFeatures
 from coach.history import History
-from coach.session import SessionAnalyzer
-from coach.thresholds import OSTEOPOROSIS_TARGET, SetTarget, Thresholds
+from coach.session import SessionAnalyzer, ends_set
+from coach.thresholds import OSTEOPOROSIS_TARGET, SetTarget, Thresholds, range_text
 from coach.types import Exercise, Rep, Side, View
 from coach.ui.speech import SpeechGate
 
-SET_BREAK_S = 10.0
-"""No rep for this long (video time) ends the set and starts the rest timer, seconds."""
 MAX_SIDE_PX = 960
 """Larger webcam frames are scaled down before pose estimation."""
 FRAME_STEP_S = 1.0 / 30.0
@@ -77,7 +75,7 @@ class LiveSnapshot:
     @property
     def target_text(self) -> str:
         """E.g. "8–12"."""
-        return f"{self.target_min}" if self.target_min == self.target_max else f"{self.target_min}–{self.target_max}"
+        return range_text(self.target_min, self.target_max)
 
 
 def setup_message(f: BodyFeatures, sagittal: bool, side: Side | None, calibrated: bool) -> str | None:
@@ -118,7 +116,7 @@ class LiveCoach:
         self._work_lock = threading.Lock()
         self._session = SessionAnalyzer(self.exercise, self.thresholds, target, keep_series=False)
         self._sagittal = bool(getattr(self._session.analyzer, "sagittal", True))
-        self._annotator = Annotator(self.exercise, self._target_text())
+        self._annotator = Annotator(self.exercise, target.reps_text(ascii_only=True))
         self._estimator: Any = None
         self._speech = SpeechGate()
         self._utterances: list[tuple[int, str]] = []
@@ -136,10 +134,6 @@ class LiveCoach:
         self._save_error: str | None = None
         self._reps: list[Rep] = []
         self._snap = LiveSnapshot(target_min=target.reps_min, target_max=target.reps_max)
-
-    def _target_text(self) -> str:
-        t = self.target
-        return f"{t.reps_min}" if t.reps_min == t.reps_max else f"{t.reps_min}-{t.reps_max}"
 
     # --- the page side --------------------------------------------------------------------------
     def snapshot(self) -> LiveSnapshot:
@@ -222,12 +216,12 @@ class LiveCoach:
     def _make_estimator(self) -> Any:
         if self._factory is not None:
             return self._factory()
-        from coach.pose import EstimatorMode, PoseEstimator
+        from coach.pose import live_estimator
 
-        return PoseEstimator(mode=EstimatorMode.VIDEO, with_mask=True, num_poses=1)
+        return live_estimator()
 
     def _on_rep(self, rep: Rep, t: float) -> None:
-        if self._last_rep_end is not None and rep.start_s - self._last_rep_end >= SET_BREAK_S and self._set_reps:
+        if self._last_rep_end is not None and ends_set(rep.start_s - self._last_rep_end) and self._set_reps:
             self._set_number += 1
             self._set_reps = 0
         self._set_reps += 1
@@ -278,7 +272,7 @@ class LiveCoach:
         rest_left = None
         set_number, set_reps, sets_done = self._set_number, self._set_reps, self._set_number - 1
         if (phase is LivePhase.COUNTING and self._last_rep_end is not None and self._set_reps
-                and t - self._last_rep_end >= SET_BREAK_S):
+                and ends_set(t - self._last_rep_end)):
             sets_done = self._set_number
             if self._idle:
                 phase = LivePhase.RESTING
@@ -303,5 +297,4 @@ def _downscale(image: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     import cv2
 
     s = MAX_SIDE_PX / max(h, w)
-    out: npt.NDArray[np.uint8] = cv2.resize(image, (round(w * s), round(h * s)), interpolation=cv2.INTER_AREA)
-    return out
+    return np.asarray(cv2.resize(image, (round(w * s), round(h * s)), interpolation=cv2.INTER_AREA), dtype=np.uint8)

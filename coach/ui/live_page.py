@@ -34,9 +34,9 @@ No internet connection is needed: the picture goes straight from the phone to th
 
 def make_estimator() -> Any:
     """The live pose estimator (tests patch this boundary): VIDEO mode, one person."""
-    from coach.pose import EstimatorMode, PoseEstimator
+    from coach.pose import live_estimator
 
-    return PoseEstimator(mode=EstimatorMode.VIDEO, with_mask=True, num_poses=1)
+    return live_estimator()
 
 
 def get_coach(settings: cfg.Settings) -> LiveCoach:

@@ -23,6 +23,7 @@ from coach.pipeline import review
 from coach.pose import ModelError
 from coach.report import Report, to_csv, to_json
 from coach.suggest import PoseLog, Suggestion, suggest_exercise
+from coach.thresholds import range_text
 from coach.types import Exercise
 from coach.ui import settings as cfg
 from coach.ui.charts import SIGNAL_NAMES, angle_chart, counter_band
@@ -323,7 +324,7 @@ def show_result(result: ReviewResult, settings: cfg.Settings) -> None:
     for s in report.session.sets:
         from coach.session import VERDICT_ADVICE
 
-        st.markdown(f"**Set {s.index}: {s.reps} reps** (target {s.target_min}–{s.target_max}). "
+        st.markdown(f"**Set {s.index}: {s.reps} reps** (target {range_text(s.target_min, s.target_max)}). "
                     f"{VERDICT_ADVICE[s.verdict]}")
     if result.suggestion is not None:
         hint = result.suggestion

@@ -79,8 +79,9 @@ class Settings:
 
     @property
     def target(self) -> SetTarget:
-        """The set target (reps × sets)."""
-        return SUPERVISED_5X5_TARGET if self.target_choice is TargetChoice.SUPERVISED else OSTEOPOROSIS_TARGET
+        """The set target (reps × sets) with the chosen rest between sets."""
+        base = SUPERVISED_5X5_TARGET if self.target_choice is TargetChoice.SUPERVISED else OSTEOPOROSIS_TARGET
+        return replace(base, rest_s=float(self.rest_s))
 
     @property
     def thresholds(self) -> Thresholds:
@@ -89,8 +90,7 @@ class Settings:
 
     def target_text(self) -> str:
         """E.g. "8–12"."""
-        t = self.target
-        return f"{t.reps_min}" if t.reps_min == t.reps_max else f"{t.reps_min}–{t.reps_max}"
+        return self.target.reps_text()
 
 
 def get_settings() -> Settings:
@@ -133,8 +133,9 @@ def settings_panel() -> Settings:
         rest = st.slider("Rest between sets (seconds)", 30, 240, int(s.rest_s), step=15, key="set_rest")
         side = st.radio("Side facing the camera", list(CameraSide), index=list(CameraSide).index(s.side),
                         key="set_side")
-    new = Settings(s.exercise, Strictness(strictness), TargetChoice(target), float(rest), bool(voice),
-                   CameraSide(side))
+    # A radio with an index always has a choice; None (no choice) keeps the current one.
+    new = Settings(s.exercise, Strictness(strictness or s.strictness), TargetChoice(target or s.target_choice),
+                   float(rest), bool(voice), CameraSide(side or s.side))
     if new != s:
         set_settings(new)
     return new

@@ -11,7 +11,8 @@ import numpy as np
 from coach.analyzers import analyzer_for
 from coach.analyzers.base import AnalysisResult
 from coach.features import BodyFeatures, extract
-from coach.types import NUM_LANDMARKS, Lm, PoseFrame
+from coach.landmarks import NUM_LANDMARKS, Lm
+from coach.types import PoseFrame
 
 W, H = 1280, 720
 FPS = 30.0

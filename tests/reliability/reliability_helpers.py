@@ -10,7 +10,9 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from coach.types import NUM_LANDMARKS, Lm, PoseFrame
+from coach.estimator import SimpleEstimator
+from coach.landmarks import NUM_LANDMARKS, Lm
+from coach.types import PoseFrame
 
 BASE_CLIP = ("squat", "calimiro_squat_17.mp4")
 """A short, well-lit real squat clip (1280×720, 4.4 s, 25 fps) that the notice tests transform."""
@@ -82,7 +84,7 @@ def standing_pose(timestamp_s: float, width: int = 640, height: int = 480) -> Po
     return PoseFrame(timestamp_s, width, height, True, lm, world, None, 1, 120.0)
 
 
-class ConstantEstimator:
+class ConstantEstimator(SimpleEstimator):
     """Fake estimator: the same standing person in every frame (scaled to the image), no model."""
 
     def __init__(self) -> None:

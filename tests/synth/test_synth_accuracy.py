@@ -7,9 +7,10 @@ from types import SimpleNamespace
 import numpy as np
 
 from coach.commands.accuracy import Case, cases, print_summary, score, summarize
+from coach.landmarks import NUM_LANDMARKS
 from coach.synth import Generator, SynthSpec
 from coach.synth.motions import Fault
-from coach.types import NUM_LANDMARKS, Exercise, FormWarning, PoseFrame, Rep, Side, View, WarningKind
+from coach.types import Exercise, FormWarning, PoseFrame, Rep, Side, View, WarningKind
 
 
 def _warning(kind: WarningKind) -> FormWarning:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from coach.landmarks import Lm
 from coach.synth import Generator, SynthSpec
 from coach.synth import angles as A
-from coach.types import Exercise, Lm, View
+from coach.types import Exercise, View
 
 pytestmark = pytest.mark.slow
 
@@ -21,11 +22,11 @@ PX_TOLERANCE = {"hip": 10.0, "knee": 10.0, "ankle": 12.0, "shoulder": 16.0, "wri
 
 
 def _run(spec: SynthSpec):
-    from coach.pose import PoseEstimator
+    from coach.pose import MediaPipeEstimator
 
     gen = Generator(spec)
     rows = []
-    with PoseEstimator() as est:
+    with MediaPipeEstimator() as est:
         for i in range(spec.n_frames()):
             ft, posed = gen.truth_for(i)
             rows.append((ft, est.estimate(gen.render(posed, i), ft.time_s)))

@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from coach.estimator import SimpleEstimator
 from coach.history import History
 from coach.types import PoseFrame
 from coach.ui import live_page, review_page
@@ -127,7 +128,7 @@ def test_settings_stay_within_one_browser_session() -> None:
 
 # --- the live processor, without Streamlit ------------------------------------------------------
 
-class EmptyEstimator:
+class EmptyEstimator(SimpleEstimator):
     """Finds nobody; records the timestamps it was given."""
 
     def __init__(self) -> None:

@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from coach.estimator import SimpleEstimator
 from coach.history import History
 from coach.report import atomic_write_text
 from coach.types import PoseFrame
@@ -214,7 +215,7 @@ def test_malicious_upload_name_stays_inside_the_private_folder(make_clip: Callab
 
 # --- the camera stops sending frames mid-set -----------------------------------------------------
 
-class SquatEstimator:
+class SquatEstimator(SimpleEstimator):
     """A side-on person who stands, then squats `reps` times (hand-built poses, no model)."""
 
     def __init__(self, poses: list[PoseFrame]) -> None:

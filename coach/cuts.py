@@ -27,7 +27,7 @@ def thumbnail(image_rgb: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     if sample.size == 0:
         return np.zeros((THUMB_SIDE, THUMB_SIDE), dtype=np.uint8)
     luma = cv2.cvtColor(sample, cv2.COLOR_RGB2GRAY)
-    return cv2.resize(luma, (THUMB_SIDE, THUMB_SIDE), interpolation=cv2.INTER_AREA)
+    return np.asarray(cv2.resize(luma, (THUMB_SIDE, THUMB_SIDE), interpolation=cv2.INTER_AREA), dtype=np.uint8)
 
 
 def brightness(thumb: npt.NDArray[np.uint8]) -> float:

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from coach.scene import SAMPLE_STRIDE_PX, THUMB_SIDE, CutDetector, brightness, decorrelation, thumbnail
+from coach.cuts import SAMPLE_STRIDE_PX, THUMB_SIDE, CutDetector, brightness, decorrelation, thumbnail
 from coach.thresholds import Thresholds
 
 CUT = Thresholds().scene_cut_decorrelation
