@@ -71,7 +71,7 @@ class DeadliftAnalyzer(BaseAnalyzer):
 
     def learn(self, f: BodyFeatures) -> None:
         self.trunk_inclination(f)
-        self._drop(f)
+        self._drop.observe(f)
 
     def on_scene_cut(self) -> None:
         """Standing torso length and hip height are in pixels of the old shot, the rest level in its angles."""

@@ -37,7 +37,7 @@ class SquatAnalyzer(BaseAnalyzer):
     warmup_s: ClassVar[float] = WARMUP_S
 
     def learn(self, f: BodyFeatures) -> None:
-        self._drop(f)
+        self._drop.observe(f)
 
     def on_scene_cut(self) -> None:
         """The standing hip height is in pixels of the old shot."""
