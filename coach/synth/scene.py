@@ -163,9 +163,10 @@ CAMERA_RIGS: dict[str, CameraRig] = {
     "floor": CameraRig(height_m=0.15, pitch_deg=-15.0),
     "table": CameraRig(height_m=0.75, pitch_deg=0.0),
     "shelf": CameraRig(height_m=2.0, pitch_deg=25.0),
+    "rolled": CameraRig(roll_deg=10.0),
 }
 """Named home cameras: a phone on the floor looking up 15°, a laptop on a table looking level, a camera on a
-shelf looking down 25° (`coach synth --camera`; roll is added with `--camera-roll`)."""
+shelf looking down 25°, the default camera rolled 10° (`coach synth --camera`; `--camera-roll` sets roll)."""
 
 
 def camera_for(exercise: Exercise, view: View, width: int, height: int, seed: int,

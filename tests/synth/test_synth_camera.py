@@ -68,3 +68,9 @@ def test_view_default_camera_is_unchanged() -> None:
     # Old specs keep rendering the same frames (the accuracy cache keys on the spec).
     cam = Generator(SynthSpec(Exercise.SQUAT, view=View.SIDE, reps=1)).camera
     assert cam.roll_deg == 0.0 and cam.target[1] == pytest.approx(0.88)
+
+
+def test_cli_camera_names_are_the_rigs() -> None:
+    from coach.commands.synth import CAMERA_NAMES
+
+    assert CAMERA_NAMES == list(CAMERA_RIGS)
