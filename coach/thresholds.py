@@ -70,6 +70,26 @@ class SpineThresholds:
     rounded backs read 0.05–0.06 (40° on synthetic clips, rounded real deadlifts)."""
     flexion_min_duration_s: float = 0.2
     """Rounding must hold at least this long (seconds) to count, so one-frame mask glitches do not."""
+    twist_min_duration_s: float = 0.3
+    """A twist must hold at least this long (seconds) to count: the verdict then does not hang on which frames
+    the sampler saw (one-frame landmark flips between 15 and 30 analysed frames a second)."""
+    twist_max_plausible_deg: float = 45.0
+    """Quality gate, not a limit: a shoulder-against-hip turn beyond this (degrees from neutral) is a
+    measurement failure, not a movement (the trunk's whole axial rotation range is about 35–45°; a side view
+    read 72° on a straight deadlift). Such frames are dropped; a rep with too few left is not judged."""
+    min_judged_share: float = 0.5
+    """A rep's twist or lean is judged only when at least this share of its frames gave a plausible value."""
+    lean_back_min_duration_s: float = 0.2
+    """Leaning back at lockout must hold at least this long (seconds) to count."""
+    lean_back_max_plausible_deg: float = 45.0
+    """Quality gate, not a limit: a trunk more than this behind the legs at lockout (degrees) is a landmark
+    failure (a flipped facing, an arm taken for the trunk), not a lean; such frames are dropped."""
+    neutral_lean_max_deg: float = 15.0
+    """Quality gate: a calibrated standing lean (trunk against legs) beyond ±this (degrees) is not a neutral
+    posture (the person was moving); the lean-back check then judges against 0°."""
+    camera_roll_max_deg: float = 20.0
+    """Quality gate: a camera roll estimated from the standing legs beyond ±this (degrees) is not believed
+    (the person was not standing straight); no roll correction is made then."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +165,13 @@ class Thresholds:
     bird_dog_counter: CounterThresholds = CounterThresholds(start_deg=35.0, depth_deg=55.0, return_deg=25.0)
     """Bird-dog counter on limb lift from the rest posture (arm and opposite leg), degrees."""
     knee_valgus_deg: float = 12.0
-    """Squat from the front: knee inside the hip–ankle line by more than this (rule of thumb, tune on clips)."""
+    """Squat from the front: knee inside the hip–ankle line by more than this beyond the rep's own standing
+    reading, degrees (rule of thumb, tune on clips)."""
+    knee_valgus_min_duration_s: float = 0.2
+    """Knee valgus must hold at least this long (seconds) to count."""
+    knee_valgus_max_plausible_deg: float = 40.0
+    """Quality gate, not a limit: a frontal knee angle beyond this (degrees) is a left/right leg mix-up or a
+    landmark jump, not a knee; such frames are dropped."""
     min_person_size_px: float = 150.0
     """Person extent (longer side of the landmark box) below which the pose model is unreliable, px
     (rendered figures: < 120 px tall finds nobody)."""

@@ -77,6 +77,11 @@ class Analyzer(Protocol):
         """Close the analysis and return reps, view and notices."""
         ...
 
+    def reps(self) -> tuple[Rep, ...]:
+        """The reps so far, with the warnings found on them up to now (a check may add one after the rep has
+        closed, as the deadlift's look at the lockout does)."""
+        ...
+
 
 def smoothed(times: npt.ArrayLike, values: npt.ArrayLike, window_s: float = SMOOTH_S) -> np.ndarray:
     """Running median (NaN-aware) over the values within ±window_s/2 of each time (seconds); NaN where
@@ -305,6 +310,9 @@ class BaseAnalyzer:
     """Seconds of frames held back at the start to learn references before judging (see `update`)."""
     twist_unjudged: bool = False
     """Set by `check_twist` when a rep's twist could not be judged from this view (for the notices)."""
+    twist_implausible_reps: int = 0
+    """Reps whose twist readings were mostly beyond `twist_max_plausible_deg` (measurement failures), so
+    twist was not judged on them (for the notices)."""
 
     def __init__(self, thresholds: Thresholds | None = None, neutral: Neutral | None = None) -> None:
         self.th = thresholds or Thresholds()
@@ -490,6 +498,10 @@ class BaseAnalyzer:
         rest = [f for f in frames if f.detected and self.signal_of(f) < c.start_deg]
         return Neutral.from_features(rest) if rest else Neutral()
 
+    def reps(self) -> tuple[Rep, ...]:
+        """The reps so far, with the warnings found on them up to now."""
+        return tuple(self._reps)
+
     def finish(self) -> AnalysisResult:
         """Close the analysis. A rep cut off by the end of the clip is listed as incomplete, unless the
         signal had already reached depth and come back to rest (the clip ended inside the debounce time), or its
@@ -558,6 +570,11 @@ class BaseAnalyzer:
             out.append(Notice(NoticeKind.VIEW_LIMITS,
                               f"Filmed from the {view.value}: back rounding and joint angles cannot be judged well "
                               "from here. Film from the side for spine checks; reps are still counted."))
+        if self.twist_implausible_reps:
+            n = self.twist_implausible_reps
+            out.append(Notice(NoticeKind.UNRELIABLE_MEASURE,
+                              f"On {n} {'rep' if n == 1 else 'reps'} the turn of the shoulders could not be measured "
+                              "reliably from this camera, so twisting was not judged there."))
         if self._seen_person and not self.neutral.measured:
             out.append(Notice(NoticeKind.CALIBRATION,
                               "No still starting posture was seen, so the spine was judged against typical values "
@@ -634,10 +651,13 @@ class BaseAnalyzer:
                     image_views: tuple[View, ...] = IMAGE_TWIST_VIEWS) -> list[FormWarning]:
         """Warn when the shoulders turn against the hips beyond the threshold.
 
-        Filmed from one of `image_views` (default front/back): image evidence (`image_twist_series`, limit
-        `twist_image_deg`). Other views show the shoulder and hip lines nearly edge-on, where their landmarks
-        follow the limbs: with `world_fallback` the 3-D world twist is used with a noise margin (`twist_deg` +
-        `world_twist_margin_deg`, or `limit`), else twist is not judged (`twist_unjudged` is set for the notices).
+        The turn must hold `twist_min_duration_s`; frames beyond `twist_max_plausible_deg` are dropped as
+        measurement failures, and a rep left with under `min_judged_share` of its frames is not judged
+        (`twist_implausible_reps`). Filmed from one of `image_views` (default front/back): image evidence
+        (`image_twist_series`, limit `twist_image_deg`). Other views show the shoulder and hip lines nearly
+        edge-on, where their landmarks follow the limbs: with `world_fallback` the 3-D world twist is used with
+        a noise margin (`twist_deg` + `world_twist_margin_deg`, or `limit`), else twist is not judged
+        (`twist_unjudged` is set for the notices).
         """
         sp = self.th.spine
         if self.view() in image_views:
@@ -648,7 +668,14 @@ class BaseAnalyzer:
         else:
             self.twist_unjudged = True
             return []
-        value, t = peak([f.timestamp_s for f in frames], series)
+        # A turn no trunk can make is a measurement failure: drop it; with too few frames left, not judged.
+        measured = int(np.isfinite(series).sum())
+        with np.errstate(invalid="ignore"):
+            series = np.where(np.abs(series) > sp.twist_max_plausible_deg, np.nan, series)
+        if measured and np.isfinite(series).sum() < sp.min_judged_share * measured:
+            self.twist_implausible_reps += 1
+            return []
+        value, t = sustained_peak([f.timestamp_s for f in frames], series, sp.twist_min_duration_s)
         if math.isnan(value):
             return []
         metrics["twist_deg"] = value

@@ -18,7 +18,17 @@ from typing import ClassVar
 
 import numpy as np
 
-from coach.analyzers.base import AnalysisResult, BaseAnalyzer, FrameResult, HipDrop, RollingMedian, peak, smoothed
+from coach.analyzers.base import (
+    AnalysisResult,
+    BaseAnalyzer,
+    FrameResult,
+    HipDrop,
+    RollingMedian,
+    peak,
+    smoothed,
+    sustained_peak,
+)
+from coach.camera import image_tilt_deg, majority_facing, trunk_against_legs_deg
 from coach.counter import RepEvent
 from coach.features import BodyFeatures
 from coach.geometry import vertical_inclination_deg
@@ -201,33 +211,69 @@ class DeadliftAnalyzer(BaseAnalyzer):
         self._reps[index] = replace(rep, metrics=metrics, warnings=rep.warnings + tuple(found))
 
     def _check_lockout(self, frames: Sequence[BodyFeatures], metrics: dict[str, float]) -> list[FormWarning]:
-        """Leaning back at the top beyond the standing neutral (lumbar hyperextension), degrees."""
-        facings = [f.facing for f in frames if f.facing]
-        facing = max(set(facings), key=facings.count) if facings else 0
+        """Leaning back at the top beyond the standing neutral (lumbar hyperextension), degrees.
+
+        The lean is the trunk's angle behind the legs (`lean_back_from_legs`), so a low, high or rolled camera
+        does not read as a lean; it must hold `lean_back_min_duration_s`, and frames beyond
+        `lean_back_max_plausible_deg` are dropped as landmark failures (too few left: not judged)."""
+        sp = self.th.spine
+        facing = self._rep_facing(frames)
         times = [f.timestamp_s for f in frames]
-        lean = smoothed(times, [lean_back_deg(f, facing) for f in frames])
-        base = self._neutral_lean()
-        if np.all(np.isnan(lean)):
+        raw = np.array([self.lean_back_from_legs(f, facing) for f in frames], dtype=float)
+        with np.errstate(invalid="ignore"):
+            raw[np.abs(raw) > sp.lean_back_max_plausible_deg] = np.nan
+        if np.isfinite(raw).sum() < sp.min_judged_share * len(frames) or not np.isfinite(raw).any():
             return []
-        value, t = peak(times, lean - base)
+        lean = smoothed(times, raw) - self._neutral_lean()
+        value, t = sustained_peak(times, lean, sp.lean_back_min_duration_s)
+        if math.isnan(value):
+            return []
         metrics["lean_back_deg"] = value
-        limit = self.th.spine.lumbar_hyperextension_deg
+        limit = sp.lumbar_hyperextension_deg
         if not value > limit:
             return []
         return [FormWarning(WarningKind.LUMBAR_HYPEREXTENSION, t, value, limit, "deg",
                             f"You leaned back about {value:.0f}° at the top.", CUE_HYPEREXTENSION)]
 
+    def _rep_facing(self, frames: Sequence[BodyFeatures]) -> int:
+        """One facing for a rep (+1 image-right, −1 image-left): the whole set's majority, else the frames'.
+        Per-frame facings flip when the head is seen from below or leans back; one flip would turn a forward
+        lean into a lean back."""
+        return 1 if self._facing > 0 else -1 if self._facing < 0 else majority_facing([f.facing for f in frames])
+
+    def lean_back_from_legs(self, f: BodyFeatures, facing: int) -> float:
+        """Trunk lean behind the legs, degrees (+ = behind; coach.camera.trunk_against_legs_deg). Without the
+        ankle (plates hide the shins) the legs' standing image tilt from the neutral stands in for them, else
+        the image vertical."""
+        if not f.detected or facing == 0:
+            return math.nan
+        value = trunk_against_legs_deg(f.ankle_xy, f.hip_xy, f.shoulder_xy, facing)
+        if math.isfinite(value):
+            return value
+        return -facing * (image_tilt_deg(f.hip_xy, f.shoulder_xy) - self._leg_tilt())
+
+    def _leg_tilt(self) -> float:
+        """The standing legs' image tilt from the neutral (the camera's roll and perspective, negated), degrees;
+        0 when unknown or beyond `camera_roll_max_deg`."""
+        tilt = self.neutral.leg_tilt_deg
+        return tilt if math.isfinite(tilt) and abs(tilt) <= self.th.spine.camera_roll_max_deg else 0.0
+
     def _neutral_lean(self) -> float:
-        """Standing lean of the calibrated neutral (0 when unknown), degrees (+ = behind the vertical)."""
-        return 0.0
+        """Standing lean behind the legs of the calibrated neutral, degrees (+ = behind); 0 when unknown or
+        beyond `neutral_lean_max_deg`."""
+        lean = self.neutral.lean_back_deg
+        return lean if math.isfinite(lean) and abs(lean) <= self.th.spine.neutral_lean_max_deg else 0.0
 
     def _check_hips_first(self, frames: Sequence[BodyFeatures], trunk: np.ndarray,
                           metrics: dict[str, float]) -> list[FormWarning]:
         """Hips rise first: on the way up the knees straighten while the trunk stays bent over.
 
         Value: share of the knee extension done (%) minus share of the trunk's rise done, at the time
-        the knees have done `hips_first_knee_share` of their extension.
+        the knees have done `hips_first_knee_share` of their extension (interpolated between frames, so the
+        verdict does not hang on which frames were sampled). The trunk is measured against the standing legs'
+        image tilt (`levelled_trunk`), so a rolled camera does not shift it.
         """
+        trunk = self.levelled_trunk(frames, trunk)
         if trunk.size < 5 or np.all(np.isnan(trunk)):
             return []
         i_bot = int(np.nanargmax(trunk))
@@ -246,7 +292,11 @@ class DeadliftAnalyzer(BaseAnalyzer):
         if idx.size == 0:
             return []
         j = int(idx[0])
-        trunk_done = (t0 - tr[j]) / t_range
+        tr_j = float(tr[j])
+        if j > 0 and math.isfinite(done[j - 1]) and math.isfinite(tr[j - 1]) and done[j] > done[j - 1]:
+            w = (share - done[j - 1]) / (done[j] - done[j - 1])
+            tr_j = float(tr[j - 1] + w * (tr[j] - tr[j - 1]))
+        trunk_done = (t0 - tr_j) / t_range
         value = 100.0 * (share - trunk_done)
         metrics["hips_first_lag_pct"] = value
         limit = self.th.hips_first_lag_pct
@@ -256,3 +306,14 @@ class DeadliftAnalyzer(BaseAnalyzer):
         return [FormWarning(WarningKind.HIPS_RISE_FIRST, t, value, limit, "%",
                             "Your hips rose before your chest: the knees straightened while your back "
                             "stayed bent over.", CUE_HIPS_FIRST)]
+
+    def levelled_trunk(self, frames: Sequence[BodyFeatures], trunk: np.ndarray) -> np.ndarray:
+        """The trunk's forward lean from the world vertical per frame (median-smoothed), degrees: its image
+        tilt against the standing legs' tilt (the camera's roll), signed by the rep's facing; `trunk` as given
+        when the facing or the standing legs are unknown."""
+        facing = self._rep_facing(frames)
+        if facing == 0 or not math.isfinite(self.neutral.leg_tilt_deg):
+            return trunk
+        tilt = self._leg_tilt()
+        return smoothed([f.timestamp_s for f in frames],
+                        [facing * (image_tilt_deg(f.hip_xy, f.shoulder_xy) - tilt) for f in frames])
