@@ -4,10 +4,10 @@ Pure functions on image points (px, x right, y down); angles in degrees, never r
 rarely level: a phone on the floor looks up, one on a shelf looks down, and either may be rolled. Roll turns
 every image direction by the same angle, and a pitched camera tilts the verticals of a person away from the
 image centre, but both leave angles *between* body segments that lie in one vertical plane nearly unchanged.
-So the checks read joint-relative angles (trunk against the legs) and compare with the person's own
-standing values; where an angle from the vertical is needed, the vertical is the standing legs' image tilt
-from the calibrated neutral (`Neutral.leg_tilt_deg`: the camera's roll plus its perspective at the person,
-negated), not the image axis.
+So a lean is read against the vertical the person's own legs show at the top of a lift (`roll_from_legs_deg`),
+not against the image axis, and the other checks compare a reading with the same rep's own rest reading from
+the same camera (the knee angles, the shoulder line), or use shares of a range (hips rising first), which a
+camera's roll or pitch shifts alike and so cancels.
 
 Roll sign: + = the camera turned clockwise as seen from behind it, so the world's verticals lean to the
 image-left at the top (`image_tilt_deg` of a world vertical reads −roll; the convention of `coach synth`).
@@ -34,25 +34,21 @@ def image_tilt_deg(lower: PointLike, upper: PointLike) -> float:
     return math.degrees(math.atan2(dx, -dy))
 
 
-def trunk_against_legs_deg(ankle: PointLike, hip: PointLike, shoulder: PointLike, facing: int) -> float:
-    """How far the trunk (hip→shoulder) leans back behind the line of the legs (ankle→hip), degrees.
+def roll_from_legs_deg(leg_tilts_deg: Sequence[float], max_abs_deg: float) -> float:
+    """Camera roll from the image tilts of a standing person's legs (ankle→hip, `image_tilt_deg`), degrees:
+    minus their median (legs standing tall are vertical in the world); 0 when none is known or the median is
+    beyond ±max_abs_deg (the person was not standing tall)."""
+    vals = np.array([v for v in leg_tilts_deg if math.isfinite(v)], dtype=float)
+    if not vals.size:
+        return 0.0
+    roll = -float(np.median(vals))
+    return roll if abs(roll) <= max_abs_deg else 0.0
 
-    + = shoulders behind the leg line (leaning back), − = trunk forward of it (hinging). `facing` is +1 when
-    the person faces image-right, −1 image-left; NaN when unknown or a point is missing. Roll-free: both lines
-    turn together with the camera; a pitched camera leaves it nearly unchanged for a person side-on, because
-    ankle, hip and shoulder lie in one vertical plane and a vertical line stays straight in perspective.
-    """
-    if facing not in (1, -1):
-        return NAN
-    a, h, s = as_point(ankle)[:2], as_point(hip)[:2], as_point(shoulder)[:2]
-    leg, trunk = h - a, s - h
-    if not (np.isfinite(leg).all() and np.isfinite(trunk).all()) or not (np.hypot(*leg) > 0 and np.hypot(*trunk) > 0):
-        return NAN
-    # Angle from the leg direction to the trunk direction, + = clockwise on screen (towards image-right when up).
-    cross = float(leg[0] * trunk[1] - leg[1] * trunk[0])
-    dot = float(leg[0] * trunk[0] + leg[1] * trunk[1])
-    forward = math.degrees(math.atan2(cross, dot)) * facing
-    return -forward
+
+def lean_back_from_tilt_deg(tilt_deg: float, facing: int) -> float:
+    """Trunk lean behind the vertical from its image tilt (`image_tilt_deg` of hip→shoulder, degrees, already
+    taken against a reference vertical), + = behind; NaN without a facing (+1 image-right, −1 image-left)."""
+    return -facing * tilt_deg if facing in (1, -1) else NAN
 
 
 def majority_facing(facings: Sequence[int]) -> int:

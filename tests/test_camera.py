@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from coach.camera import image_tilt_deg, majority_facing, trunk_against_legs_deg
+from coach.camera import image_tilt_deg, lean_back_from_tilt_deg, majority_facing, roll_from_legs_deg
 
 
 def _turn(p: tuple[float, float], deg: float) -> np.ndarray:
@@ -31,27 +31,32 @@ def test_image_tilt_of_a_world_vertical_reads_minus_the_roll() -> None:
     assert math.isnan(image_tilt_deg((0.0, 0.0), (math.nan, 1.0)))
 
 
-def test_trunk_against_legs_by_hand() -> None:
-    ankle, hip = (0.0, 0.0), (0.0, -100.0)
-    behind = (-50.0, -150.0)  # 45° to the image-left of the leg line
-    assert trunk_against_legs_deg(ankle, hip, behind, facing=1) == pytest.approx(45.0)  # faces right: leans back
-    assert trunk_against_legs_deg(ankle, hip, behind, facing=-1) == pytest.approx(-45.0)  # faces left: hinges
-    assert trunk_against_legs_deg(ankle, hip, (0.0, -160.0), facing=1) == pytest.approx(0.0)
-    assert math.isnan(trunk_against_legs_deg(ankle, hip, behind, facing=0))
-    # Facing image-left, hips pushed 10° forward of the ankles and the trunk upright: 10° behind the legs.
-    hip_fwd = (-100.0 * math.sin(math.radians(10.0)), -100.0 * math.cos(math.radians(10.0)))
-    assert trunk_against_legs_deg(ankle, hip_fwd, (hip_fwd[0], hip_fwd[1] - 60.0), facing=-1) == pytest.approx(10.0)
+def test_roll_from_legs_by_hand() -> None:
+    # Standing legs drawn 10° to the image-left at the top: a camera rolled +10°.
+    legs = [image_tilt_deg((0.0, 0.0), _turn((0.0, -100.0), 10.0)) for _ in range(3)] + [math.nan]
+    assert roll_from_legs_deg(legs, 20.0) == pytest.approx(10.0)
+    assert roll_from_legs_deg([-4.0, -6.0, 30.0], 20.0) == pytest.approx(4.0)  # median −4°, one outlier
+    assert roll_from_legs_deg([-25.0, -26.0], 20.0) == 0.0  # bent knees, not a roll
+    assert roll_from_legs_deg([], 20.0) == 0.0
 
 
 @pytest.mark.parametrize("roll", [-10.0, 7.5, 10.0, 20.0])
-def test_trunk_against_legs_ignores_camera_roll(roll: float) -> None:
-    ankle, hip, shoulder = (0.0, 0.0), (8.0, -100.0), (-40.0, -160.0)
-    level = trunk_against_legs_deg(ankle, hip, shoulder, facing=1)
-    rolled = trunk_against_legs_deg(_turn(ankle, roll), _turn(hip, roll), _turn(shoulder, roll), facing=1)
-    assert rolled == pytest.approx(level, abs=1e-9)
+def test_a_lean_against_the_same_cameras_reference_ignores_its_roll(roll: float) -> None:
+    hip, shoulder, standing = (0.0, -100.0), (-40.0, -160.0), (-3.0, -160.0)
+    def lean(r: float) -> float:
+        ref = image_tilt_deg(_turn(hip, r), _turn(standing, r))
+        return lean_back_from_tilt_deg(image_tilt_deg(_turn(hip, r), _turn(shoulder, r)) - ref, facing=1)
+    assert lean(roll) == pytest.approx(lean(0.0), abs=1e-9)
+    assert lean(0.0) == pytest.approx(math.degrees(math.atan2(40.0, 60.0)) - math.degrees(math.atan2(3.0, 60.0)))
     # The image tilt of the trunk alone moves by the roll: that is what the lean-back check used to read.
     assert image_tilt_deg(_turn(hip, roll), _turn(shoulder, roll)) == pytest.approx(
         image_tilt_deg(hip, shoulder) - roll)
+
+
+def test_lean_back_sign_follows_the_facing() -> None:
+    assert lean_back_from_tilt_deg(-20.0, facing=1) == 20.0  # facing right, shoulders to the left: behind
+    assert lean_back_from_tilt_deg(-20.0, facing=-1) == -20.0
+    assert math.isnan(lean_back_from_tilt_deg(5.0, facing=0))
 
 
 def test_majority_facing() -> None:

@@ -28,7 +28,7 @@ from coach.analyzers.base import (
     smoothed,
     sustained_peak,
 )
-from coach.camera import image_tilt_deg, majority_facing, trunk_against_legs_deg
+from coach.camera import image_tilt_deg, lean_back_from_tilt_deg, majority_facing, roll_from_legs_deg
 from coach.counter import RepEvent
 from coach.features import BodyFeatures
 from coach.geometry import vertical_inclination_deg
@@ -213,19 +213,22 @@ class DeadliftAnalyzer(BaseAnalyzer):
     def _check_lockout(self, frames: Sequence[BodyFeatures], metrics: dict[str, float]) -> list[FormWarning]:
         """Leaning back at the top beyond the standing neutral (lumbar hyperextension), degrees.
 
-        The lean is the trunk's angle behind the legs (`lean_back_from_legs`), so a low, high or rolled camera
-        does not read as a lean; it must hold `lean_back_min_duration_s`, and frames beyond
-        `lean_back_max_plausible_deg` are dropped as landmark failures (too few left: not judged)."""
+        The trunk's image tilt is taken against the vertical the legs show at the top (`reference_tilt`), so a
+        low, high or rolled camera does not read as a lean; the lean must hold
+        `lean_back_min_duration_s`, and frames beyond `lean_back_max_plausible_deg` are dropped as landmark
+        failures (too few left: not judged)."""
         sp = self.th.spine
         facing = self._rep_facing(frames)
         times = [f.timestamp_s for f in frames]
-        raw = np.array([self.lean_back_from_legs(f, facing) for f in frames], dtype=float)
+        ref = self.reference_tilt(frames)
+        raw = np.array([lean_back_from_tilt_deg(image_tilt_deg(f.hip_xy, f.shoulder_xy) - ref, facing)
+                        if f.detected else math.nan for f in frames], dtype=float)
+        measured = int(np.isfinite(raw).sum())
         with np.errstate(invalid="ignore"):
             raw[np.abs(raw) > sp.lean_back_max_plausible_deg] = np.nan
-        if np.isfinite(raw).sum() < sp.min_judged_share * len(frames) or not np.isfinite(raw).any():
+        if not measured or np.isfinite(raw).sum() < sp.min_judged_share * measured:
             return []
-        lean = smoothed(times, raw) - self._neutral_lean()
-        value, t = sustained_peak(times, lean, sp.lean_back_min_duration_s)
+        value, t = sustained_peak(times, smoothed(times, raw), sp.lean_back_min_duration_s)
         if math.isnan(value):
             return []
         metrics["lean_back_deg"] = value
@@ -235,34 +238,18 @@ class DeadliftAnalyzer(BaseAnalyzer):
         return [FormWarning(WarningKind.LUMBAR_HYPEREXTENSION, t, value, limit, "deg",
                             f"You leaned back about {value:.0f}° at the top.", CUE_HYPEREXTENSION)]
 
+    def reference_tilt(self, frames: Sequence[BodyFeatures]) -> float:
+        """The image tilt of a world vertical at the person, degrees: the median tilt of the legs (ankle→hip)
+        over the lockout frames, i.e. minus the camera's roll (`roll_from_legs_deg`; 0 when the legs are not
+        seen or lean beyond `camera_roll_max_deg`)."""
+        legs = [image_tilt_deg(f.ankle_xy, f.hip_xy) for f in frames if f.detected and f.lower_body_visible]
+        return -roll_from_legs_deg(legs, self.th.spine.camera_roll_max_deg)
+
     def _rep_facing(self, frames: Sequence[BodyFeatures]) -> int:
         """One facing for a rep (+1 image-right, −1 image-left): the whole set's majority, else the frames'.
         Per-frame facings flip when the head is seen from below or leans back; one flip would turn a forward
         lean into a lean back."""
         return 1 if self._facing > 0 else -1 if self._facing < 0 else majority_facing([f.facing for f in frames])
-
-    def lean_back_from_legs(self, f: BodyFeatures, facing: int) -> float:
-        """Trunk lean behind the legs, degrees (+ = behind; coach.camera.trunk_against_legs_deg). Without the
-        ankle (plates hide the shins) the legs' standing image tilt from the neutral stands in for them, else
-        the image vertical."""
-        if not f.detected or facing == 0:
-            return math.nan
-        value = trunk_against_legs_deg(f.ankle_xy, f.hip_xy, f.shoulder_xy, facing)
-        if math.isfinite(value):
-            return value
-        return -facing * (image_tilt_deg(f.hip_xy, f.shoulder_xy) - self._leg_tilt())
-
-    def _leg_tilt(self) -> float:
-        """The standing legs' image tilt from the neutral (the camera's roll and perspective, negated), degrees;
-        0 when unknown or beyond `camera_roll_max_deg`."""
-        tilt = self.neutral.leg_tilt_deg
-        return tilt if math.isfinite(tilt) and abs(tilt) <= self.th.spine.camera_roll_max_deg else 0.0
-
-    def _neutral_lean(self) -> float:
-        """Standing lean behind the legs of the calibrated neutral, degrees (+ = behind); 0 when unknown or
-        beyond `neutral_lean_max_deg`."""
-        lean = self.neutral.lean_back_deg
-        return lean if math.isfinite(lean) and abs(lean) <= self.th.spine.neutral_lean_max_deg else 0.0
 
     def _check_hips_first(self, frames: Sequence[BodyFeatures], trunk: np.ndarray,
                           metrics: dict[str, float]) -> list[FormWarning]:
@@ -270,10 +257,9 @@ class DeadliftAnalyzer(BaseAnalyzer):
 
         Value: share of the knee extension done (%) minus share of the trunk's rise done, at the time
         the knees have done `hips_first_knee_share` of their extension (interpolated between frames, so the
-        verdict does not hang on which frames were sampled). The trunk is measured against the standing legs'
-        image tilt (`levelled_trunk`), so a rolled camera does not shift it.
+        verdict does not hang on which frames were sampled). Shares of a range do not move with a camera's
+        roll, which shifts every trunk reading alike.
         """
-        trunk = self.levelled_trunk(frames, trunk)
         if trunk.size < 5 or np.all(np.isnan(trunk)):
             return []
         i_bot = int(np.nanargmax(trunk))
@@ -306,14 +292,3 @@ class DeadliftAnalyzer(BaseAnalyzer):
         return [FormWarning(WarningKind.HIPS_RISE_FIRST, t, value, limit, "%",
                             "Your hips rose before your chest: the knees straightened while your back "
                             "stayed bent over.", CUE_HIPS_FIRST)]
-
-    def levelled_trunk(self, frames: Sequence[BodyFeatures], trunk: np.ndarray) -> np.ndarray:
-        """The trunk's forward lean from the world vertical per frame (median-smoothed), degrees: its image
-        tilt against the standing legs' tilt (the camera's roll), signed by the rep's facing; `trunk` as given
-        when the facing or the standing legs are unknown."""
-        facing = self._rep_facing(frames)
-        if facing == 0 or not math.isfinite(self.neutral.leg_tilt_deg):
-            return trunk
-        tilt = self._leg_tilt()
-        return smoothed([f.timestamp_s for f in frames],
-                        [facing * (image_tilt_deg(f.hip_xy, f.shoulder_xy) - tilt) for f in frames])
