@@ -18,7 +18,9 @@ from typing import ClassVar
 
 import numpy as np
 
-from coach.analyzers.base import (
+from coach.camera import image_tilt_deg, lean_back_from_tilt_deg, majority_facing, roll_from_legs_deg
+from coach.counter import RepEvent
+from coach.exercises.base import (
     AnalysisResult,
     BaseAnalyzer,
     FrameResult,
@@ -28,8 +30,6 @@ from coach.analyzers.base import (
     smoothed,
     sustained_peak,
 )
-from coach.camera import image_tilt_deg, lean_back_from_tilt_deg, majority_facing, roll_from_legs_deg
-from coach.counter import RepEvent
 from coach.features import BodyFeatures
 from coach.geometry import vertical_inclination_deg
 from coach.thresholds import CounterThresholds

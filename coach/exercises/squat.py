@@ -14,7 +14,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from coach.analyzers.base import (
+from coach.counter import RepEvent
+from coach.exercises.base import (
     STANDING_KNEE_DEG,
     TWIST_REST_BAND_DEG,
     BaseAnalyzer,
@@ -23,7 +24,6 @@ from coach.analyzers.base import (
     smoothed,
     sustained_peak,
 )
-from coach.counter import RepEvent
 from coach.features import BodyFeatures
 from coach.thresholds import CounterThresholds
 from coach.types import Exercise, FormWarning, Notice, NoticeKind, View, WarningKind
