@@ -481,12 +481,12 @@ class BaseAnalyzer:
 
     def _worth_listing(self, ev: RepEvent) -> bool:
         """A partial rep is listed when it went at least halfway to depth."""
-        c = self.counter.cfg
+        c = self.counter.thresholds
         return not math.isnan(ev.peak_deg) and ev.peak_deg >= (c.start_deg + c.depth_deg) / 2.0
 
     def _fallback_neutral(self, frames: Sequence[BodyFeatures]) -> Neutral:
         """No still ready posture was seen: take the rep's own rest-like frames."""
-        c = self.counter.cfg
+        c = self.counter.thresholds
         rest = [f for f in frames if f.detected and self.signal_of(f) < c.start_deg]
         return Neutral.from_features(rest) if rest else Neutral()
 
@@ -508,7 +508,7 @@ class BaseAnalyzer:
         )
 
     def _close_cut_rep(self, end_s: float) -> None:
-        cfg = self.counter.cfg
+        cfg = self.counter.thresholds
         values = [(f.timestamp_s, self.signal_of(f)) for f in self._rep_frames if self.visible(f)]
         values = [(t, v) for t, v in values if not math.isnan(v)]
         peak_deg = max((v for _, v in values), default=math.nan)
@@ -538,7 +538,7 @@ class BaseAnalyzer:
         """Whether a rep cut by the end of the clip was on its way back: its visible signal values (deg) of
         the last CUT_RISE_S seconds all lie below the depth threshold after reaching it (the lifting phase is
         done bar the lockout; a recording stopped as the person stands up)."""
-        cfg = self.counter.cfg
+        cfg = self.counter.thresholds
         if not values:
             return False
         tail = [v for t, v in values if t >= values[-1][0] - CUT_RISE_S - 1e-6]
@@ -671,7 +671,7 @@ class BaseAnalyzer:
             return []
         times = [f.timestamp_s for f in frames]
         depth = smoothed(times, [self.signal_of(f) if self.visible(f) else math.nan for f in frames])
-        down, up = phase_durations_s(times, depth, self.counter.cfg.return_deg)
+        down, up = phase_durations_s(times, depth, self.counter.thresholds.return_deg)
         down = nanmax(down, ev.peak_time_s - ev.start_s)
         up = nanmax(up, ev.end_s - ev.peak_time_s) if ev.end_s > ev.peak_time_s else math.nan
         judged = {k: v for k, v in (("down_s", down), ("up_s", up)) if not math.isnan(v)}
