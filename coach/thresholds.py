@@ -1,4 +1,8 @@
-"""Every threshold the coach uses, in one place, with units in the names and a source for each.
+"""The thresholds that decide what the coach counts and flags, with units in the names and a source for each:
+spine and movement limits, each exercise's counter band, hold timing, strictness presets, set targets.
+
+The analyzers' internal constants (smoothing windows, warm-up spans, rest references) live next to the code that
+uses them, each with its unit in the name and a docstring; they shape a measurement rather than a judgement.
 
 No published degree threshold for "unsafe" spinal flexion in osteoporosis exists. Posture standards give
 anchors: ISO 11226 / EN 1005-4 call trunk inclination 0–20° neutral and twisting > 10° clearly visible.

@@ -9,10 +9,10 @@ from typing import Any
 import streamlit as st
 
 from coach.labels import measure_words
+from coach.live import LiveCoach, LivePhase, LiveSnapshot
+from coach.speech import speech_html
 from coach.types import Side
 from coach.ui import settings as prefs
-from coach.ui.live import LiveCoach, LivePhase, LiveSnapshot
-from coach.ui.speech import speech_html
 from coach.ui.style import big
 
 COACH_KEY = "live_coach"

@@ -21,11 +21,11 @@ from streamlit.testing.v1 import AppTest
 
 from coach.estimator import SimpleEstimator
 from coach.history import History
+from coach.live import LiveCoach, LivePhase
+from coach.speech import SpeechGate, speech_html
 from coach.types import PoseFrame
 from coach.ui import live_page, review_page
 from coach.ui import settings as prefs
-from coach.ui.live import LiveCoach, LivePhase
-from coach.ui.speech import SpeechGate, speech_html
 
 REPO = Path(__file__).resolve().parents[2]
 

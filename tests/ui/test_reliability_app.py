@@ -23,11 +23,11 @@ from streamlit.testing.v1 import AppTest
 
 from coach.estimator import SimpleEstimator
 from coach.history import History
+from coach.live import LiveCoach
 from coach.report import atomic_write_text
 from coach.types import PoseFrame
 from coach.ui import live_page, review_page
 from coach.ui import settings as prefs
-from coach.ui.live import LiveCoach
 from tests.media import write_audio_only, write_png
 
 REPO = Path(__file__).resolve().parents[2]
