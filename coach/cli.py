@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
 import sys
 
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the process exit code."""
     args = build_parser().parse_args(argv)
+    _log_to_stderr()
     try:
         return int(args.func(args))
     except KeyboardInterrupt:
@@ -56,6 +58,22 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"coach: {one_line_error(exc)} (set {DEBUG_ENV_VAR}=1 for details)", file=sys.stderr)
         return 1
+
+
+class _CoachLines(logging.StreamHandler):  # type: ignore[type-arg]
+    """The coach's warnings (e.g. the reader's "cut short" line) as `coach: …` lines on stderr."""
+
+
+def _log_to_stderr() -> None:
+    """Send the `coach` loggers' warnings to the current stderr, each line starting with `coach: `."""
+    logger = logging.getLogger("coach")
+    for old in [h for h in logger.handlers if isinstance(h, _CoachLines)]:
+        logger.removeHandler(old)
+    handler = _CoachLines(sys.stderr)
+    handler.setFormatter(logging.Formatter("coach: %(message)s"))
+    handler.setLevel(logging.WARNING)
+    logger.addHandler(handler)
+    logger.propagate = False
 
 
 def expected_error(exc: BaseException) -> tuple[str, int] | None:

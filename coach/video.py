@@ -220,13 +220,29 @@ class _End:
 TIMESTAMP_SLACK_S = 1e-3
 """Timestamp rounding slack when comparing a gap between frames with an interval, s."""
 
+MAX_BAD_PACKETS = 10_000
+"""Undecodable packets skipped before a file counts as unreadable from there on."""
+
+GAP_FRAMES = 1.5
+"""A gap between frames longer than this many frame intervals, after a skipped packet, counts as lost time."""
+
+GAP_WINDOW_FRAMES = 16
+"""Gaps count as lost for this many frames after a skipped packet (threaded decoders give frames out late)."""
+
+CUT_SHORT_FRAMES = 2.0
+"""A file whose last frame ends more than this many frame intervals before its stated duration is cut short."""
+
+CUT_SHORT_MIN_S = 0.1
+"""... and more than this, s (containers round durations)."""
+
 
 class VideoReader:
     """Iterate upright RGB frames of a video, decoded on a background thread.
 
     Use as a context manager (or call close()); stopping early stops the thread and closes the file.
-    After iteration, `truncated` is True if decoding stopped on an error (`error_message` says why)
-    after at least one frame; if no frame decodes at all, iteration raises VideoError.
+    After iteration, `truncated` is True if decoding stopped on an error or the frames end before the stated
+    duration (`error_message` says why) after at least one frame; damaged packets mid-file are skipped and the
+    time they cost is `lost_s`; if no frame decodes at all, iteration raises VideoError.
 
     Args:
         path: Video file.
@@ -250,6 +266,10 @@ class VideoReader:
         self.frames_read = 0
         self.frames_decoded = 0
         """Frames decoded so far, including those skipped by `min_interval_s`."""
+        self.lost_s = 0.0
+        """Video time lost to damaged data that was skipped (gaps between frame timestamps), s."""
+        self.bad_packets = 0
+        """Packets that could not be decoded and were skipped."""
         self._queue: queue.Queue[VideoFrame | _End] = queue.Queue(maxsize=QUEUE_SIZE)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -327,9 +347,11 @@ class VideoReader:
         return False
 
     def _decode(self) -> None:
-        """Thread body: decode frames into the queue until the end, an error, or close()."""
+        """Thread body: decode frames into the queue until the end, an error, or close().
+
+        A packet that does not decode (damaged data mid-file) is skipped and decoding goes on; the time it
+        cost shows as a gap between frame timestamps and adds up in `lost_s`."""
         error: str | None = None
-        last_end_s = 0.0
         try:
             container, stream = _open(self.path)
         except VideoError as exc:
@@ -339,44 +361,64 @@ class VideoReader:
             first_pts: int | None = None
             time_base = stream.time_base or Fraction(1, 1)
             fps = self.info.fps or 30.0
+            frame_s = 1.0 / fps
             index = 0
             last_kept_s = -math.inf
-            for frame in container.decode(stream):
+            last_t: float | None = None
+            last_bad_index = -math.inf  # frames decoded when a packet was last skipped
+            for packet in container.demux(stream):
                 if self._stop.is_set():
                     return
-                if frame.pts is not None:
-                    if first_pts is None:
-                        first_pts = frame.pts
-                    t = float((frame.pts - first_pts) * time_base)
-                else:
-                    t = index / fps
-                last_end_s = t
-                index += 1
-                self.frames_decoded = index
-                if t - last_kept_s < self.min_interval_s - TIMESTAMP_SLACK_S:
+                try:
+                    decoded = packet.decode()
+                except (av.error.FFmpegError, ValueError) as exc:
+                    self.bad_packets += 1
+                    last_bad_index = index
+                    if self.bad_packets > MAX_BAD_PACKETS:
+                        raise
+                    log.debug("skipped a packet of %s: %s", self.path.name, _one_line(exc))
                     continue
-                last_kept_s = t
-                rotation = _rotation(frame)
-                w, h = _scaled_size(frame.width, frame.height, self.max_side_px)
-                if (w, h) != (frame.width, frame.height):  # area averaging: the fastest and sharpest downscale
-                    image = cast(RGBImage, frame.reformat(width=w, height=h, format="rgb24",
-                                                          interpolation="AREA").to_ndarray())
-                else:
-                    image = cast(RGBImage, frame.to_ndarray(format="rgb24"))
-                image = _upright(image, rotation)
-                thumb = thumbnail(image) if self.thumbnails else None
-                if not self._put(VideoFrame(timestamp_s=t, image=image, thumbnail=thumb)):
-                    return
-            if self.info.duration_s > 0 and index > 0:
+                for frame in decoded:
+                    if frame.pts is not None:
+                        if first_pts is None:
+                            first_pts = frame.pts
+                        t = float((frame.pts - first_pts) * time_base)
+                    else:
+                        t = index / fps
+                    if last_t is not None and index - last_bad_index <= GAP_WINDOW_FRAMES \
+                            and t - last_t > GAP_FRAMES * frame_s:
+                        self.lost_s += t - last_t - frame_s
+                    last_t = t
+                    index += 1
+                    self.frames_decoded = index
+                    if t - last_kept_s < self.min_interval_s - TIMESTAMP_SLACK_S:
+                        continue
+                    last_kept_s = t
+                    if not self._put(self._convert(frame, t)):
+                        return
+            if self.info.duration_s > 0 and last_t is not None:
                 # A file cut short inside the media data can end "cleanly" without an error.
-                expected = self.info.duration_s - 2.0 / fps
-                if last_end_s < expected * 0.9 - 0.5:
-                    error = f"decoding ended at {last_end_s:.2f} s of {self.info.duration_s:.2f} s"
+                missing_s = self.info.duration_s - (last_t + frame_s)
+                if missing_s > max(CUT_SHORT_FRAMES * frame_s, CUT_SHORT_MIN_S):
+                    error = f"decoding ended at {last_t + frame_s:.2f} s of {self.info.duration_s:.2f} s"
         except (av.error.FFmpegError, ValueError, MemoryError) as exc:
             error = _one_line(exc)
         finally:
             container.close()
         self._put(_End(error))
+
+    def _convert(self, frame: av.VideoFrame, t: float) -> VideoFrame:
+        """A decoded frame as an upright (scaled) RGB VideoFrame at `t` s, with its thumbnail if asked."""
+        rotation = _rotation(frame)
+        w, h = _scaled_size(frame.width, frame.height, self.max_side_px)
+        if (w, h) != (frame.width, frame.height):  # area averaging: the fastest and sharpest downscale
+            image = cast(RGBImage, frame.reformat(width=w, height=h, format="rgb24",
+                                                  interpolation="AREA").to_ndarray())
+        else:
+            image = cast(RGBImage, frame.to_ndarray(format="rgb24"))
+        image = _upright(image, rotation)
+        thumb = thumbnail(image) if self.thumbnails else None
+        return VideoFrame(timestamp_s=t, image=image, thumbnail=thumb)
 
 
 def _time_base(codec_name: str) -> Fraction:
