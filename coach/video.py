@@ -55,6 +55,10 @@ RAW_STREAM_FORMATS = frozenset(
 """FFmpeg demuxers for container-less elementary video streams, which FFmpeg may guess from a few bytes of any file
 (random bytes often "parse" as raw H.263). Refused when the file's suffix names a container."""
 
+MAX_FRAME_PIXELS = 7680 * 4320
+"""Frames larger than this (8K UHD), px, are refused from the container's header before anything is decoded
+(a 752 kB file of 16000×16000 frames needed 2.1 GB)."""
+
 QUEUE_SIZE = 4
 """Decoded frames buffered ahead of the consumer."""
 
@@ -130,11 +134,21 @@ def _open(path: Path) -> tuple[av.container.InputContainer, av.video.stream.Vide
                 f"could not read '{path.name}' as a video: no streams found (truncated or not a video)"
             )
         stream = container.streams.video[0]
+        _check_size(path, stream.codec_context.width, stream.codec_context.height)
         stream.thread_type = "AUTO"
     except BaseException:
         container.close()
         raise
     return container, stream
+
+
+def _check_size(path: Path, width: int, height: int) -> None:
+    """Raise VideoError when a frame of width × height px is larger than MAX_FRAME_PIXELS."""
+    if width * height > MAX_FRAME_PIXELS:
+        raise VideoError(
+            f"'{path.name}' has frames of {width}×{height} pixels, larger than the coach reads "
+            f"(8K, {MAX_FRAME_PIXELS / 1e6:.0f} megapixels): save the video at a smaller size"
+        )
 
 
 def _rotation(frame: av.VideoFrame) -> int:
@@ -379,6 +393,7 @@ class VideoReader:
                     log.debug("skipped a packet of %s: %s", self.path.name, _one_line(exc))
                     continue
                 for frame in decoded:
+                    _check_size(self.path, frame.width, frame.height)  # a stream may change size mid-file
                     if frame.pts is not None:
                         if first_pts is None:
                             first_pts = frame.pts
@@ -403,6 +418,8 @@ class VideoReader:
                     error = f"decoding ended at {last_t + frame_s:.2f} s of {self.info.duration_s:.2f} s"
         except (av.error.FFmpegError, ValueError, MemoryError) as exc:
             error = _one_line(exc)
+        except VideoError as exc:
+            error = str(exc)
         finally:
             container.close()
         self._put(_End(error))
