@@ -16,7 +16,6 @@ import math
 import os
 import queue
 import stat
-import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from coach.cuts import thumbnail
-from coach.outputs import TEMP_PREFIX, final_path, is_special, raise_if_disk_full
+from coach.outputs import final_path, is_special, raise_if_disk_full, temp_file
 from coach.videoinfo import VideoInfo
 
 log = logging.getLogger(__name__)
@@ -510,9 +509,7 @@ class VideoWriter:
         self._pad_w = self.width % 2
         self._pad_h = self.height % 2
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".part.mp4", dir=self.path.parent)
-        os.close(fd)
-        self._tmp = Path(tmp)
+        self._tmp = temp_file(self.path.parent, ".part.mp4")
         self._frames = 0
         self._closed = False
         try:
