@@ -28,7 +28,7 @@ def temp_file(folder: Path, suffix: str) -> Path:
     return Path(tmp)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     """True when process `pid` exists (also when it belongs to another user)."""
     try:
         os.kill(pid, 0)
@@ -49,7 +49,7 @@ def remove_stale_temps(folder: Path, suffix: str) -> list[Path]:
         return removed
     for path in names:
         pid_text = path.name[len(TEMP_PREFIX):].partition("-")[0]
-        if not pid_text.isdigit() or int(pid_text) == os.getpid() or _alive(int(pid_text)):
+        if not pid_text.isdigit() or int(pid_text) == os.getpid() or process_alive(int(pid_text)):
             continue
         try:
             path.unlink()

@@ -19,6 +19,7 @@ import streamlit as st
 from coach.exercises import NotAnalyzedYet
 from coach.history import file_key, not_saved_reason
 from coach.labels import measure_heading
+from coach.outputs import process_alive
 from coach.pipeline import review
 from coach.pose import ModelError
 from coach.report import Report, to_csv, to_json
@@ -150,16 +151,6 @@ WORK_PREFIX = "coach-review-"
 OWNER_FILE = "owner.pid"
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def sweep_leftovers(tmp: Path | None = None) -> int:
     """Remove review folders left by a killed app (their owner process is gone); returns how many."""
     removed = 0
@@ -173,7 +164,7 @@ def sweep_leftovers(tmp: Path | None = None) -> int:
                     continue
             except OSError:
                 continue
-        if pid and _alive(pid):
+        if pid and process_alive(pid):
             continue
         shutil.rmtree(work, ignore_errors=True)
         removed += not work.exists()
