@@ -133,7 +133,10 @@ def _open(path: Path) -> tuple[av.container.InputContainer, av.video.stream.Vide
                 f"could not read '{path.name}' as a video: no streams found (truncated or not a video)"
             )
         stream = container.streams.video[0]
-        _check_size(path, stream.codec_context.width, stream.codec_context.height)
+        ctx = stream.codec_context  # None when FFmpeg knows no decoder for the stream
+        if ctx is None:
+            raise VideoError(f"could not read '{path.name}' as a video: its video format is unknown (damaged?)")
+        _check_size(path, ctx.width, ctx.height)
         stream.thread_type = "AUTO"
     except BaseException:
         container.close()
