@@ -100,7 +100,25 @@ def _check_file(path: Path) -> None:
     if st.st_size == 0:
         raise VideoError(f"video file '{path.name}' is empty (0 bytes)")
     if path.suffix.lower() in STILL_IMAGE_SUFFIXES:
-        raise VideoError(f"'{path.name}' is a still image, not a video")
+        raise _image_error(path)
+
+
+def _animated_webp(path: Path) -> bool:
+    """True for a WebP file whose extended header (VP8X) says it is animated."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(21)
+    except OSError:
+        return False
+    return head[:4] == b"RIFF" and head[8:16] == b"WEBPVP8X" and len(head) == 21 and bool(head[20] & 0x02)
+
+
+def _image_error(path: Path) -> VideoError:
+    """The one line for an image given as a video: an animated WebP says so, any other is a still image."""
+    if _animated_webp(path):
+        return VideoError(f"'{path.name}' is an animated WebP image, which the coach cannot read: save it as a "
+                          f"video (mp4) first")
+    return VideoError(f"'{path.name}' is a still image, not a video")
 
 
 def _one_line(exc: BaseException) -> str:
@@ -120,7 +138,7 @@ def _open(path: Path) -> tuple[av.container.InputContainer, av.video.stream.Vide
     try:
         fmt = container.format.name
         if fmt == "image2" or fmt.endswith("_pipe"):
-            raise VideoError(f"'{path.name}' is a still image, not a video")
+            raise _image_error(path)
         if fmt in RAW_STREAM_FORMATS and path.suffix.lower() in CONTAINER_SUFFIXES:
             raise VideoError(
                 f"could not read '{path.name}' as a video: no {path.suffix.lower()} container found "

@@ -82,3 +82,17 @@ def write_huge_frame_header(path: Path, side_px: int = 16000, frames: int = 5) -
     data[end - 8:end] = struct.pack(">II", side_px << 16, side_px << 16)
     path.write_bytes(bytes(data))
     return path
+
+
+def write_animated_webp(path: Path, frames: int = 4) -> Path:
+    """An animated WebP (libwebp_anim), 32 × 32 px at 5 frames/s, grey rising each frame."""
+    with av.open(str(path), "w", format="webp") as container:
+        stream = container.add_stream("libwebp_anim", rate=5)
+        stream.width, stream.height, stream.pix_fmt = 32, 32, "yuv420p"
+        for i in range(frames):
+            image = np.full((32, 32, 3), 40 + i * 50, np.uint8)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return path

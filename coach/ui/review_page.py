@@ -213,7 +213,7 @@ def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None,
         sid = None
         hist = cfg.get_history()
         why_not = not_saved_reason(is_sample=upload is None, complete_reps=report.complete_reps,
-                                   other_fits=hint is not None)
+                                   other_fits=hint is not None, history_open=hist is not None)
         if hist is not None and why_not is None:
             t = settings.target
             try:
@@ -221,6 +221,7 @@ def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None,
                                          target_min=t.reps_min, target_max=t.reps_max,
                                          strictness=settings.strictness.value, source_key=file_key(path))
             except Exception as exc:  # the review is still shown and can be downloaded
+                why_not = f"Not saved to your history: {plain(_one_line(exc))}"
                 st.warning(f"The review could not be saved to your history: {plain(_one_line(exc))}")
         st.session_state[RESULT_KEY] = ReviewResult(report, name, video, pdf, sid, hint, why_not,
                                                     recognised)
