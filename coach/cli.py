@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(sig, handler)  # type: ignore[arg-type]
 
 
-class _CoachLines(logging.StreamHandler):  # type: ignore[type-arg]
+class _CoachLines(logging.StreamHandler):
     """The coach's warnings (e.g. the reader's "cut short" line) as `coach: …` lines on stderr."""
 
 
