@@ -532,6 +532,7 @@ class VideoWriter:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._tmp = temp_file(self.path.parent, ".part.mp4")
         self._frames = 0
+        self._last_pts = -1
         self._closed = False
         try:
             self._container = av.open(
@@ -572,7 +573,8 @@ class VideoWriter:
 
         Args:
             image_rgb: The frame, at the size given to the constructor.
-            timestamp_s: Presentation time, s (default: frame index / fps). Must increase.
+            timestamp_s: Presentation time, s (default: frame index / fps). One not after the previous frame's
+                (a damaged file's repeated timestamp) is moved just after it.
         """
         if self._closed:
             raise VideoError(f"VideoWriter for '{self.path.name}' is closed")
@@ -586,7 +588,7 @@ class VideoWriter:
         frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image_rgb), format="rgb24")
         t = self._frames / self.fps if timestamp_s is None else float(timestamp_s)
         frame.time_base = self._tb
-        frame.pts = round(t / self._tb)
+        frame.pts = self._last_pts = max(round(t / self._tb), self._last_pts + 1)  # the muxer needs them rising
         frame.duration = round(1 / (self.fps * self._tb))
         for packet in self._stream.encode(frame):
             self._container.mux(packet)

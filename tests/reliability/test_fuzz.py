@@ -112,6 +112,7 @@ def test_fuzzed_clips_never_crash_hang_or_blow_memory(tmp_path: Path) -> None:
             bad.append(r)
     assert not bad, json.dumps(bad[:10], ensure_ascii=False, indent=1)
     assert max(peaks) < MAX_PEAK_MIB, peaks
+    assert not list(tmp_path.glob(".coach-*")), "a temporary output was left behind"
     exits = {rc: sum(r["rc"] == rc for r in results) for rc in (0, 2)}
     print(f"fuzz: {len(results)} clips, exit 0: {exits[0]}, exit 2: {exits[2]}, peak {max(peaks)} MiB, "
           f"slowest {max(r['s'] for r in results)} s")
