@@ -19,6 +19,7 @@ import streamlit as st
 from coach.exercises import REGISTRY, NotAnalyzedYet, spec_of
 from coach.history import file_key, not_saved_reason
 from coach.labels import measure_heading
+from coach.outputs import process_alive
 from coach.pipeline import review
 from coach.pose import ModelError
 from coach.report import Report, to_csv, to_json
@@ -144,16 +145,6 @@ WORK_PREFIX = "coach-review-"
 OWNER_FILE = "owner.pid"
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def sweep_leftovers(tmp: Path | None = None) -> int:
     """Remove review folders left by a killed app (their owner process is gone); returns how many."""
     removed = 0
@@ -167,7 +158,7 @@ def sweep_leftovers(tmp: Path | None = None) -> int:
                     continue
             except OSError:
                 continue
-        if pid and _alive(pid):
+        if pid and process_alive(pid):
             continue
         shutil.rmtree(work, ignore_errors=True)
         removed += not work.exists()
@@ -216,7 +207,7 @@ def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None,
         sid = None
         hist = prefs.get_history()
         why_not = not_saved_reason(is_sample=upload is None, complete_reps=report.complete_reps,
-                                   other_fits=hint is not None)
+                                   other_fits=hint is not None, history_open=hist is not None)
         if hist is not None and why_not is None:
             t = settings.target
             try:
@@ -224,6 +215,7 @@ def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None,
                                          target_min=t.reps_min, target_max=t.reps_max,
                                          strictness=settings.strictness.value, source_key=file_key(path))
             except Exception as exc:  # the review is still shown and can be downloaded
+                why_not = f"Not saved to your history: {plain(_one_line(exc))}"
                 st.warning(f"The review could not be saved to your history: {plain(_one_line(exc))}")
         st.session_state[RESULT_KEY] = ReviewResult(report, name, video, pdf, sid, hint, why_not,
                                                     recognised)

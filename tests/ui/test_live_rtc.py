@@ -6,7 +6,7 @@ import asyncio
 
 import aioice.ice
 import pytest
-from coach.ui.live import LiveCoach
+from coach.live import LiveCoach
 
 from coach.ui import rtc
 from coach.ui.live_page import CONNECT_WAIT_S, not_connected
