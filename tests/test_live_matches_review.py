@@ -13,9 +13,9 @@ import numpy as np
 import numpy.typing as npt
 
 from coach.estimator import SimpleEstimator
+from coach.live import LiveCoach
 from coach.pipeline import review
 from coach.types import Exercise, PoseFrame
-from coach.ui.live import LiveCoach
 from coach.video import VideoReader
 from tests.analyzers.sequences import kinds
 from tests.analyzers.test_camera_checks import deadlift_frames, lean_back_after, twist_on
