@@ -76,3 +76,12 @@ def suggest_exercise(report: Report, poses: Iterable[PoseFrame],
         if reps > report.complete_reps and (best is None or reps > best.reps):
             best = Suggestion(exercise, reps)
     return best
+
+
+def guess_exercise(name: str) -> Exercise | None:
+    """An exercise named in a file name ("back-extension_02.mp4"), if any."""
+    low = name.lower().replace("-", "_")
+    for ex in (Exercise.BACK_EXTENSION, Exercise.BIRD_DOG, Exercise.DEADLIFT, Exercise.SQUAT):
+        if ex.value in low or ex.value.replace("_", "") in low:
+            return ex
+    return None

@@ -21,7 +21,7 @@ from coach.history import file_key, not_saved_reason
 from coach.pipeline import review
 from coach.pose import ModelError
 from coach.report import Report, to_csv, to_json
-from coach.suggest import PoseLog, Suggestion, suggest_exercise
+from coach.suggest import PoseLog, Suggestion, guess_exercise, suggest_exercise
 from coach.thresholds import range_text
 from coach.types import Exercise
 from coach.ui import settings as cfg
@@ -81,15 +81,6 @@ def safe_suffix(name: str) -> str:
     """The upload's extension if it is a known video type, else ".video" (the name is never a path)."""
     ext = Path(name).suffix.lower().lstrip(".")
     return f".{ext}" if ext in VIDEO_TYPES else ".video"
-
-
-def guess_exercise(name: str) -> Exercise | None:
-    """An exercise named in a file name, if any."""
-    low = name.lower().replace("-", "_")
-    for ex in (Exercise.BACK_EXTENSION, Exercise.BIRD_DOG, Exercise.DEADLIFT, Exercise.SQUAT):
-        if ex.value in low or ex.value.replace("_", "") in low:
-            return ex
-    return None
 
 
 def rep_frame(report: Report) -> pd.DataFrame:
