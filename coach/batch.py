@@ -352,17 +352,16 @@ RAY_QUIET_ENV = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_DISABLE_USAGE_STATS": "1"}
 def _ray_map(fn: Callable[[T], R], items: Sequence[T], address: str | None) -> Iterator[tuple[int, R]]:
     for key, value in RAY_QUIET_ENV.items():
         os.environ.setdefault(key, value)
-    try:
-        import ray
-    except ModuleNotFoundError as exc:
-        raise RayMissing() from exc
+    import ray  # the optional 'cluster' extra (the CLI checks it is installed)
+
     started = not ray.is_initialized()
     if started:
         ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR,
                  configure_logging=True)
     try:
-        remote = ray.remote(num_cpus=1, max_retries=0)(fn)
-        refs = {remote.remote(item): i for i, item in enumerate(items)}
+        remote: Any = ray.remote(num_cpus=1, max_retries=0)(_apply)
+        fn_ref = ray.put(fn)
+        refs = {remote.remote(fn_ref, item): i for i, item in enumerate(items)}
         while refs:
             done, _ = ray.wait(list(refs), num_returns=1)
             for ref in done:
@@ -372,11 +371,9 @@ def _ray_map(fn: Callable[[T], R], items: Sequence[T], address: str | None) -> I
             ray.shutdown()
 
 
-class RayMissing(RuntimeError):
-    """Ray is not installed (the optional `cluster` extra)."""
-
-    def __init__(self) -> None:
-        super().__init__("--ray needs Ray: pip install 'bone-safe-coach[cluster]'")
+def _apply(fn: Callable[[T], R], item: T) -> R:
+    """fn(item) (a Ray task: Ray takes functions, not callable objects)."""
+    return fn(item)
 
 
 # --- the batch --------------------------------------------------------------------------------------

@@ -56,6 +56,10 @@ def executor_of(args: argparse.Namespace) -> Executor:
     if args.jobs is not None and args.jobs < 1:
         raise ValueError("--jobs must be at least 1")
     if args.ray is not None:
+        import importlib.util
+
+        if importlib.util.find_spec("ray") is None:
+            raise ValueError("--ray needs Ray: pip install 'bone-safe-coach[cluster]'")
         return Executor(jobs=args.jobs or 1, ray=True, ray_address=None if args.ray == LOCAL_RAY else args.ray)
     return Executor(jobs=args.jobs or default_jobs())
 
