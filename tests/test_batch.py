@@ -39,6 +39,8 @@ MADE: list[str] = []
 class ByTime(SimpleEstimator):
     """Returns the recorded pose nearest in time to each frame."""
 
+    cache_key = "by-time"  # keys the eval pose cache
+
     def __init__(self, poses: list[PoseFrame]) -> None:
         self.poses = poses
 
@@ -233,3 +235,19 @@ def test_the_default_estimator_fits_the_executor() -> None:
     assert opts.estimator_factory == batch.LandmarkerFactory(1)
     assert batch.default_jobs(2) == 1 and batch.default_jobs(8) == 4
     assert Executor(jobs=1).landmarkers(2) == 2 and Executor(ray=True).landmarkers(2) == 1
+
+
+def test_eval_in_two_processes_gives_the_same_rows_in_label_order(sessions: Path, tmp_path: Path) -> None:
+    from coach.evaluate import evaluate_folder
+    from coach.pose_cache import PoseCache
+
+    (sessions / "labels.csv").write_text("file,exercise,reps,form,faults\nben.mp4,squat,3,good,\n"
+                                         "empty.mp4,squat,2,good,\nanna_squat.mp4,squat,3,good,\n")
+    one = evaluate_folder(sessions, cache=PoseCache(tmp_path / "c1", PoseFactory()))
+    seen: list[str] = []
+    two = evaluate_folder(sessions, cache=PoseCache(tmp_path / "c2", PoseFactory()), executor=Executor(jobs=2),
+                          on_clip=lambda r: seen.append(r.label.file))
+    assert one == two
+    assert [r.label.file for r in two] == ["ben.mp4", "empty.mp4", "anna_squat.mp4"] and sorted(seen) == sorted(
+        r.label.file for r in two)
+    assert [r.counted for r in two] == [REPS, None, REPS] and two[1].error is not None
