@@ -251,3 +251,25 @@ def test_eval_in_two_processes_gives_the_same_rows_in_label_order(sessions: Path
     assert [r.label.file for r in two] == ["ben.mp4", "empty.mp4", "anna_squat.mp4"] and sorted(seen) == sorted(
         r.label.file for r in two)
     assert [r.counted for r in two] == [REPS, None, REPS] and two[1].error is not None
+
+
+def test_batch_modules_load_no_pose_ui_or_cluster_library() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, coach.batch, coach.batch_bench, coach.commands.review; "
+            "print(sorted(m for m in ('mediapipe', 'streamlit', 'ray', 'cv2') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_batch_bench_figures() -> None:
+    from coach.batch_bench import BatchBench
+
+    bench = BatchBench(60.0, 3, {"jobs 1": [30.0, 32.0, 31.0], "jobs 2": [20.0, 21.0, 19.0],
+                                 "ray": [22.0, 21.0, 23.0]}, same_counts=True)
+    assert bench.rate("jobs 1") == pytest.approx(60.0 / 31.0) and bench.rate("jobs 2") == pytest.approx(3.0)
+    assert bench.ray_overhead == pytest.approx(0.1)
+    text = "\n".join(bench.lines())
+    assert "Ray over two local processes: +10.0 %" in text and "counts identical across runs: yes" in text
+    assert BatchBench(60.0, 3, {"jobs 1": [30.0]}, same_counts=False).ray_overhead is None
