@@ -189,10 +189,11 @@ def find_videos(inputs: Sequence[str | os.PathLike[str]], out_dir: Path) -> list
 
 def output_names(shown: Sequence[str]) -> list[str]:
     """The name (without suffix) each video's outputs take: its path without the suffix, or with it when two
-    videos would share one ("a.mp4" and "a.mov" give "a.mp4" and "a.mov"); a name still taken (two files
+    videos would share one ("a.mp4" and "a.mov" give "a.mp4" and "a.mov") or it is the summary's; a name still taken (two files
     "x.mp4" from two folders) gets "-2", "-3"."""
     bare = [str(Path(s).with_suffix("")) if Path(s).suffix else s for s in shown]
-    names = [s if bare.count(b) > 1 else b for s, b in zip(shown, bare, strict=True)]
+    reserved = Path(SUMMARY_NAME).stem  # "summary.mp4" with --csv must not write over summary.csv
+    names = [s if bare.count(b) > 1 or b == reserved else b for s, b in zip(shown, bare, strict=True)]
     seen: dict[str, int] = {}
     out = []
     for name in names:

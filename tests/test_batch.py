@@ -178,6 +178,7 @@ def test_folder_listing_skips_hidden_files_and_the_output_folder(tmp_path: Path)
     assert found == ["a/x.MP4", "a/y.mov", "y.mkv", "y.mp4"]
     assert output_names(found) == ["a/x", "a/y", "y.mkv", "y.mp4"]  # the same stem twice keeps its ending
     assert output_names(["x.mp4", "x.mp4", "x.mov"]) == ["x.mp4", "x.mp4-2", "x.mov"]  # from two folders
+    assert output_names(["summary.mp4"]) == ["summary.mp4"]  # its CSV never replaces summary.csv
 
 
 def test_reports_in_the_input_folder_never_touch_a_video(sessions: Path, make_clip) -> None:
