@@ -11,8 +11,9 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from coach.analyzers import FrameResult
+from coach.exercises import FrameResult
 from coach.features import BodyFeatures
+from coach.labels import measure_words
 from coach.landmarks import Lm
 from coach.types import Exercise, FormWarning, PoseFrame
 
@@ -31,14 +32,6 @@ RIGHT_COLOR = (0, 200, 255)
 WARN_COLOR = (255, 60, 60)
 TEXT_COLOR = (255, 255, 255)
 PANEL_COLOR = (20, 20, 20)
-ANGLE_LABELS = {
-    "knee_flexion_deg": "knee",
-    "hip_flexion_deg": "hip",
-    "trunk_from_vertical_deg": "trunk",
-    "trunk_lift_deg": "lift",
-    "arm_elevation_deg": "arm",
-    "leg_elevation_deg": "leg",
-}
 WARNING_SHOW_S = 4.0
 """How long the latest warning stays on screen, seconds of video time."""
 
@@ -66,7 +59,7 @@ class Annotator:
         lines = [f"Reps {result.count} of {self.target}"]
         for key, value in result.angles.items():
             if not math.isnan(value):
-                lines.append(f"{ANGLE_LABELS.get(key, key)} {value:.0f} deg")
+                lines.append(f"{measure_words(key)} {value:.0f} deg")
         self._panel(out, lines, (10, 10), scale, PANEL_COLOR)
         if self._warning is not None and result.timestamp_s <= self._warning_until:
             self._panel(out, [self._warning.message, self._warning.cue], (10, h - int(80 * scale)), scale,

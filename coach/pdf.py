@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from fpdf import FPDF
 
+from coach.labels import measure_words
 from coach.report import Report
 from coach.session import VERDICT_ADVICE, SeriesPoint
 from coach.thresholds import CounterThresholds, range_text
@@ -78,7 +79,7 @@ def _rep_table(pdf: FPDF, report: Report) -> None:
     names = sorted({k for r in report.reps for k in r.metrics if k.endswith("_deg")})[:3]
     widths = [14, 22, 18, *([30] * len(names))]
     pdf.set_font("Helvetica", "B", 11)
-    for text, w in zip(["Rep", "Time (s)", "Done", *[n.removesuffix("_deg").replace("_", " ") for n in names]],
+    for text, w in zip(["Rep", "Time (s)", "Done", *[measure_words(n) for n in names]],
                        widths, strict=True):
         pdf.cell(w, 8, plain(text), border=1)
     pdf.ln()

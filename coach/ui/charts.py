@@ -9,6 +9,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from coach.labels import warning_words
 from coach.session import SeriesPoint
 from coach.thresholds import CounterThresholds, Thresholds
 from coach.types import Exercise, Rep
@@ -39,7 +40,7 @@ def series_frame(series: Sequence[SeriesPoint]) -> pd.DataFrame:
 def warning_frame(reps: Sequence[Rep]) -> pd.DataFrame:
     """One row per warning: time (s), rep, plain-words message."""
     rows = [{"time_s": w.time_s if not math.isnan(w.time_s) else r.start_s, "rep": r.index,
-             "warning": w.kind.value.replace("_", " "), "message": w.message}
+             "warning": warning_words(w.kind), "message": w.message}
             for r in reps for w in r.warnings]
     return pd.DataFrame(rows, columns=["time_s", "rep", "warning", "message"])
 

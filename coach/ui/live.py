@@ -44,16 +44,6 @@ class LivePhase(StrEnum):
     ERROR = "error"
 
 
-ANGLE_WORDS = {
-    "knee_flexion_deg": "Knee bend",
-    "hip_flexion_deg": "Hip bend",
-    "trunk_from_vertical_deg": "Trunk lean",
-    "trunk_lift_deg": "Trunk lift",
-    "arm_elevation_deg": "Arm lift",
-    "leg_elevation_deg": "Leg lift",
-}
-
-
 @dataclass(frozen=True, slots=True)
 class LiveSnapshot:
     """A consistent copy of the live state for the page."""

@@ -8,9 +8,10 @@ from typing import Any
 
 import streamlit as st
 
+from coach.labels import measure_words
 from coach.types import Side
 from coach.ui import settings as cfg
-from coach.ui.live import ANGLE_WORDS, LiveCoach, LivePhase, LiveSnapshot
+from coach.ui.live import LiveCoach, LivePhase, LiveSnapshot
 from coach.ui.speech import speech_html
 from coach.ui.style import big
 
@@ -136,7 +137,7 @@ def show_snapshot(snap: LiveSnapshot, playing: bool, now: float) -> None:
             big(f"Rest: {left // 60}:{left % 60:02d} left before set {snap.set_number + 1}", "ok", "live-rest")
         else:
             big(f"Rest over: start set {snap.set_number + 1} when you are ready.", "ok", "live-rest")
-    angles = [f"{ANGLE_WORDS.get(k, k)} {v:.0f}°" for k, v in snap.angles.items() if not math.isnan(v)]
+    angles = [f"{measure_words(k)} {v:.0f}°" for k, v in snap.angles.items() if not math.isnan(v)]
     if angles:
         big(" · ".join(angles), "mid")
     if snap.warning:

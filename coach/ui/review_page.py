@@ -16,8 +16,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from coach.analyzers import NotAnalyzedYet
+from coach.exercises import NotAnalyzedYet
 from coach.history import file_key, not_saved_reason
+from coach.labels import measure_heading
 from coach.pipeline import review
 from coach.pose import ModelError
 from coach.report import Report, to_csv, to_json
@@ -35,16 +36,9 @@ RESULT_KEY = "review_result"
 AGAIN_KEY = "review_again_as"
 """Session key: the exercise to review the same video again as (set by the "Review again as …" button)."""
 SAMPLES_DIR = Path(os.environ.get("COACH_SAMPLES_DIR") or Path(__file__).resolve().parents[2] / "sample_videos")
-ANGLE_COLUMNS = {
-    "knee_flexion_deg": "Knee bend (°)",
-    "hip_flexion_deg": "Hip bend (°)",
-    "trunk_from_vertical_deg": "Trunk lean (°)",
-    "trunk_lift_deg": "Trunk lift (°)",
-    "spinal_flexion_deg": "Back rounding (°)",
-    "twist_deg": "Twist (°)",
-    "arm_elevation_deg": "Arm lift (°)",
-    "leg_elevation_deg": "Leg lift (°)",
-}
+ANGLE_COLUMNS = ("knee_flexion_deg", "hip_flexion_deg", "trunk_from_vertical_deg", "trunk_inclination_deg",
+                 "trunk_lift_deg", "spinal_flexion_deg", "twist_deg", "arm_elevation_deg", "leg_elevation_deg")
+"""The per-rep measures the rep table shows (headings from `coach.labels`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +86,11 @@ def rep_frame(report: Report) -> pd.DataFrame:
                                "Counted": "yes" if r.complete else "no (partial)"}
         for k in names:
             v = r.metrics.get(k, math.nan)
-            row[ANGLE_COLUMNS[k]] = None if math.isnan(v) else round(v)
+            row[measure_heading(k)] = None if math.isnan(v) else round(v)
         row["Warnings"] = "; ".join(f"{w.message} {w.cue}" for w in r.warnings) or "none"
         rows.append(row)
     return pd.DataFrame(rows, columns=["Rep", "Start (s)", "End (s)", "Counted",
-                                       *[ANGLE_COLUMNS[k] for k in names], "Warnings"])
+                                       *[measure_heading(k) for k in names], "Warnings"])
 
 
 def run_review(path: Path, exercise: Exercise, settings: cfg.Settings, work: Path,

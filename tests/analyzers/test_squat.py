@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from coach.analyzers.squat import SquatAnalyzer
+from coach.exercises.squat import SquatAnalyzer
 from coach.thresholds import Thresholds
 from coach.types import NoticeKind, View, WarningKind
 
@@ -232,3 +232,17 @@ def test_front_view_legs_lined_up_do_not_cap_the_hip_drop() -> None:
     fs = feats(frames_of(rep_profile(1), duration(1), squat_pose, make=front_frame))
     assert max(f.knee_flexion_left_deg for f in fs) < 20.0
     assert sum(r.complete for r in run("squat", fs).reps) == 1
+
+
+@pytest.mark.parametrize("make", [front_frame, side_frame])
+def test_hip_drop_learns_each_frame_once(make: object) -> None:
+    # Queries (the image twist from the front, the warm-up replay) read the signal again: they must not
+    # feed the hip-height history a second time (three 450-frame squats once stored 698 heights).
+    fs = feats(frames_of(rep_profile(3), duration(3), squat_pose, make=make))  # type: ignore[arg-type]
+    analyzer = SquatAnalyzer()
+    for f in fs:
+        analyzer.update(f)
+    result = analyzer.finish()
+    assert len([r for r in result.reps if r.complete]) == 3
+    with_height = [f for f in fs if f.detected and f.ankle_xy[1] - f.hip_xy[1] > 0]
+    assert analyzer._drop.frames_learned == len(with_height)

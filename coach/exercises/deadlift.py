@@ -18,8 +18,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from coach.analyzers.base import AnalysisResult, BaseAnalyzer, FrameResult, HipDrop, RollingMedian, peak, smoothed
 from coach.counter import RepEvent
+from coach.exercises.base import AnalysisResult, BaseAnalyzer, FrameResult, HipDrop, RollingMedian, peak, smoothed
 from coach.features import BodyFeatures
 from coach.geometry import vertical_inclination_deg
 from coach.thresholds import CounterThresholds
@@ -71,7 +71,7 @@ class DeadliftAnalyzer(BaseAnalyzer):
 
     def learn(self, f: BodyFeatures) -> None:
         self.trunk_inclination(f)
-        self._drop(f)
+        self._drop.observe(f)
 
     def on_scene_cut(self) -> None:
         """Standing torso length and hip height are in pixels of the old shot, the rest level in its angles."""

@@ -252,20 +252,41 @@ class HipDrop:
     def __init__(self) -> None:
         self._standing: list[float] = []
         self._other: list[float] = []
+        self._last_s = -math.inf
+        self.frames_learned = 0
+        """How many frames' hip heights were learned (each frame at most once)."""
 
-    def __call__(self, f: BodyFeatures) -> float:
+    def observe(self, f: BodyFeatures) -> None:
+        """Learn a frame's hip height above the ankle (pixels); a frame at or before the last one learned
+        (seconds) is ignored, so each frame is learned once however often it is asked about."""
+        if f.timestamp_s <= self._last_s:
+            return
+        self._last_s = f.timestamp_s
         h = f.ankle_xy[1] - f.hip_xy[1]
         if not (f.detected and math.isfinite(h) and h > 0):
-            return math.nan
+            return
         store = self._standing if f.knee_flexion_deg < STANDING_KNEE_DEG else self._other
         store.append(h)
+        self.frames_learned += 1
         if len(store) > HEIGHT_HISTORY:
             del store[: HEIGHT_HISTORY // 2]
+
+    def value(self, f: BodyFeatures) -> float:
+        """The knee bend the frame's hip height implies against the standing height learned so far, degrees;
+        NaN when nothing is learned or the frame has no hip height."""
+        h = f.ankle_xy[1] - f.hip_xy[1]
+        if not (f.detected and math.isfinite(h) and h > 0) or not (self._standing or self._other):
+            return math.nan
         if len(self._standing) >= MIN_STANDING_FRAMES:
             standing = float(np.median(self._standing))
         else:
             standing = float(np.percentile(self._other + self._standing, 90.0))
         return 2.0 * math.degrees(math.acos(max(-1.0, min(1.0, h / standing))))
+
+    def __call__(self, f: BodyFeatures) -> float:
+        """Learn the frame (once) and return its knee bend, degrees."""
+        self.observe(f)
+        return self.value(f)
 
 
 class BaseAnalyzer:
@@ -580,7 +601,7 @@ class BaseAnalyzer:
         depth signal (else the rep's first visible frames). NaN where a line is not seen.
         """
         seen = [f for f in frames if self.visible(f) and f.upper_body_visible]
-        sig = np.array([self.signal(f) for f in seen], dtype=float)
+        sig = np.array([self.signal_of(f) for f in seen], dtype=float)
         rest = [f for f in seen if f.timestamp_s - seen[0].timestamp_s <= SMOOTH_S] if seen else []
         if np.isfinite(sig).any():
             rest = [f for f, v in zip(seen, sig, strict=True) if v <= np.nanmin(sig) + TWIST_REST_BAND_DEG]

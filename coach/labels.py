@@ -1,0 +1,92 @@
+"""The one table of words shown to people: every angle, measure, warning and notice the coach can show.
+
+Screens, the annotated video, the PDF and the charts read their words here, never a variable name. A test
+checks that every key an analyzer shows and every warning and notice kind has an entry.
+"""
+
+from __future__ import annotations
+
+from coach.types import NoticeKind, WarningKind
+
+MEASURE_WORDS: dict[str, str] = {
+    "knee_flexion_deg": "Knee bend",
+    "hip_flexion_deg": "Hip bend",
+    "trunk_from_vertical_deg": "Trunk lean",
+    "trunk_inclination_deg": "Forward lean",
+    "trunk_lift_deg": "Trunk lift",
+    "spinal_flexion_deg": "Back rounding",
+    "twist_deg": "Twist",
+    "arm_elevation_deg": "Arm lift",
+    "leg_elevation_deg": "Leg lift",
+    "lift_left_deg": "Left arm or right leg lift",
+    "lift_right_deg": "Right arm or left leg lift",
+    "peak_lift_deg": "Highest lift",
+    "knee_valgus_deg": "Knees turning in",
+    "lean_back_deg": "Leaning back at the top",
+    "neck_flexion_deg": "Head bend",
+    "neck_extension_deg": "Head tipped back",
+    "reference_lift_deg": "Usual lift",
+    "lift_beyond_reference_deg": "Lift above usual",
+    "down_s": "Time going down",
+    "up_s": "Time coming up",
+    "hold_s": "Time held",
+}
+"""Angle and measure keys (`FrameResult.angles`, `Rep.metrics`) in plain words, without units."""
+
+WARNING_WORDS: dict[WarningKind, str] = {
+    WarningKind.SPINAL_FLEXION: "Back rounding",
+    WarningKind.TWIST: "Twisting",
+    WarningKind.LUMBAR_HYPEREXTENSION: "Lower back arched too far",
+    WarningKind.HIPS_RISE_FIRST: "Hips rising before the chest",
+    WarningKind.SHALLOW_DEPTH: "Not very deep",
+    WarningKind.KNEE_VALGUS: "Knees turning in",
+    WarningKind.RAPID_MOVEMENT: "Moving fast",
+    WarningKind.NECK_EXTENSION: "Head tipped back",
+    WarningKind.LIMB_BELOW_HORIZONTAL: "Arm or leg not lifted to level",
+    WarningKind.SHORT_HOLD: "Hold too short",
+}
+
+NOTICE_WORDS: dict[NoticeKind, str] = {
+    NoticeKind.NO_PERSON: "No one seen",
+    NoticeKind.SEVERAL_PEOPLE: "Several people seen",
+    NoticeKind.PARTIAL_BODY: "Only part of the body seen",
+    NoticeKind.PERSON_TOO_SMALL: "Person too small in the picture",
+    NoticeKind.TOO_DARK: "Too dark",
+    NoticeKind.VIEW_LIMITS: "Not everything can be judged from this side",
+    NoticeKind.TRUNCATED: "Video cut short",
+    NoticeKind.WRONG_EXERCISE: "Looks like another exercise",
+    NoticeKind.CALIBRATION: "No still starting posture",
+    NoticeKind.UNRELIABLE_MEASURE: "A measure was unreliable",
+    NoticeKind.NO_REPS: "No repetitions counted",
+    NoticeKind.SCENE_CUTS: "The video changes shot",
+    NoticeKind.MISSING_CAPABILITY: "Some checks were not possible",
+}
+
+UNITS = (("_deg", "°"), ("_s", "s"))
+"""Key suffix → unit shown."""
+
+
+def measure_words(key: str) -> str:
+    """Plain words for an angle or measure key; an unknown key reads as a generic word, never the key."""
+    return MEASURE_WORDS.get(key, "Measure")
+
+
+def measure_unit(key: str) -> str:
+    """The unit a key's value is shown in ("°" or "s"; "" when the key names none)."""
+    return next((unit for suffix, unit in UNITS if key.endswith(suffix)), "")
+
+
+def measure_heading(key: str) -> str:
+    """A table heading: words and unit, e.g. "Knee bend (°)"."""
+    unit = measure_unit(key)
+    return f"{measure_words(key)} ({unit})" if unit else measure_words(key)
+
+
+def warning_words(kind: WarningKind) -> str:
+    """Plain words for a warning kind."""
+    return WARNING_WORDS[kind]
+
+
+def notice_words(kind: NoticeKind) -> str:
+    """Plain words for a notice kind."""
+    return NOTICE_WORDS[kind]
