@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from coach.estimator import PoseEstimator
-from coach.types import Exercise
+from coach.labels import notice_words
+from coach.types import Exercise, NoticeKind
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -43,7 +44,7 @@ SUMMARY_NAME = "summary.csv"
 
 SUMMARY_COLUMNS = ("file", "exercise", "reps", "sets", "warnings", "notices", "error")
 """The summary's column headings: complete reps, sets, form warnings on complete reps, what could not be
-judged (the notices' words), and why a video could not be reviewed."""
+judged (each notice in the words of `coach.labels`), and why a video could not be reviewed."""
 
 STAMP_KEY = "batch_stamp"
 """The JSON report's key holding the stamp a rerun compares (added to schema 1: keys are only ever added)."""
@@ -134,7 +135,7 @@ class SummaryRow:
         if not self.ok:
             return [self.file, "", "", "", "", "", self.error]
         name = self.exercise.value.replace("_", " ") if self.exercise else ""
-        return [self.file, name, str(self.reps), str(self.sets), str(self.warnings), " / ".join(self.notices), ""]
+        return [self.file, name, str(self.reps), str(self.sets), str(self.warnings), "; ".join(self.notices), ""]
 
     def line(self) -> str:
         """The row as one line for the terminal."""
@@ -150,7 +151,8 @@ def row_from_report(file: str, doc: dict[str, Any], skipped: bool = False) -> Su
     """The summary row of a JSON report (`Report.to_dict()`): one reading for fresh and earlier reports."""
     complete = [r for r in doc["reps"] if r["complete"]]
     return SummaryRow(file, Exercise(doc["exercise"]), len(complete), len(doc["sets"]),
-                      sum(len(r["warnings"]) for r in complete), tuple(n["message"] for n in doc["notices"]),
+                      sum(len(r["warnings"]) for r in complete),
+                      tuple(notice_words(NoticeKind(n["kind"])) for n in doc["notices"]),
                       skipped=skipped)
 
 
@@ -189,8 +191,8 @@ def find_videos(inputs: Sequence[str | os.PathLike[str]], out_dir: Path) -> list
 
 def output_names(shown: Sequence[str]) -> list[str]:
     """The name (without suffix) each video's outputs take: its path without the suffix, or with it when two
-    videos would share one ("a.mp4" and "a.mov" give "a.mp4" and "a.mov") or it is the summary's; a name still taken (two files
-    "x.mp4" from two folders) gets "-2", "-3"."""
+    videos would share one ("a.mp4" and "a.mov" give "a.mp4" and "a.mov") or it is the summary's; a name
+    still taken (two files "x.mp4" from two folders) gets "-2", "-3"."""
     bare = [str(Path(s).with_suffix("")) if Path(s).suffix else s for s in shown]
     reserved = Path(SUMMARY_NAME).stem  # "summary.mp4" with --csv must not write over summary.csv
     names = [s if bare.count(b) > 1 or b == reserved else b for s, b in zip(shown, bare, strict=True)]

@@ -97,6 +97,9 @@ def test_good_files_get_a_report_and_bad_ones_an_error_row(sessions: Path, tmp_p
     assert list(table[0]) == list(SUMMARY_COLUMNS)
     assert table[1] == {"file": "ben.mp4", "exercise": "squat", "reps": str(REPS), "sets": "1", "warnings": "0",
                         "notices": table[1]["notices"], "error": ""}
+    from coach.labels import NOTICE_WORDS
+
+    assert all(words in NOTICE_WORDS.values() for words in table[1]["notices"].split("; ") if words)
     assert table[2]["error"] == "video file 'empty.mp4' is empty (0 bytes)"
     assert table[3]["error"].startswith("could not read") and table[3]["reps"] == ""
     assert "None" not in (opts.out_dir / "summary.csv").read_text()

@@ -133,8 +133,12 @@ def run_batch(args: argparse.Namespace) -> int:
     from coach.batch import run_batch as run_all
 
     if args.out_dir is None:
-        print("coach: a batch needs --out-dir REPORTS (where each video's report and summary.csv go)",
-              file=sys.stderr)
+        if len(args.video) == 1:  # one folder
+            print(f"coach: '{args.video[0]}' is a directory: to review its videos give --out-dir REPORTS "
+                  "(where each video's report and summary.csv go)", file=sys.stderr)
+        else:
+            print("coach: a batch needs --out-dir REPORTS (where each video's report and summary.csv go)",
+                  file=sys.stderr)
         return 2
     if args.json_out:
         print("coach: in a batch each video's JSON goes to --out-dir; drop --json", file=sys.stderr)
