@@ -6,8 +6,8 @@ import asyncio
 
 import aioice.ice
 import pytest
-from coach.live import LiveCoach
 
+from coach.live import LiveCoach
 from coach.ui import rtc
 from coach.ui.live_page import CONNECT_WAIT_S, not_connected
 
