@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from coach.exercises import REGISTRY, spec_of
 from coach.report import Report
 from coach.session import SessionAnalyzer
 from coach.thresholds import Thresholds
@@ -32,7 +33,7 @@ class Suggestion:
     @property
     def name(self) -> str:
         """The exercise in plain words ("back extension")."""
-        return self.exercise.value.replace("_", " ")
+        return spec_of(self.exercise).name
 
 
 class PoseLog:
@@ -63,7 +64,7 @@ def suggest_exercise(report: Report, poses: Iterable[PoseFrame],
         return None
     frames = list(poses)
     best: Suggestion | None = None
-    for exercise in Exercise:
+    for exercise in REGISTRY:
         if exercise is report.exercise:
             continue
         session = SessionAnalyzer(exercise, thresholds, keep_series=False)
@@ -81,7 +82,4 @@ def suggest_exercise(report: Report, poses: Iterable[PoseFrame],
 def guess_exercise(name: str) -> Exercise | None:
     """An exercise named in a file name ("back-extension_02.mp4"), if any."""
     low = name.lower().replace("-", "_")
-    for ex in (Exercise.BACK_EXTENSION, Exercise.BIRD_DOG, Exercise.DEADLIFT, Exercise.SQUAT):
-        if ex.value in low or ex.value.replace("_", "") in low:
-            return ex
-    return None
+    return next((ex for ex, spec in REGISTRY.items() if any(w in low for w in spec.file_words)), None)

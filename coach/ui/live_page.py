@@ -9,10 +9,11 @@ from typing import Any
 import streamlit as st
 
 from coach.labels import measure_words
+from coach.live import LiveCoach, LivePhase, LiveSnapshot
+from coach.speech import speech_html
 from coach.types import Side
-from coach.ui import settings as cfg
-from coach.ui.live import LiveCoach, LivePhase, LiveSnapshot
-from coach.ui.speech import speech_html
+from coach.ui import settings as prefs
+from coach.ui.rtc import RTC_CONFIGURATION, restrict_host_candidates
 from coach.ui.style import big
 
 COACH_KEY = "live_coach"
@@ -20,14 +21,20 @@ COACH_CONFIG_KEY = "live_coach_config"
 SPOKEN_KEY = "live_spoken_id"
 SILENT_CAMERA_S = 2.0
 """No frame for this long while the camera is on: tell the user (wall-clock, only for this notice)."""
-RTC_CONFIGURATION: dict[str, Any] = {"iceServers": []}
-"""Host candidates only: works offline and on the local network, no STUN/TURN server is contacted."""
+CONNECT_WAIT_S = 15.0
+"""START pressed and no picture for this long: tell the user what to do (wall-clock, only for this notice)."""
+STARTED_AT_KEY = "live_started_at"
+NO_PICTURE = ("The camera picture has not arrived. Check that this browser may use the camera (the camera "
+              "sign next to the address), then press STOP and START again. If it still does not come, reload "
+              'this page. On a phone or another computer, see "Use a phone or another computer" below.')
 
 HELP_OTHER_DEVICE = """
 **Using a phone or another computer on the same network.** Browsers only give a page the camera when it is
-opened as `localhost` or over `https`. Start the app on this computer with your own certificate, for example
-`streamlit run app.py --server.address 0.0.0.0 --server.sslCertFile cert.pem --server.sslKeyFile key.pem`,
-then open `https://<this computer's address>:8501` on the phone (accept the certificate warning once).
+opened as `localhost` or over `https`, and the camera stream only uses this computer's own loopback address
+unless you name others. Start the app on this computer with your own certificate and its network address, e.g.
+`COACH_LIVE_ADDRESSES=127.0.0.1,192.168.1.20 streamlit run app.py --server.address 0.0.0.0
+--server.sslCertFile cert.pem --server.sslKeyFile key.pem`,
+then open `https://192.168.1.20:8501` on the phone (accept the certificate warning once).
 No internet connection is needed: the picture goes straight from the phone to this computer.
 """
 
@@ -39,16 +46,16 @@ def make_estimator() -> Any:
     return live_estimator()
 
 
-def get_coach(settings: cfg.Settings) -> LiveCoach:
+def get_coach(settings: prefs.Settings) -> LiveCoach:
     """This browser session's live coach, rebuilt only when the exercise or its rules change."""
     key = (settings.exercise, settings.strictness, settings.target_choice, settings.side)
     coach: LiveCoach | None = st.session_state.get(COACH_KEY)
     if coach is None or st.session_state.get(COACH_CONFIG_KEY) != key:
         if coach is not None:
             coach.close()
-        side = None if settings.side is cfg.CameraSide.AUTO else Side(settings.side.name.lower())
+        side = None if settings.side is prefs.CameraSide.AUTO else Side(settings.side.name.lower())
         coach = LiveCoach(settings.exercise, settings.thresholds, settings.target, rest_s=settings.rest_s,
-                          side=side, history=cfg.get_history(), strictness=settings.strictness.value,
+                          side=side, history=prefs.get_history(), strictness=settings.strictness.value,
                           estimator_factory=make_estimator)
         st.session_state[COACH_KEY] = coach
         st.session_state[COACH_CONFIG_KEY] = key
@@ -59,13 +66,13 @@ def get_coach(settings: cfg.Settings) -> LiveCoach:
 
 def render() -> None:
     """The live page."""
-    settings = cfg.settings_panel()
+    settings = prefs.settings_panel()
     st.title("Exercise with the camera")
-    problem = cfg.history_problem()
+    problem = prefs.history_problem()
     if problem:
         st.warning(problem)
-    cfg.exercise_picker(key="live_exercise")
-    settings = cfg.get_settings()
+    prefs.exercise_picker(key="live_exercise")
+    settings = prefs.get_settings()
     coach = get_coach(settings)
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -86,6 +93,7 @@ def webrtc(coach: LiveCoach) -> Any:
     """The camera component; frames go to `coach.process` on the WebRTC callback thread."""
     from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
+    restrict_host_candidates()
     return webrtc_streamer(
         key="live-camera",
         mode=WebRtcMode.SENDRECV,
@@ -103,9 +111,20 @@ def live_panel(playing: bool, voice: bool) -> None:
     if coach is None:
         return
     snap = coach.snapshot()
-    show_snapshot(snap, playing, time.monotonic())
+    now = time.monotonic()
+    if not playing:
+        st.session_state.pop(STARTED_AT_KEY, None)
+    started = st.session_state.setdefault(STARTED_AT_KEY, now) if playing else now
+    if not_connected(snap, playing, now - started):
+        big(NO_PICTURE, "warn", "live-no-picture")
+    show_snapshot(snap, playing, now)
     if voice:
         speak_new(snap)
+
+
+def not_connected(snap: LiveSnapshot, playing: bool, since_start_s: float) -> bool:
+    """START was pressed CONNECT_WAIT_S ago or more and no picture has arrived."""
+    return playing and snap.frames == 0 and since_start_s >= CONNECT_WAIT_S
 
 
 def show_snapshot(snap: LiveSnapshot, playing: bool, now: float) -> None:
