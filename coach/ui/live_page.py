@@ -12,8 +12,8 @@ from coach.labels import measure_words
 from coach.types import Side
 from coach.ui import settings as cfg
 from coach.ui.live import LiveCoach, LivePhase, LiveSnapshot
-from coach.ui.speech import speech_html
-from coach.ui.style import big
+from coach.ui.speech import speech_html, spoken_text
+from coach.ui.style import big_html
 
 COACH_KEY = "live_coach"
 COACH_CONFIG_KEY = "live_coach_config"
@@ -24,11 +24,11 @@ RTC_CONFIGURATION: dict[str, Any] = {"iceServers": []}
 """Host candidates only: works offline and on the local network, no STUN/TURN server is contacted."""
 
 HELP_OTHER_DEVICE = """
-**Using a phone or another computer on the same network.** Browsers only give a page the camera when it is
-opened as `localhost` or over `https`. Start the app on this computer with your own certificate, for example
-`streamlit run app.py --server.address 0.0.0.0 --server.sslCertFile cert.pem --server.sslKeyFile key.pem`,
-then open `https://<this computer's address>:8501` on the phone (accept the certificate warning once).
-No internet connection is needed: the picture goes straight from the phone to this computer.
+**Using a phone or a tablet as the camera.** The phone and this computer must be on the same home network
+(the same Wi-Fi). A browser only lets a page use the camera over a secure connection, so this needs a one-time
+setup by someone comfortable with computers: the steps are in the README, under "Use a phone". Once it is set
+up, open the address they give you on the phone and press START there. Nothing goes over the internet: the
+picture goes straight from the phone to this computer.
 """
 
 
@@ -67,9 +67,8 @@ def render() -> None:
     cfg.exercise_picker(key="live_exercise")
     settings = cfg.get_settings()
     coach = get_coach(settings)
-    left, right = st.columns([3, 2], gap="large")
+    left, right = st.columns([3, 2], gap="medium")
     with left:
-        st.markdown("Press **START**, allow the camera, and stand side-on with your whole body in view.")
         ctx = webrtc(coach)
         playing = bool(getattr(getattr(ctx, "state", None), "playing", False))
         if st.button("Start over", key="live_reset", help="Clear the count and begin a new session."):
@@ -77,6 +76,8 @@ def render() -> None:
             st.session_state.pop(COACH_KEY, None)
             st.rerun()
     with right:
+        st.markdown("<div class='coach-small'>Press <b>START</b>, allow the camera, and stand side-on with your "
+                    "whole body in view.</div>", unsafe_allow_html=True)
         live_panel(playing, settings.voice)
     with st.expander("Use a phone or another computer"):
         st.markdown(HELP_OTHER_DEVICE)
@@ -109,39 +110,38 @@ def live_panel(playing: bool, voice: bool) -> None:
 
 
 def show_snapshot(snap: LiveSnapshot, playing: bool, now: float) -> None:
-    """The count, set, rest timer, angles, setup help and the latest warning, in large type."""
+    """The count, the current cue (setup help or the latest rep's warnings) and the set, in large type; one
+    markdown block so they change together. Angles show only while the camera is on."""
     silent = playing and snap.frames > 0 and now - snap.last_frame_at > SILENT_CAMERA_S
-    if silent:
-        big("The camera stopped sending pictures. Your set is kept: check the camera, or press START again.",
-            "warn", "live-camera-lost")
-    elif snap.frames > 0 and not playing and snap.count:
-        big("Camera off. Your set is kept: press START to carry on.", "help")
     if snap.save_error:
         st.warning(f"Reps are no longer being saved to your history ({snap.save_error}). The count here is "
                    "still right: note it down.")
     if snap.phase is LivePhase.ERROR:
         st.error(snap.error or "Something went wrong.")
         return
-    big(f"{snap.set_reps} of {snap.target_text}", "big", "live-count")
-    st.markdown(f"<div class='coach-mid' data-testid='live-set'>Set {snap.set_number} · {snap.count} reps in "
-                f"total</div>", unsafe_allow_html=True)
-    if snap.phase is LivePhase.SETUP and snap.message:
-        big(snap.message, "help", "live-setup")
-    elif snap.phase is LivePhase.WAITING:
-        big(snap.message, "help")
+    parts = [big_html(f"{snap.set_reps} of {snap.target_text}", "big", "live-count")]
+    if silent:
+        parts.append(big_html("The camera stopped sending pictures. Your set is kept: check the camera, or press "
+                              "START again.", "warn", "live-camera-lost"))
+    elif snap.frames > 0 and not playing and snap.count:
+        parts.append(big_html("Camera off. Your set is kept: press START to carry on.", "help", "live-cue"))
+    elif snap.warnings:
+        for message, cue in snap.warnings:
+            parts.append(big_html(f"Rep {snap.warning_rep}: {message} {cue}", "warn", "live-warning"))
     elif snap.message:
-        big(snap.message, "help")
+        parts.append(big_html(snap.message, "help", "live-setup" if snap.phase is LivePhase.SETUP else "live-cue"))
+    elif snap.phase is LivePhase.COUNTING and snap.set_reps:
+        parts.append(big_html(f"Rep {snap.set_reps}: good.", "ok", "live-cue"))
     if snap.phase is LivePhase.RESTING and snap.rest_left_s is not None:
         left = math.ceil(snap.rest_left_s)
-        if left > 0:
-            big(f"Rest: {left // 60}:{left % 60:02d} left before set {snap.set_number + 1}", "ok", "live-rest")
-        else:
-            big(f"Rest over: start set {snap.set_number + 1} when you are ready.", "ok", "live-rest")
+        text = (f"Rest: {left // 60}:{left % 60:02d} left before set {snap.set_number + 1}" if left > 0 else
+                f"Rest over: start set {snap.set_number + 1} when you are ready.")
+        parts.append(big_html(text, "ok", "live-rest"))
+    parts.append(big_html(f"Set {snap.set_number} · {snap.count} reps in total", "mid", "live-set"))
     angles = [f"{measure_words(k)} {v:.0f}°" for k, v in snap.angles.items() if not math.isnan(v)]
-    if angles:
-        big(" · ".join(angles), "mid")
-    if snap.warning:
-        big(f"Rep {snap.warning_rep}: {snap.warning} {snap.cue}", "warn", "live-warning")
+    if angles and playing and not silent:
+        parts.append(big_html(" · ".join(angles), "small", "live-angles"))
+    st.markdown("".join(parts), unsafe_allow_html=True)
 
 
 def speak_new(snap: LiveSnapshot) -> None:
@@ -153,4 +153,4 @@ def speak_new(snap: LiveSnapshot) -> None:
     if not new:
         return
     st.session_state[SPOKEN_KEY] = new[-1][0]
-    st.iframe(speech_html(". ".join(t for _, t in new[-2:]), new[-1][0]), height=1)
+    st.iframe(speech_html(spoken_text([t for _, t in new[-2:]]), new[-1][0]), height=1)
