@@ -64,10 +64,14 @@ def render() -> None:
     problem = cfg.history_problem()
     if problem:
         st.warning(problem)
-    cfg.exercise_picker(key="live_exercise")
+    pick, how = st.columns([2, 3], gap="medium", vertical_alignment="bottom")
+    with pick:
+        cfg.exercise_picker(key="live_exercise")
+    how.markdown("<div class='coach-small'>Press <b>START</b>, allow the camera, and stand side-on with your "
+                 "whole body in view.</div>", unsafe_allow_html=True)
     settings = cfg.get_settings()
     coach = get_coach(settings)
-    left, right = st.columns([3, 2], gap="medium")
+    left, right = st.columns([1, 1], gap="medium")
     with left:
         ctx = webrtc(coach)
         playing = bool(getattr(getattr(ctx, "state", None), "playing", False))
@@ -76,8 +80,6 @@ def render() -> None:
             st.session_state.pop(COACH_KEY, None)
             st.rerun()
     with right:
-        st.markdown("<div class='coach-small'>Press <b>START</b>, allow the camera, and stand side-on with your "
-                    "whole body in view.</div>", unsafe_allow_html=True)
         live_panel(playing, settings.voice)
     with st.expander("Use a phone or another computer"):
         st.markdown(HELP_OTHER_DEVICE)
@@ -130,14 +132,16 @@ def show_snapshot(snap: LiveSnapshot, playing: bool, now: float) -> None:
             parts.append(big_html(f"Rep {snap.warning_rep}: {message} {cue}", "warn", "live-warning"))
     elif snap.message:
         parts.append(big_html(snap.message, "help", "live-setup" if snap.phase is LivePhase.SETUP else "live-cue"))
-    elif snap.phase is LivePhase.COUNTING and snap.set_reps:
-        parts.append(big_html(f"Rep {snap.set_reps}: good.", "ok", "live-cue"))
+    elif snap.phase is LivePhase.COUNTING:
+        parts.append(big_html(f"Rep {snap.set_reps}: good." if snap.set_reps else "Ready: start when you are.",
+                              "ok", "live-cue"))
     if snap.phase is LivePhase.RESTING and snap.rest_left_s is not None:
         left = math.ceil(snap.rest_left_s)
         text = (f"Rest: {left // 60}:{left % 60:02d} left before set {snap.set_number + 1}" if left > 0 else
                 f"Rest over: start set {snap.set_number + 1} when you are ready.")
         parts.append(big_html(text, "ok", "live-rest"))
-    parts.append(big_html(f"Set {snap.set_number} · {snap.count} reps in total", "mid", "live-set"))
+    parts.append(big_html(f"Set {snap.set_number} · {snap.count} rep{'s' if snap.count != 1 else ''} in total",
+                          "mid", "live-set"))
     angles = [f"{measure_words(k)} {v:.0f}°" for k, v in snap.angles.items() if not math.isnan(v)]
     if angles and playing and not silent:
         parts.append(big_html(" · ".join(angles), "small", "live-angles"))

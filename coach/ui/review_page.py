@@ -27,11 +27,13 @@ from coach.types import Exercise
 from coach.ui import settings as cfg
 from coach.ui.charts import SIGNAL_NAMES, angle_chart, counter_band
 from coach.ui.settings import EXERCISE_NAMES
-from coach.ui.style import big, html_table, plain
+from coach.ui.style import big, html_table, plain, scroll_into_view
 from coach.video import VideoError
 
 VIDEO_TYPES = ("mp4", "mov", "m4v", "avi", "webm", "mkv", "gif")
 RESULT_KEY = "review_result"
+SCROLL_KEY = "review_scroll"
+"""Session key: a new result to bring into view once (the count is below the picker at 1280×800)."""
 AGAIN_KEY = "review_again_as"
 """Session key: the exercise to review the same video again as (set by the "Review again as …" button)."""
 SAMPLES_DIR = Path(os.environ.get("COACH_SAMPLES_DIR") or Path(__file__).resolve().parents[2] / "sample_videos")
@@ -247,6 +249,7 @@ def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None,
                 st.warning(f"The review could not be saved to your history: {plain(_one_line(exc))}")
         st.session_state[RESULT_KEY] = ReviewResult(report, name, video, pdf, sid, hint, why_not,
                                                     recognised)
+        st.session_state[SCROLL_KEY] = True
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -316,11 +319,16 @@ def render() -> None:
     if st.button("Review this video", type="primary", disabled=not ready, key="review_go") or (again and ready):
         st.session_state.pop(RESULT_KEY, None)
         _review_and_store(sample, upload, exercise, cfg.get_settings(), alert)
+        if RESULT_KEY not in st.session_state:  # the one-line error is beside the button: show it
+            with alert:
+                scroll_into_view('[data-testid="stAlert"]')
         if exercise is None and RESULT_KEY in st.session_state:
             st.rerun()  # so the picker above reads "Let the coach tell (found: …)"
     result: ReviewResult | None = st.session_state.get(RESULT_KEY)
     if result is not None:
         show_result(result, cfg.get_settings())
+        if st.session_state.pop(SCROLL_KEY, False):
+            scroll_into_view('[data-testid="review-count"]')
 
 
 def show_result(result: ReviewResult, settings: cfg.Settings) -> None:

@@ -24,7 +24,7 @@ h1 { font-size: clamp(1.9rem, 6vw, 2.4rem) !important; padding-top: 0 !important
                                              font-weight: 700; white-space: normal; }
 .stButton button p, .stDownloadButton button p { font-size: 1.25rem !important; white-space: normal; }
 .stRadio label, .stCheckbox label { min-height: 44px; align-items: center; }
-.coach-big, .coach-mid, .coach-warn, .coach-ok, .coach-help { overflow-wrap: anywhere; }
+.coach-big, .coach-mid, .coach-warn, .coach-ok, .coach-help { overflow-wrap: break-word; }
 .coach-big { font-size: clamp(2.2rem, 9vw, 3.6rem); font-weight: 800; line-height: 1.1; color: #000; }
 .coach-mid { font-size: clamp(1.3rem, 4.5vw, 1.6rem); font-weight: 700; color: #000; }
 .coach-small { font-size: 1.2rem; color: #262626; }
@@ -87,3 +87,17 @@ def plain(text: str) -> str:
     """Text (a file name, an error) shown as itself in Markdown: every Markdown sign backslash-escaped, so a
     name like "![x](https:evil.example)" neither links nor loads anything."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def scroll_into_view(selector: str) -> None:
+    """Bring the page's first element matching the CSS `selector` to the middle of the screen (a result or an
+    error below the fold is where the eye is then); a 1-px frame running a line of script on this page."""
+    import json
+
+    target = json.dumps(selector).replace("<", "\\u003c")
+    st.iframe(f"""<script>
+setTimeout(function() {{
+  const el = window.parent.document.querySelector({target});
+  if (el) el.scrollIntoView({{block: "center"}});
+}}, 300);
+</script>""", height=1)

@@ -56,7 +56,7 @@ def test_app_opens_on_the_live_page_with_nothing_to_set_up() -> None:
     assert not at.exception
     assert [t.value for t in at.title] == ["Exercise with the camera"]
     assert "0 of 8–12" in _markdown(at)
-    assert at.radio(key="live_exercise").value.value == "squat"
+    assert at.selectbox(key="live_exercise").value.value == "squat"
 
 
 def test_review_of_an_upload_uses_a_private_temp_folder_and_removes_it(make_clip: Callable[..., Path],
@@ -119,7 +119,7 @@ def test_no_sample_choice_when_the_sample_folder_is_empty() -> None:
 def test_settings_stay_within_one_browser_session() -> None:
     a = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
     b = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
-    a.radio(key="live_exercise").set_value(a.radio(key="live_exercise").options[1]).run()
+    a.selectbox(key="live_exercise").select_index(1).run()
     b.run()
     assert a.session_state[cfg.SETTINGS_KEY].exercise.value == "deadlift"
     assert b.session_state[cfg.SETTINGS_KEY].exercise.value == "squat"
