@@ -41,7 +41,15 @@ table.coach-table { border-collapse: collapse; width: 100%; font-size: 1.15rem; 
 table.coach-table th, table.coach-table td { border: 1px solid #8a8a8a; padding: 0.35rem 0.5rem;
                                              text-align: left; vertical-align: top; color: #000; }
 table.coach-table th { background: #e8e8e8; }
+table.coach-table td { overflow-wrap: anywhere; }
 table.coach-table td.coach-flag { color: #8b0000; font-weight: 700; }
+@media (max-width: 640px) {  /* phone: each row is a card of "heading: value" lines, nothing off screen */
+  table.coach-table thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.coach-table, table.coach-table tbody, table.coach-table tr, table.coach-table td { display: block; }
+  table.coach-table tr { border: 1px solid #8a8a8a; margin-bottom: 0.6rem; }
+  table.coach-table td { border: none; border-bottom: 1px solid #d0d0d0; }
+  table.coach-table td::before { content: attr(data-label) ": "; font-weight: 700; color: #000; }
+}
 </style>
 """
 
@@ -74,7 +82,7 @@ def html_table(columns: list[str], rows: list[list[str]], flag_column: str | Non
         cells = []
         for c, v in zip(columns, row, strict=True):
             flag = ' class="coach-flag"' if c == flag_column and v != "Good" else ""
-            cells.append(f"<td{flag}>{html.escape(v)}</td>")
+            cells.append(f'<td data-label="{html.escape(c)}"{flag}>{html.escape(v)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f'<table class="coach-table"{attr}><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
@@ -91,13 +99,22 @@ def plain(text: str) -> str:
 
 def scroll_into_view(selector: str) -> None:
     """Bring the page's first element matching the CSS `selector` to the middle of the screen (a result or an
-    error below the fold is where the eye is then); a 1-px frame running a line of script on this page."""
+    error below the fold is where the eye is then). A line of script in the page, no frame; it waits up to 3 s
+    for the element to be drawn."""
     import json
 
     target = json.dumps(selector).replace("<", "\\u003c")
-    st.iframe(f"""<script>
-setTimeout(function() {{
-  const el = window.parent.document.querySelector({target});
-  if (el) el.scrollIntoView({{block: "center"}});
-}}, 300);
-</script>""", height=1)
+    st.html(f"""<script>
+(function() {{
+  let tries = 0;
+  const go = () => {{
+    const el = document.querySelector({target});
+    if (el) {{  // again as the page settles (pictures and charts below still change its height)
+      for (const ms of [0, 500, 1200]) setTimeout(() => el.scrollIntoView({{block: "center"}}), ms);
+      return;
+    }}
+    if (++tries < 30) setTimeout(go, 100);
+  }};
+  setTimeout(go, 100);
+}})();
+</script>""", unsafe_allow_javascript=True)
