@@ -1,7 +1,8 @@
 """What a person sees, in a real Chromium at 1280×800, 1366×768 and 390×844 (issue #16).
 
-One Streamlit server for the module (the project's own samples, a private data folder). Each test saves its
-screenshots under test-artifacts/ux/ before it asserts, so CI keeps them even when a check fails.
+One Streamlit server for the module (the project's own samples, a private data folder); the tests run in file
+order and the history test reads the sessions the live and upload tests made (one sitting). Each test saves
+its screenshots under test-artifacts/ux/ before it asserts, so CI keeps them even when a check fails.
 """
 
 from __future__ import annotations
@@ -224,7 +225,7 @@ def test_sample_review_on_a_phone(server: App) -> None:
         # each rep is a card that fits the phone's width, what the coach saw right after the rep number
         assert_table_fits(page, '[data-testid="rep-table"]')
         first = table.locator("tbody tr").first.locator("td")
-        assert first.nth(1).inner_text().startswith("What the coach saw:")
+        assert first.nth(1).get_attribute("data-label") == "What the coach saw"  # shown before its text
         assert_readable(page)
         assert_accessible(page)
         browser.close()
