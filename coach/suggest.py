@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from coach.exercises import REGISTRY, spec_of
 from coach.report import Report
 from coach.session import SessionAnalyzer
 from coach.thresholds import Thresholds
@@ -32,7 +33,7 @@ class Suggestion:
     @property
     def name(self) -> str:
         """The exercise in plain words ("back extension")."""
-        return self.exercise.value.replace("_", " ")
+        return spec_of(self.exercise).name
 
 
 class PoseLog:
@@ -63,7 +64,7 @@ def suggest_exercise(report: Report, poses: Iterable[PoseFrame],
         return None
     frames = list(poses)
     best: Suggestion | None = None
-    for exercise in Exercise:
+    for exercise in REGISTRY:
         if exercise is report.exercise:
             continue
         session = SessionAnalyzer(exercise, thresholds, keep_series=False)

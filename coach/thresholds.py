@@ -1,4 +1,8 @@
-"""Every threshold the coach uses, in one place, with units in the names and a source for each.
+"""The thresholds that decide what the coach counts and flags, with units in the names and a source for each:
+spine and movement limits, each exercise's counter band, hold timing, strictness presets, set targets.
+
+The analyzers' internal constants (smoothing windows, warm-up spans, rest references) live next to the code that
+uses them, each with its unit in the name and a docstring; they shape a measurement rather than a judgement.
 
 No published degree threshold for "unsafe" spinal flexion in osteoporosis exists. Posture standards give
 anchors: ISO 11226 / EN 1005-4 call trunk inclination 0–20° neutral and twisting > 10° clearly visible.
@@ -106,6 +110,22 @@ class CounterThresholds:
     """A rep the recording opens inside (counted from depth) counts only if the signal is seen rising at least
     this much towards the rep's deepest point, degrees; 0: a rep may start at the bottom (a deadlift from the
     floor, a bench back extension from the top)."""
+
+
+@dataclass(frozen=True, slots=True)
+class HoldThresholds:
+    """Hold-timer settings for one held position's signal (`coach.exercises.hold_engine`), degrees and seconds."""
+
+    enter_deg: float
+    """In the position: the signal at or above this."""
+    leave_deg: float
+    """Out of the position: the signal below this (hysteresis: leave_deg < enter_deg)."""
+    target_s: float
+    """The hold asked for, seconds (a hold that lasts this long is complete)."""
+    min_phase_s: float = 0.3
+    """Getting in or out must last this long to count (debounce, seconds of video time)."""
+    max_gap_s: float = 1.0
+    """Lost visibility for longer than this ends the hold where it was last seen, seconds."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ import numpy as np
 
 from coach.synth import angles
 from coach.synth.body import PrimArrays, barbell, body_prims, place
-from coach.synth.motions import DEFAULT_TEMPO_S, READY_S, Fault, Support, Timeline, phase_at, plan, pose_at
+from coach.synth.motions import READY_S, Fault, Support, Timeline, phase_at, plan, pose_at, timing
 from coach.synth.render import Camera, raycast, shade_body, to_srgb8
 from coach.synth.scene import camera_for, contact_shadows, degrade, draw_body, draw_lighting, draw_look, room
 from coach.synth.skeleton import BodyDims, forward_kinematics, joints
@@ -88,7 +88,7 @@ class SynthSpec:
 
     def tempo(self) -> float:
         """Seconds per rep (the exercise's default when not given)."""
-        return DEFAULT_TEMPO_S[self.exercise] if self.tempo_s is None else float(self.tempo_s)
+        return timing(self.exercise).tempo_s if self.tempo_s is None else float(self.tempo_s)
 
     def faulty_reps(self) -> tuple[int, ...]:
         """1-based reps that carry the fault."""

@@ -7,10 +7,9 @@ import sqlite3
 import streamlit as st
 
 from coach.history import History
-from coach.types import Exercise
-from coach.ui import settings as cfg
+from coach.ui import settings as prefs
 from coach.ui.charts import weekly_chart
-from coach.ui.settings import EXERCISE_NAMES
+from coach.ui.settings import exercise_title
 from coach.ui.style import html_table
 
 NO_LOAD = "not recorded"
@@ -19,21 +18,14 @@ GUIDE_MIN, GUIDE_MAX = 2, 3
 """Guidance: strength sessions two to three times a week."""
 
 
-def _exercise_name(value: str) -> str:
-    try:
-        return EXERCISE_NAMES[Exercise(value)]
-    except ValueError:
-        return value
-
-
 def render() -> None:
     """The history page."""
-    cfg.settings_panel()
+    prefs.settings_panel()
     st.title("My history")
-    problem = cfg.history_problem()
+    problem = prefs.history_problem()
     if problem:
         st.warning(problem)
-    hist = cfg.get_history()
+    hist = prefs.get_history()
     if hist is None:
         return
     try:
@@ -70,7 +62,7 @@ def _show(hist: History) -> None:
 
     st.subheader("Sessions")
     st.markdown(html_table(["When", "Exercise", "Reps", "Sets", "Warnings", "Load (kg)", "How"], [[
-        s.started_at.replace("T", " ")[:16], _exercise_name(s.exercise), str(s.reps), str(s.sets), str(s.warnings),
+        s.started_at.replace("T", " ")[:16], exercise_title(s.exercise), str(s.reps), str(s.sets), str(s.warnings),
         NO_LOAD if s.load_kg is None else f"{s.load_kg:g}",
         "with the camera" if s.source == "live" else f"video: {s.title}",
     ] for s in sessions], test_id="history-table"), unsafe_allow_html=True)
@@ -80,12 +72,12 @@ def _show(hist: History) -> None:
     if progress:
         st.markdown(html_table(
             ["Week of", "Exercise", "Sessions", "Sets", "Reps", "Warnings", "Warnings per rep", "Top load (kg)"],
-            [[str(w["week"]), _exercise_name(w["exercise"]), str(w["sessions"]), str(w["sets"]), str(w["reps"]),
+            [[str(w["week"]), exercise_title(w["exercise"]), str(w["sessions"]), str(w["sets"]), str(w["reps"]),
               str(w["warnings"]), f"{w['warnings_per_rep']:g}",
               NO_LOAD if w["load_kg"] is None else f"{w['load_kg']:g}"] for w in progress],
             test_id="progress-table"), unsafe_allow_html=True)
 
-    labels = {s.id: f"{s.started_at.replace('T', ' ')[:16]} · {_exercise_name(s.exercise)} · {s.reps} reps"
+    labels = {s.id: f"{s.started_at.replace('T', ' ')[:16]} · {exercise_title(s.exercise)} · {s.reps} reps"
               for s in sessions}
     with st.expander("Record the load, or delete a session"):
         sid = st.selectbox("Session", list(labels), format_func=lambda i: labels[i], key="history_pick")

@@ -9,26 +9,36 @@ from typing import Any
 import streamlit as st
 
 from coach.labels import measure_words
+from coach.live import LiveCoach, LivePhase, LiveSnapshot
+from coach.speech import speech_html, spoken_text
 from coach.types import Side
-from coach.ui import settings as cfg
-from coach.ui.live import LiveCoach, LivePhase, LiveSnapshot
-from coach.ui.speech import speech_html, spoken_text
-from coach.ui.style import big_html
+from coach.ui import settings as prefs
+from coach.ui.rtc import RTC_CONFIGURATION, restrict_host_candidates
+from coach.ui.style import big, big_html
 
 COACH_KEY = "live_coach"
 COACH_CONFIG_KEY = "live_coach_config"
 SPOKEN_KEY = "live_spoken_id"
 SILENT_CAMERA_S = 2.0
 """No frame for this long while the camera is on: tell the user (wall-clock, only for this notice)."""
-RTC_CONFIGURATION: dict[str, Any] = {"iceServers": []}
-"""Host candidates only: works offline and on the local network, no STUN/TURN server is contacted."""
+CONNECT_WAIT_S = 15.0
+"""START pressed and no picture for this long: tell the user what to do (wall-clock, only for this notice)."""
+STARTED_AT_KEY = "live_started_at"
+NO_PICTURE = ("The camera picture has not arrived. Check that this browser may use the camera (the camera "
+              "sign next to the address), then press STOP and START again. If it still does not come, reload "
+              'this page. On a phone or another computer, see "Use a phone or another computer" below.')
 
 HELP_OTHER_DEVICE = """
 **Using a phone or a tablet as the camera.** The phone and this computer must be on the same home network
 (the same Wi-Fi). A browser only lets a page use the camera over a secure connection, so this needs a one-time
-setup by someone comfortable with computers: the steps are in the README, under "Use a phone". Once it is set
-up, open the address they give you on the phone and press START there. Nothing goes over the internet: the
-picture goes straight from the phone to this computer.
+setup by someone comfortable with computers. Once it is set up, open the address they give you on the phone
+and press START there. Nothing goes over the internet: the picture goes straight from the phone to this
+computer.
+
+*For whoever sets it up:* start the app with a certificate and this computer's network address, for example
+`COACH_LIVE_ADDRESSES=127.0.0.1,192.168.1.20 streamlit run app.py --server.address 0.0.0.0
+--server.sslCertFile cert.pem --server.sslKeyFile key.pem`, then open `https://192.168.1.20:8501` on the phone
+(accept the certificate warning once).
 """
 
 
@@ -39,16 +49,16 @@ def make_estimator() -> Any:
     return live_estimator()
 
 
-def get_coach(settings: cfg.Settings) -> LiveCoach:
+def get_coach(settings: prefs.Settings) -> LiveCoach:
     """This browser session's live coach, rebuilt only when the exercise or its rules change."""
     key = (settings.exercise, settings.strictness, settings.target_choice, settings.side)
     coach: LiveCoach | None = st.session_state.get(COACH_KEY)
     if coach is None or st.session_state.get(COACH_CONFIG_KEY) != key:
         if coach is not None:
             coach.close()
-        side = None if settings.side is cfg.CameraSide.AUTO else Side(settings.side.name.lower())
+        side = None if settings.side is prefs.CameraSide.AUTO else Side(settings.side.name.lower())
         coach = LiveCoach(settings.exercise, settings.thresholds, settings.target, rest_s=settings.rest_s,
-                          side=side, history=cfg.get_history(), strictness=settings.strictness.value,
+                          side=side, history=prefs.get_history(), strictness=settings.strictness.value,
                           estimator_factory=make_estimator)
         st.session_state[COACH_KEY] = coach
         st.session_state[COACH_CONFIG_KEY] = key
@@ -59,17 +69,17 @@ def get_coach(settings: cfg.Settings) -> LiveCoach:
 
 def render() -> None:
     """The live page."""
-    settings = cfg.settings_panel()
+    settings = prefs.settings_panel()
     st.title("Exercise with the camera")
-    problem = cfg.history_problem()
+    problem = prefs.history_problem()
     if problem:
         st.warning(problem)
     pick, how = st.columns([2, 3], gap="medium", vertical_alignment="bottom")
     with pick:
-        cfg.exercise_picker(key="live_exercise")
+        prefs.exercise_picker(key="live_exercise")
     how.markdown("<div class='coach-small'>Press <b>START</b>, allow the camera, and stand side-on with your "
                  "whole body in view.</div>", unsafe_allow_html=True)
-    settings = cfg.get_settings()
+    settings = prefs.get_settings()
     coach = get_coach(settings)
     left, right = st.columns([1, 1], gap="medium")
     with left:
@@ -89,6 +99,7 @@ def webrtc(coach: LiveCoach) -> Any:
     """The camera component; frames go to `coach.process` on the WebRTC callback thread."""
     from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
+    restrict_host_candidates()
     return webrtc_streamer(
         key="live-camera",
         mode=WebRtcMode.SENDRECV,
@@ -106,9 +117,20 @@ def live_panel(playing: bool, voice: bool) -> None:
     if coach is None:
         return
     snap = coach.snapshot()
-    show_snapshot(snap, playing, time.monotonic())
+    now = time.monotonic()
+    if not playing:
+        st.session_state.pop(STARTED_AT_KEY, None)
+    started = st.session_state.setdefault(STARTED_AT_KEY, now) if playing else now
+    if not_connected(snap, playing, now - started):
+        big(NO_PICTURE, "warn", "live-no-picture")
+    show_snapshot(snap, playing, now)
     if voice:
         speak_new(snap)
+
+
+def not_connected(snap: LiveSnapshot, playing: bool, since_start_s: float) -> bool:
+    """START was pressed CONNECT_WAIT_S ago or more and no picture has arrived."""
+    return playing and snap.frames == 0 and since_start_s >= CONNECT_WAIT_S
 
 
 def show_snapshot(snap: LiveSnapshot, playing: bool, now: float) -> None:

@@ -15,18 +15,19 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from coach.exercises import NotAnalyzedYet
+from coach.exercises import REGISTRY, NotAnalyzedYet, spec_of
 from coach.history import file_key, not_saved_reason
-from coach.labels import NO, YES, measure_heading, measure_text, table_measures
+from coach.labels import NO, YES, measure_heading, measure_text
+from coach.outputs import process_alive
 from coach.pipeline import review
 from coach.pose import ModelError
 from coach.report import Report, to_csv, to_json
 from coach.suggest import PoseLog, Suggestion, suggest_exercise
 from coach.thresholds import range_text
 from coach.types import Exercise
-from coach.ui import settings as cfg
-from coach.ui.charts import SIGNAL_NAMES, angle_chart, counter_band
-from coach.ui.settings import EXERCISE_NAMES
+from coach.ui import settings as prefs
+from coach.ui.charts import angle_chart
+from coach.ui.settings import exercise_title
 from coach.ui.style import big, html_table, plain, scroll_into_view
 from coach.video import VideoError
 
@@ -78,10 +79,7 @@ def safe_suffix(name: str) -> str:
 def guess_exercise(name: str) -> Exercise | None:
     """An exercise named in a file name, if any."""
     low = name.lower().replace("-", "_")
-    for ex in (Exercise.BACK_EXTENSION, Exercise.BIRD_DOG, Exercise.DEADLIFT, Exercise.SQUAT):
-        if ex.value in low or ex.value.replace("_", "") in low:
-            return ex
-    return None
+    return next((ex for ex, spec in REGISTRY.items() if any(w in low for w in spec.file_words)), None)
 
 
 REP_COLUMNS = ("Rep", "What the coach saw", "Counted", "Time (s)")
@@ -91,7 +89,7 @@ REP_COLUMNS = ("Rep", "What the coach saw", "Counted", "Time (s)")
 def rep_frame(report: Report) -> pd.DataFrame:
     """The per-rep table in words: the warnings (or "Good") first, then counted, times (s) and the angles that
     matter (whole degrees); "not measured" where the camera could not see a measure, never "None"."""
-    names = table_measures([r.metrics for r in report.reps])
+    names = [k for k in spec_of(report.exercise).columns if any(k in r.metrics for r in report.reps)]
     headings = [measure_heading(k) for k in names]
     rows = []
     for r in report.reps:
@@ -102,7 +100,7 @@ def rep_frame(report: Report) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[*REP_COLUMNS, *headings])
 
 
-def run_review(path: Path, exercise: Exercise, settings: cfg.Settings, work: Path,
+def run_review(path: Path, exercise: Exercise, settings: prefs.Settings, work: Path,
                bar: Any) -> tuple[Report, bytes | None, Suggestion | None]:
     """Run the review on a worker thread, updating `bar` from this thread; returns the report, the annotated
     video and, when the chosen exercise found no rep or looked wrong, a better-fitting exercise (or None)."""
@@ -164,16 +162,6 @@ WORK_PREFIX = "coach-review-"
 OWNER_FILE = "owner.pid"
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def sweep_leftovers(tmp: Path | None = None) -> int:
     """Remove review folders left by a killed app (their owner process is gone); returns how many."""
     removed = 0
@@ -187,14 +175,14 @@ def sweep_leftovers(tmp: Path | None = None) -> int:
                     continue
             except OSError:
                 continue
-        if pid and _alive(pid):
+        if pid and process_alive(pid):
             continue
         shutil.rmtree(work, ignore_errors=True)
         removed += not work.exists()
     return removed
 
 
-def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None, settings: cfg.Settings,
+def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None, settings: prefs.Settings,
                       alert: Any = st) -> None:
     """Review the sample or upload as `picked` (None: recognise the exercise) and keep the result. A problem
     is one line in `alert` (a slot next to the Review button, where the eye is)."""
@@ -203,9 +191,9 @@ def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None,
     (work / OWNER_FILE).write_text(str(os.getpid()))
     try:
         if upload is not None:
-            size_mb, cap = upload.size / 1e6, cfg.max_upload_mb()
+            size_mb, cap = upload.size / 1e6, prefs.max_upload_mb()
             if size_mb > cap:
-                alert.error(f"This file is {cfg.mb_text(size_mb)}; the limit is {cfg.mb_text(cap)}. "
+                alert.error(f"This file is {prefs.mb_text(size_mb)}; the limit is {prefs.mb_text(cap)}. "
                          "Trim the video or record a shorter one.")
                 return
             path = work / f"upload{safe_suffix(upload.name)}"
@@ -225,8 +213,8 @@ def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None,
             exercise = report.exercise
             from coach.pdf import report_pdf
 
-            pdf = report_pdf(report, title=f"Review of {name}", band=counter_band(exercise, settings.thresholds),
-                             signal_name=SIGNAL_NAMES[exercise])
+            pdf = report_pdf(report, title=f"Review of {name}", band=spec_of(exercise).band(settings.thresholds),
+                             signal_name=spec_of(exercise).signal_words)
         except Exception as exc:  # bad file, model missing, disk full, a bug: one line, the app keeps going
             bar.empty()
             known = isinstance(exc, (VideoError, ModelError, NotAnalyzedYet))
@@ -236,9 +224,9 @@ def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None,
             return
         recognised = picked is None
         sid = None
-        hist = cfg.get_history()
+        hist = prefs.get_history()
         why_not = not_saved_reason(is_sample=upload is None, complete_reps=report.complete_reps,
-                                   other_fits=hint is not None)
+                                   other_fits=hint is not None, history_open=hist is not None)
         if hist is not None and why_not is None:
             t = settings.target
             try:
@@ -246,6 +234,7 @@ def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None,
                                          target_min=t.reps_min, target_max=t.reps_max,
                                          strictness=settings.strictness.value, source_key=file_key(path))
             except Exception as exc:  # the review is still shown and can be downloaded
+                why_not = f"Not saved to your history: {plain(_one_line(exc))}"
                 st.warning(f"The review could not be saved to your history: {plain(_one_line(exc))}")
         st.session_state[RESULT_KEY] = ReviewResult(report, name, video, pdf, sid, hint, why_not,
                                                     recognised)
@@ -259,7 +248,7 @@ AUTO = "auto"
 PICK_KEY = "review_exercise"
 
 
-def _exercise_choice(settings: cfg.Settings) -> Exercise | None:
+def _exercise_choice(settings: prefs.Settings) -> Exercise | None:
     """The review's exercise picker ("Let the coach tell" first, the default); None means recognise it. After a
     recognised review the choice reads "Let the coach tell: found …", so it always names what was reviewed."""
     st.session_state.setdefault(PICK_KEY, AUTO)
@@ -268,16 +257,16 @@ def _exercise_choice(settings: cfg.Settings) -> Exercise | None:
 
     def label(value: str) -> str:
         if value == AUTO:
-            return f"Let the coach tell (found: {EXERCISE_NAMES[found]})" if found else "Let the coach tell"
-        return EXERCISE_NAMES[Exercise(value)]
+            return f"Let the coach tell (found: {exercise_title(found)})" if found else "Let the coach tell"
+        return exercise_title(value)
 
-    choice = st.radio("Exercise", [AUTO, *(e.value for e in Exercise)], format_func=label, key=PICK_KEY,
+    choice = st.radio("Exercise", [AUTO, *(e.value for e in REGISTRY)], format_func=label, key=PICK_KEY,
                       horizontal=True)
     if choice == AUTO:
         return None
     ex = Exercise(choice)
     if ex is not settings.exercise:  # the live page starts on the exercise chosen last
-        cfg.set_settings(replace(settings, exercise=ex))
+        prefs.set_settings(replace(settings, exercise=ex))
     return ex
 
 
@@ -294,7 +283,7 @@ def sweep_once() -> None:
 
 def render() -> None:
     """The review page."""
-    settings = cfg.settings_panel()
+    settings = prefs.settings_panel()
     st.title("Review a video")
     st.write("Film yourself from the side, whole body in view. Then choose the video here.")
     samples = sample_videos()
@@ -302,8 +291,8 @@ def render() -> None:
     how = st.radio("Video", sources, horizontal=True, key="review_source", label_visibility="collapsed")
     upload, sample = None, None
     if how == "Upload a video":
-        upload = st.file_uploader(f"Choose a video (up to {cfg.mb_text(cfg.max_upload_mb())})", type=list(VIDEO_TYPES),
-                                  key="review_upload")
+        upload = st.file_uploader(f"Choose a video (up to {prefs.mb_text(prefs.max_upload_mb())})",
+                                  type=list(VIDEO_TYPES), key="review_upload")
     else:
         sample = st.selectbox("Sample video", samples, format_func=lambda p: p.name, key="review_sample")
     hint = guess_exercise(upload.name if upload is not None else sample.name if sample is not None else "")
@@ -318,7 +307,7 @@ def render() -> None:
     alert = st.container()
     if st.button("Review this video", type="primary", disabled=not ready, key="review_go") or (again and ready):
         st.session_state.pop(RESULT_KEY, None)
-        _review_and_store(sample, upload, exercise, cfg.get_settings(), alert)
+        _review_and_store(sample, upload, exercise, prefs.get_settings(), alert)
         if RESULT_KEY not in st.session_state:  # the one-line error is beside the button: show it
             with alert:
                 scroll_into_view('[data-testid="stAlert"]')
@@ -326,12 +315,12 @@ def render() -> None:
             st.rerun()  # so the picker above reads "Let the coach tell (found: …)"
     result: ReviewResult | None = st.session_state.get(RESULT_KEY)
     if result is not None:
-        show_result(result, cfg.get_settings())
+        show_result(result, prefs.get_settings())
         if st.session_state.pop(SCROLL_KEY, False):
             scroll_into_view('[data-testid="review-count"]')
 
 
-def show_result(result: ReviewResult, settings: cfg.Settings) -> None:
+def show_result(result: ReviewResult, settings: prefs.Settings) -> None:
     """Reps, sets, warnings, the chart, the video and the downloads."""
     report = result.report
     n = report.complete_reps
@@ -342,7 +331,7 @@ def show_result(result: ReviewResult, settings: cfg.Settings) -> None:
     elif n:
         big("No warnings: well done.", "ok")
     if result.recognised:
-        st.info(f"The coach recognised this as: **{EXERCISE_NAMES[report.exercise]}**. Not right? Choose the "
+        st.info(f"The coach recognised this as: **{exercise_title(report.exercise)}**. Not right? Choose the "
                 "exercise above and press Review again.")
     for s in report.session.sets:
         from coach.session import VERDICT_ADVICE
