@@ -165,7 +165,7 @@ def show_snapshot(snap: LiveSnapshot, playing: bool, now: float) -> None:
     parts.append(big_html(f"Set {snap.set_number} · {snap.count} rep{'s' if snap.count != 1 else ''} in total",
                           "mid", "live-set"))
     angles = [f"{measure_words(k)} {v:.0f}°" for k, v in snap.angles.items() if not math.isnan(v)]
-    if angles and playing and not silent:
+    if angles and playing and now - snap.last_frame_at < 1.0:  # gone at STOP, never left from the last frame
         parts.append(big_html(" · ".join(angles), "small", "live-angles"))
     st.markdown("".join(parts), unsafe_allow_html=True)
 

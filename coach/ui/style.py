@@ -41,7 +41,7 @@ table.coach-table { border-collapse: collapse; width: 100%; font-size: 1.15rem; 
 table.coach-table th, table.coach-table td { border: 1px solid #8a8a8a; padding: 0.35rem 0.5rem;
                                              text-align: left; vertical-align: top; color: #000; }
 table.coach-table th { background: #e8e8e8; }
-table.coach-table td { overflow-wrap: anywhere; }
+table.coach-table td, table.coach-table th { overflow-wrap: anywhere; }
 table.coach-table td.coach-flag { color: #8b0000; font-weight: 700; }
 @media (max-width: 640px) {  /* phone: each row is a card of "heading: value" lines, nothing off screen */
   table.coach-table thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
@@ -110,7 +110,7 @@ def scroll_into_view(selector: str) -> None:
   const go = () => {{
     const el = document.querySelector({target});
     if (el) {{  // again as the page settles (pictures and charts below still change its height)
-      for (const ms of [0, 500, 1200]) setTimeout(() => el.scrollIntoView({{block: "center"}}), ms);
+      for (const ms of [0, 500, 1200, 2500]) setTimeout(() => el.scrollIntoView({{block: "center"}}), ms);
       return;
     }}
     if (++tries < 30) setTimeout(go, 100);

@@ -42,6 +42,8 @@ OVERFLOW_JS = """() => {
   const W = window.innerWidth;
   for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
     if (el.closest('[data-testid="stFileUploader"]') || el.closest('iframe')) continue;  // Streamlit's own
+    const head = el.closest('thead');  // a phone's table headings are visually hidden (each cell names itself)
+    if (head && getComputedStyle(head).position === 'absolute') continue;
     const own = Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim());
     if (!own) continue;
     const r = el.getBoundingClientRect();
