@@ -120,12 +120,17 @@ def raise_if_disk_full(exc: OSError, path: str | os.PathLike[str]) -> None:
 
 def write_text(path: str | os.PathLike[str], text: str) -> None:
     """Write text: through to a device or FIFO, else atomically (temporary file in the same folder + rename)."""
+    write_bytes(path, text.encode("utf-8"))
+
+
+def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write bytes: through to a device or FIFO, else atomically (temporary file in the same folder + rename)."""
     if Path(path).is_dir():
         raise OutputError(f"'{path}' is a folder: give a file name")
     if is_special(path):
         try:
-            with open(path, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
+            with open(path, "wb") as fh:
+                fh.write(data)
         except OSError as exc:
             raise_if_disk_full(exc, path)
             raise
@@ -134,8 +139,8 @@ def write_text(path: str | os.PathLike[str], text: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_file(target.parent, ".tmp")
     try:
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with open(tmp, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)

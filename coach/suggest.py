@@ -77,3 +77,9 @@ def suggest_exercise(report: Report, poses: Iterable[PoseFrame],
         if reps > report.complete_reps and (best is None or reps > best.reps):
             best = Suggestion(exercise, reps)
     return best
+
+
+def guess_exercise(name: str) -> Exercise | None:
+    """An exercise named in a file name ("back-extension_02.mp4"), if any."""
+    low = name.lower().replace("-", "_")
+    return next((ex for ex, spec in REGISTRY.items() if any(w in low for w in spec.file_words)), None)

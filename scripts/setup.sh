@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Create .venv and install the coach with pinned dependencies (idempotent; fast when already done).
-# Usage: scripts/setup.sh [--dev]   (--dev adds test tools, Chromium and ffmpeg for the browser tests, strace)
+# Usage: scripts/setup.sh [--dev]   (--dev adds test tools, Ray for the batch tests, Chromium and ffmpeg for the
+# browser tests, strace)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
@@ -36,7 +37,7 @@ stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)${1:-}
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
   if [ "${1:-}" = "--dev" ]; then
-    .venv/bin/python -m pip install -q -e ".[dev]"
+    .venv/bin/python -m pip install -q -e ".[dev,cluster]"  # the tests run batch review on a local Ray too
   else
     .venv/bin/python -m pip install -q -e .
   fi

@@ -22,7 +22,7 @@ from coach.outputs import process_alive
 from coach.pipeline import review
 from coach.pose import ModelError
 from coach.report import Report, to_csv, to_json
-from coach.suggest import PoseLog, Suggestion, suggest_exercise
+from coach.suggest import PoseLog, Suggestion, guess_exercise, suggest_exercise
 from coach.thresholds import range_text
 from coach.types import Exercise
 from coach.ui import settings as prefs
@@ -74,12 +74,6 @@ def safe_suffix(name: str) -> str:
     """The upload's extension if it is a known video type, else ".video" (the name is never a path)."""
     ext = Path(name).suffix.lower().lstrip(".")
     return f".{ext}" if ext in VIDEO_TYPES else ".video"
-
-
-def guess_exercise(name: str) -> Exercise | None:
-    """An exercise named in a file name, if any."""
-    low = name.lower().replace("-", "_")
-    return next((ex for ex, spec in REGISTRY.items() if any(w in low for w in spec.file_words)), None)
 
 
 REP_COLUMNS = ("Rep", "What the coach saw", "Counted", "Time (s)")
