@@ -42,7 +42,7 @@ class Annotator:
     def __init__(self, exercise: Exercise, target: str = "8-12") -> None:
         self.exercise = exercise
         self.target = target
-        self._warning: FormWarning | None = None
+        self._warnings: tuple[FormWarning, ...] = ()
         self._warning_until = -math.inf
 
     def draw(self, image_rgb: npt.NDArray[np.uint8], pose: PoseFrame, features: BodyFeatures,
@@ -53,17 +53,17 @@ class Annotator:
         scale = max(0.5, min(w, h) / 720.0)
         if pose.detected:
             self._skeleton(out, pose, scale)
-        if result.rep is not None and result.rep.warnings:
-            self._warning = result.rep.warnings[0]
+        if result.rep is not None and result.rep.complete:  # a new rep: its warnings, or none (a good rep clears)
+            self._warnings = result.rep.warnings
             self._warning_until = result.timestamp_s + WARNING_SHOW_S
         lines = [f"Reps {result.count} of {self.target}"]
         for key, value in result.angles.items():
             if not math.isnan(value):
                 lines.append(f"{measure_words(key)} {value:.0f} deg")
         self._panel(out, lines, (10, 10), scale, PANEL_COLOR)
-        if self._warning is not None and result.timestamp_s <= self._warning_until:
-            self._panel(out, [self._warning.message, self._warning.cue], (10, h - int(80 * scale)), scale,
-                        (120, 20, 20))
+        if self._warnings and result.timestamp_s <= self._warning_until:
+            texts = [f"{x.message} {x.cue}" for x in self._warnings]
+            self._panel(out, texts, (10, None), scale, (120, 20, 20))
         return out
 
     @staticmethod
@@ -83,15 +83,43 @@ class Annotator:
                 cv2.circle(img, (int(lm[i, 0]), int(lm[i, 1])), thick + 1, TEXT_COLOR, -1, cv2.LINE_AA)
 
     @staticmethod
-    def _panel(img: npt.NDArray[np.uint8], lines: list[str], origin: tuple[int, int], scale: float,
+    def _panel(img: npt.NDArray[np.uint8], texts: list[str], origin: tuple[int, int | None], scale: float,
                bg: tuple[int, int, int]) -> None:
+        """Text lines on a shaded box, each wrapped to the frame's width; `origin` (x, None) puts the box at the
+        bottom of the frame."""
         font, fs, th = cv2.FONT_HERSHEY_SIMPLEX, 0.8 * scale, max(1, int(2 * scale))
+        pad = int(10 * scale)
+        x, y_top = origin
+        lines = [line for t in texts for line in wrap_text(t, img.shape[1] - x - 2 * pad - 10, font, fs, th)]
         sizes = [cv2.getTextSize(t, font, fs, th)[0] for t in lines]
         line_h = max(s[1] for s in sizes) + int(12 * scale)
-        width = max(s[0] for s in sizes) + int(20 * scale)
-        x, y = origin
-        x1, y1 = min(img.shape[1] - 1, x + width), min(img.shape[0] - 1, y + line_h * len(lines) + int(8 * scale))
+        width = max(s[0] for s in sizes) + 2 * pad
+        height = line_h * len(lines) + int(8 * scale)
+        y = y_top if y_top is not None else max(0, img.shape[0] - height - 10)
+        x1, y1 = min(img.shape[1] - 1, x + width), min(img.shape[0] - 1, y + height)
         roi = img[y:y1, x:x1]
         roi[:] = (roi * 0.35 + np.array(bg) * 0.65).astype(np.uint8)
         for i, t in enumerate(lines):
-            cv2.putText(img, t, (x + int(10 * scale), y + line_h * (i + 1)), font, fs, TEXT_COLOR, th, cv2.LINE_AA)
+            cv2.putText(img, t, (x + pad, y + line_h * (i + 1)), font, fs, TEXT_COLOR, th, cv2.LINE_AA)
+
+
+def wrap_text(text: str, max_px: int, font: int, scale: float, thickness: int) -> list[str]:
+    """`text` broken at spaces into lines no wider than `max_px` pixels (a single over-long word is cut)."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        trial = f"{current} {word}".strip()
+        if current and cv2.getTextSize(trial, font, scale, thickness)[0][0] > max_px:
+            lines.append(current)
+            current = word
+        else:
+            current = trial
+        while cv2.getTextSize(current, font, scale, thickness)[0][0] > max_px and len(current) > 1:
+            cut = len(current) - 1
+            while cut > 1 and cv2.getTextSize(current[:cut], font, scale, thickness)[0][0] > max_px:
+                cut -= 1
+            lines.append(current[:cut])
+            current = current[cut:]
+    if current:
+        lines.append(current)
+    return lines or [""]

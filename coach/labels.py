@@ -23,6 +23,11 @@ MEASURE_WORDS: dict[str, str] = {**SHARED_MEASURE_WORDS,
 """Every angle and measure key (`FrameResult.angles`, `Rep.metrics`) in plain words, without units: the shared
 checks' and each exercise's own (`ExerciseSpec.words`)."""
 
+TABLE_MEASURES = ("knee_flexion_deg", "hip_flexion_deg", "trunk_from_vertical_deg", "trunk_inclination_deg",
+                  "trunk_lift_deg", "spinal_flexion_deg", "twist_deg", "arm_elevation_deg", "leg_elevation_deg",
+                  "peak_lift_deg")
+"""The per-rep measures rep tables show (review page, PDF, CSV, terminal), in this order, when a rep has them."""
+
 WARNING_WORDS: dict[WarningKind, str] = {
     WarningKind.SPINAL_FLEXION: "Back rounding",
     WarningKind.TWIST: "Twisting",
@@ -56,6 +61,16 @@ NOTICE_WORDS: dict[NoticeKind, str] = {
 UNITS = (("_deg", "°"), ("_s", "s"))
 """Key suffix → unit shown."""
 
+AMOUNT_KEYS = frozenset({"spinal_flexion_deg", "twist_deg", "knee_valgus_deg", "lean_back_deg", "neck_flexion_deg",
+                         "neck_extension_deg", "lift_beyond_reference_deg"})
+"""Measures that are an amount of a fault: below zero (straighter than the person's neutral) they read as 0,
+never as a negative rounding."""
+
+NOT_MEASURED = "not measured"
+"""What a table shows for a measure the camera could not see in a rep (never "None" or "nan")."""
+
+YES, NO = "yes", "no"
+
 
 def measure_words(key: str) -> str:
     """Plain words for an angle or measure key; an unknown key reads as a generic word, never the key."""
@@ -71,6 +86,27 @@ def measure_heading(key: str) -> str:
     """A table heading: words and unit, e.g. "Knee bend (°)"."""
     unit = measure_unit(key)
     return f"{measure_words(key)} ({unit})" if unit else measure_words(key)
+
+
+def measure_value(key: str, value: float | None) -> int | None:
+    """The value shown for a measure, rounded to whole units: None when not measured, an amount never below 0."""
+    if value is None or value != value:  # NaN
+        return None
+    shown = round(value)
+    return max(0, shown) if key in AMOUNT_KEYS else shown  # an int: never "-0"
+
+
+def measure_text(key: str, value: float | None, unit: bool = True) -> str:
+    """A measure as a person reads it: "35°", "2 s", or "not measured"."""
+    shown = measure_value(key, value)
+    if shown is None:
+        return NOT_MEASURED
+    return f"{shown}{measure_unit(key)}" if unit else str(shown)
+
+
+def table_measures(metrics: list[dict[str, float]] | tuple[dict[str, float], ...]) -> list[str]:
+    """The `TABLE_MEASURES` keys present in any of these reps' metrics, in table order."""
+    return [k for k in TABLE_MEASURES if any(k in m for m in metrics)]
 
 
 def warning_words(kind: WarningKind) -> str:

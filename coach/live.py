@@ -62,8 +62,11 @@ class LiveSnapshot:
     target_max: int = 12
     angles: dict[str, float] = field(default_factory=dict)
     warning: str | None = None
+    """The first warning of the latest rep (None once a rep without warning follows)."""
     cue: str | None = None
     warning_rep: int | None = None
+    warnings: tuple[tuple[str, str], ...] = ()
+    """Every warning of the latest rep as (message, cue); empty when that rep was good."""
     rest_left_s: float | None = None
     utterances: tuple[tuple[int, str], ...] = ()
     calibrated: bool = False
@@ -78,8 +81,9 @@ class LiveSnapshot:
         return range_text(self.target_min, self.target_max)
 
 
-def setup_message(f: BodyFeatures, sagittal: bool, side: Side | None, calibrated: bool) -> str | None:
-    """What to fix before counting can start, in plain words; None when ready."""
+def setup_message(f: BodyFeatures, sagittal: bool, side: Side | None) -> str | None:
+    """What to fix before counting can start, in plain words; None when ready. Not being calibrated yet is no
+    reason to wait: reps count from the first one while the coach learns the neutral back."""
     if not f.detected:
         return "Step into the picture so the camera can see you."
     if not f.lower_body_visible or not f.feet_visible:
@@ -90,9 +94,7 @@ def setup_message(f: BodyFeatures, sagittal: bool, side: Side | None, calibrated
         return "Turn side-on to the camera."
     if side is not None and f.near_side is not None and f.near_side is not side:
         return f"Turn so that your {side.value} side faces the camera."
-    if not calibrated:
-        return "Stand still for a few seconds while I measure your neutral back."
-    return None
+    return None  # calibration needs no wait: the neutral back is learnt from the standing moments between reps
 
 
 class LiveCoach:
@@ -205,7 +207,7 @@ class LiveCoach:
         features, result = self._session.push(pose)
         message = None
         if not self._started:
-            message = setup_message(features, self._sagittal, self.side, result.calibrated)
+            message = setup_message(features, self._sagittal, self.side)
             if message is None or result.count > 0:
                 self._started = True
                 message = None
@@ -263,12 +265,10 @@ class LiveCoach:
         with self._lock:
             rest = self.rest_s
             prev = self._snap
-        warning = cue = None
-        warning_rep = None
-        for rep in reversed([r for r in self._session.reps() if r.complete]):
-            if rep.warnings:
-                warning, cue, warning_rep = rep.warnings[0].message, rep.warnings[0].cue, rep.index
-                break
+        latest = next((r for r in reversed(self._session.reps()) if r.complete), None)
+        shown = latest.warnings if latest is not None else ()
+        warning, cue = (shown[0].message, shown[0].cue) if shown else (None, None)
+        warning_rep = latest.index if latest is not None and shown else None
         if error is not None:
             phase = LivePhase.ERROR
         elif not self._started:
@@ -290,7 +290,8 @@ class LiveCoach:
             message=error or message or "", count=sum(r.complete for r in self._reps), set_number=set_number,
             set_reps=set_reps, sets_done=sets_done, target_min=self.target.reps_min,
             target_max=self.target.reps_max, angles=angles or {}, warning=warning, cue=cue,
-            warning_rep=warning_rep, rest_left_s=rest_left, utterances=tuple(self._utterances),
+            warning_rep=warning_rep, warnings=tuple((w.message, w.cue) for w in shown), rest_left_s=rest_left,
+            utterances=tuple(self._utterances),
             calibrated=calibrated, error=error, session_id=self._session_id, save_error=self._save_error)
         with self._lock:
             self._snap = snap

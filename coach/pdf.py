@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from fpdf import FPDF
 
 from coach.exercises import spec_of
-from coach.labels import measure_words
+from coach.labels import NO, YES, measure_heading, measure_text, table_measures, warning_words
 from coach.report import Report
 from coach.session import VERDICT_ADVICE, SeriesPoint
 from coach.thresholds import CounterThresholds, range_text
@@ -28,10 +28,6 @@ def plain(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
-def _fmt(x: float | None, unit: str = "") -> str:
-    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.0f}{unit}"
-
-
 def report_pdf(report: Report, *, title: str = "Exercise review", band: CounterThresholds | None = None,
                signal_name: str = "angle (deg)") -> bytes:
     """The report as PDF bytes."""
@@ -42,8 +38,8 @@ def report_pdf(report: Report, *, title: str = "Exercise review", band: CounterT
     pdf.cell(0, 12, plain(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 13)
     ex = spec_of(report.exercise).name
-    pdf.multi_cell(0, 7, plain(f"{ex.capitalize()}: {report.complete_reps} complete reps, "
-                               f"{report.session.analysis.view.value} view, {report.video.duration_s:.0f} s of "
+    pdf.multi_cell(0, 7, plain(f"{ex.capitalize()}: {report.complete_reps} complete reps, filmed from the "
+                               f"{report.session.analysis.view.value}, {report.video.duration_s:.0f} s of "
                                f"video."), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font("Helvetica", "B", 15)
@@ -77,23 +73,24 @@ def report_pdf(report: Report, *, title: str = "Exercise review", band: CounterT
 def _rep_table(pdf: FPDF, report: Report) -> None:
     pdf.set_font("Helvetica", "B", 15)
     pdf.cell(0, 9, "Reps", new_x="LMARGIN", new_y="NEXT")
-    names = sorted({k for r in report.reps for k in r.metrics if k.endswith("_deg")})[:3]
-    widths = [14, 22, 18, *([30] * len(names))]
+    names = table_measures([r.metrics for r in report.reps])[:3]
+    widths = [14, 24, 22, *([40] * len(names))]
     pdf.set_font("Helvetica", "B", 11)
-    for text, w in zip(["Rep", "Time (s)", "Done", *[measure_words(n) for n in names]],
+    for text, w in zip(["Rep", "Time (s)", "Counted", *[measure_heading(n) for n in names]],
                        widths, strict=True):
         pdf.cell(w, 8, plain(text), border=1)
     pdf.ln()
     pdf.set_font("Helvetica", "", 11)
     for r in report.reps:
-        cells = [str(r.index), f"{r.start_s:.1f}", "yes" if r.complete else "no",
-                 *[_fmt(r.metrics.get(n), " deg") for n in names]]
+        cells = [str(r.index), f"{r.start_s:.1f}", YES if r.complete else NO,
+                 *[measure_text(n, r.metrics.get(n)) for n in names]]
         for text, w in zip(cells, widths, strict=True):
             pdf.cell(w, 8, text, border=1)
         pdf.ln()
         for warn in r.warnings:
             pdf.set_text_color(170, 0, 0)
-            pdf.multi_cell(0, 6, plain(f"   Warning: {warn.message} {warn.cue}"), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 6, plain(f"   Warning ({warning_words(warn.kind).lower()}): {warn.message} {warn.cue}"),
+                           new_x="LMARGIN", new_y="NEXT")
             pdf.set_text_color(0, 0, 0)
     if not report.reps:
         pdf.cell(0, 7, "No reps were seen.", new_x="LMARGIN", new_y="NEXT")
@@ -136,7 +133,7 @@ def draw_chart(pdf: FPDF, series: Sequence[SeriesPoint], warn_times: Sequence[fl
     pdf.set_text_color(0, 0, 0)
     pdf.text(x, y + h + 4, f"{t0:.0f} s")
     pdf.text(x + w - 10, y + h + 4, f"{t1:.0f} s")
-    pdf.text(x + 1, y + 4, f"{vmax:.0f} deg")
-    pdf.text(x + 1, y + h - 1, f"{vmin:.0f} deg")
+    pdf.text(x + 1, y + 4, plain(f"{vmax:.0f}°"))
+    pdf.text(x + 1, y + h - 1, plain(f"{vmin:.0f}°"))
     pdf.set_y(y + h + 6)
     pdf.multi_cell(0, 5, "Green: deep enough to count a rep. Red lines: warnings.", new_x="LMARGIN", new_y="NEXT")

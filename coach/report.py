@@ -9,12 +9,21 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import os
 from dataclasses import dataclass
 from typing import Any
 
 from coach.jsonable import nan_to_none
+from coach.labels import (
+    NO,
+    TABLE_MEASURES,
+    YES,
+    measure_heading,
+    measure_text,
+    measure_words,
+    table_measures,
+    warning_words,
+)
 from coach.outputs import write_text
 from coach.session import SessionResult
 from coach.thresholds import range_text
@@ -96,33 +105,39 @@ def to_json(report: Report) -> str:
 
 
 def to_csv(report: Report) -> str:
-    """One row per rep: times in s, metrics as name=value pairs, warnings as kinds."""
+    """One row per rep for a person and their physiotherapist: headings in words with units, times in s, the
+    measures in whole units ("not measured" when not seen), counted yes/no, warnings in words and what to do.
+    (`to_json` keeps the stable keys for programs.)"""
     buf = io.StringIO()
     w = csv.writer(buf)
-    metric_names = sorted({k for r in report.reps for k in r.metrics})
-    w.writerow(["index", "start_s", "end_s", "complete", "side", *metric_names, "warnings", "cues"])
+    names = sorted({k for r in report.reps for k in r.metrics}, key=_measure_order)
+    w.writerow(["Rep", "Start (s)", "End (s)", "Counted", "Side", *[measure_heading(k) for k in names],
+                "Warnings", "What to do"])
     for r in report.reps:
-        w.writerow([r.index, f"{r.start_s:.3f}", f"{r.end_s:.3f}", r.complete, r.side.value if r.side else "",
-                    *[_fmt(r.metrics.get(k)) for k in metric_names],
-                    ";".join(x.kind.value for x in r.warnings), " | ".join(x.cue for x in r.warnings)])
+        w.writerow([r.index, f"{r.start_s:.1f}", f"{r.end_s:.1f}", YES if r.complete else NO,
+                    r.side.value if r.side else "", *[measure_text(k, r.metrics.get(k), unit=False) for k in names],
+                    "; ".join(warning_words(x.kind) for x in r.warnings) or "none",
+                    " ".join(x.cue for x in r.warnings)])
     return buf.getvalue()
 
 
-def _fmt(x: float | None) -> str:
-    return "" if x is None or math.isnan(x) else f"{x:.1f}"
+def _measure_order(key: str) -> tuple[int, str]:
+    """Table measures first, in their order, then the rest by name."""
+    return (TABLE_MEASURES.index(key), "") if key in TABLE_MEASURES else (len(TABLE_MEASURES), key)
 
 
 def rep_table(report: Report) -> str:
     """A plain-text table of reps and warnings for the terminal."""
     lines = [f"{report.exercise.value}: {report.complete_reps} complete reps "
              f"({report.session.analysis.view.value} view, {report.video.duration_s:.1f} s)"]
-    lines.append(f"{'rep':>4} {'start s':>8} {'end s':>7} {'done':>5} {'side':>5}  metrics / warnings")
+    lines.append(f"{'rep':>4} {'start s':>8} {'end s':>7} {'done':>5} {'side':>5}  measures / warnings")
+    names = table_measures([r.metrics for r in report.reps])
     for r in report.reps:
-        metrics = ", ".join(f"{k}={_fmt(v)}" for k, v in r.metrics.items() if k.endswith("_deg"))
-        lines.append(f"{r.index:>4} {r.start_s:>8.2f} {r.end_s:>7.2f} {'yes' if r.complete else 'no':>5} "
+        metrics = ", ".join(f"{measure_words(k)} {measure_text(k, r.metrics.get(k))}" for k in names)
+        lines.append(f"{r.index:>4} {r.start_s:>8.2f} {r.end_s:>7.2f} {YES if r.complete else NO:>5} "
                      f"{r.side.value if r.side else '-':>5}  {metrics}")
         for w in r.warnings:
-            lines.append(f"{'':>33}! {w.kind.value}: {w.message} {w.cue}")
+            lines.append(f"{'':>33}! {warning_words(w.kind)}: {w.message} {w.cue}")
     for st in report.session.sets:
         target = range_text(st.target_min, st.target_max, ascii_only=True)
         lines.append(f"set {st.index}: {st.reps} reps (target {target}) → {st.verdict.value}")

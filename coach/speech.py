@@ -58,3 +58,10 @@ def speech_html(text: str, utterance_id: int, rate: float = 0.9) -> str:
   synth.speak(u);
 }})();
 </script><!-- utterance {utterance_id} -->"""
+
+
+def spoken_text(texts: list[str]) -> str:
+    """Several cues as one calm utterance: short sentences, each ending in one full stop ("Ready. 1.", never
+    "Ready.. 1")."""
+    parts = [t.strip().rstrip(".!? ") for t in texts]
+    return " ".join(f"{p}." for p in parts if p)

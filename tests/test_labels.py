@@ -51,3 +51,14 @@ def test_headings_carry_units_and_never_the_key() -> None:
     assert measure_heading("knee_flexion_deg") == "Knee bend (°)"
     assert measure_heading("hold_s") == "Time held (s)"
     assert measure_words("some_new_deg") == "Measure"
+
+
+def test_measures_read_as_words_never_none_nan_or_negative_rounding() -> None:
+    from coach.labels import NOT_MEASURED, measure_text
+
+    assert measure_text("spinal_flexion_deg", -4.6) == "0°"  # straighter than neutral: no fault, not "-5°"
+    assert measure_text("knee_flexion_deg", -0.3) == "0°"  # never "-0"
+    assert measure_text("knee_flexion_deg", 94.6) == "95°"
+    assert measure_text("hold_s", 2.2) == "2s"
+    assert measure_text("twist_deg", float("nan")) == NOT_MEASURED
+    assert measure_text("twist_deg", None, unit=False) == NOT_MEASURED

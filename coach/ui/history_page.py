@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import sqlite3
 
-import pandas as pd
 import streamlit as st
 
 from coach.history import History
 from coach.ui import settings as prefs
 from coach.ui.charts import weekly_chart
 from coach.ui.settings import exercise_title
+from coach.ui.style import html_table
 
+NO_LOAD = "not recorded"
+"""The load cell of a session without a recorded weight (never "None")."""
 GUIDE_MIN, GUIDE_MAX = 2, 3
 """Guidance: strength sessions two to three times a week."""
 
@@ -59,21 +61,21 @@ def _show(hist: History) -> None:
         st.caption("Green band: the 2–3 sessions a week the guidance asks for.")
 
     st.subheader("Sessions")
-    table = pd.DataFrame([{
-        "When": s.started_at.replace("T", " ")[:16], "Exercise": exercise_title(s.exercise),
-        "How": "live" if s.source == "live" else f"video: {s.title}", "Reps": s.reps, "Sets": s.sets,
-        "Warnings": s.warnings, "Load (kg)": "—" if s.load_kg is None else f"{s.load_kg:g}",
-    } for s in sessions])
-    st.dataframe(table, hide_index=True, width="stretch", key="history_table")
+    st.markdown(html_table(["When", "Exercise", "Reps", "Sets", "Warnings", "Load (kg)", "How"], [[
+        s.started_at.replace("T", " ")[:16], exercise_title(s.exercise), str(s.reps), str(s.sets), str(s.warnings),
+        NO_LOAD if s.load_kg is None else f"{s.load_kg:g}",
+        "with the camera" if s.source == "live" else f"video: {s.title}",
+    ] for s in sessions], test_id="history-table"), unsafe_allow_html=True)
 
     st.subheader("Progress by week")
-    progress = pd.DataFrame(hist.weekly_progress())
-    if len(progress):
-        progress["exercise"] = progress["exercise"].map(exercise_title)
-        st.dataframe(progress.rename(columns={
-            "exercise": "Exercise", "week": "Week of", "sessions": "Sessions", "sets": "Sets", "reps": "Reps",
-            "warnings": "Warnings", "load_kg": "Top load (kg)", "warnings_per_rep": "Warnings per rep"}),
-            hide_index=True, width="stretch", key="progress_table")
+    progress = hist.weekly_progress()
+    if progress:
+        st.markdown(html_table(
+            ["Week of", "Exercise", "Sessions", "Sets", "Reps", "Warnings", "Warnings per rep", "Top load (kg)"],
+            [[str(w["week"]), exercise_title(w["exercise"]), str(w["sessions"]), str(w["sets"]), str(w["reps"]),
+              str(w["warnings"]), f"{w['warnings_per_rep']:g}",
+              NO_LOAD if w["load_kg"] is None else f"{w['load_kg']:g}"] for w in progress],
+            test_id="progress-table"), unsafe_allow_html=True)
 
     labels = {s.id: f"{s.started_at.replace('T', ' ')[:16]} · {exercise_title(s.exercise)} · {s.reps} reps"
               for s in sessions}

@@ -10,11 +10,11 @@ import streamlit as st
 
 from coach.labels import measure_words
 from coach.live import LiveCoach, LivePhase, LiveSnapshot
-from coach.speech import speech_html
+from coach.speech import speech_html, spoken_text
 from coach.types import Side
 from coach.ui import settings as prefs
 from coach.ui.rtc import RTC_CONFIGURATION, restrict_host_candidates
-from coach.ui.style import big
+from coach.ui.style import big, big_html
 
 COACH_KEY = "live_coach"
 COACH_CONFIG_KEY = "live_coach_config"
@@ -29,13 +29,16 @@ NO_PICTURE = ("The camera picture has not arrived. Check that this browser may u
               'this page. On a phone or another computer, see "Use a phone or another computer" below.')
 
 HELP_OTHER_DEVICE = """
-**Using a phone or another computer on the same network.** Browsers only give a page the camera when it is
-opened as `localhost` or over `https`, and the camera stream only uses this computer's own loopback address
-unless you name others. Start the app on this computer with your own certificate and its network address, e.g.
+**Using a phone or a tablet as the camera.** The phone and this computer must be on the same home network
+(the same Wi-Fi). A browser only lets a page use the camera over a secure connection, so this needs a one-time
+setup by someone comfortable with computers. Once it is set up, open the address they give you on the phone
+and press START there. Nothing goes over the internet: the picture goes straight from the phone to this
+computer.
+
+*For whoever sets it up:* start the app with a certificate and this computer's network address, for example
 `COACH_LIVE_ADDRESSES=127.0.0.1,192.168.1.20 streamlit run app.py --server.address 0.0.0.0
---server.sslCertFile cert.pem --server.sslKeyFile key.pem`,
-then open `https://192.168.1.20:8501` on the phone (accept the certificate warning once).
-No internet connection is needed: the picture goes straight from the phone to this computer.
+--server.sslCertFile cert.pem --server.sslKeyFile key.pem`, then open `https://192.168.1.20:8501` on the phone
+(accept the certificate warning once).
 """
 
 
@@ -71,12 +74,15 @@ def render() -> None:
     problem = prefs.history_problem()
     if problem:
         st.warning(problem)
-    prefs.exercise_picker(key="live_exercise")
+    pick, how = st.columns([2, 3], gap="medium", vertical_alignment="bottom")
+    with pick:
+        prefs.exercise_picker(key="live_exercise")
+    how.markdown("<div class='coach-small'>Press <b>START</b>, allow the camera, and stand side-on with your "
+                 "whole body in view.</div>", unsafe_allow_html=True)
     settings = prefs.get_settings()
     coach = get_coach(settings)
-    left, right = st.columns([3, 2], gap="large")
+    left, right = st.columns([1, 1], gap="medium")
     with left:
-        st.markdown("Press **START**, allow the camera, and stand side-on with your whole body in view.")
         ctx = webrtc(coach)
         playing = bool(getattr(getattr(ctx, "state", None), "playing", False))
         if st.button("Start over", key="live_reset", help="Clear the count and begin a new session."):
@@ -128,39 +134,40 @@ def not_connected(snap: LiveSnapshot, playing: bool, since_start_s: float) -> bo
 
 
 def show_snapshot(snap: LiveSnapshot, playing: bool, now: float) -> None:
-    """The count, set, rest timer, angles, setup help and the latest warning, in large type."""
+    """The count, the current cue (setup help or the latest rep's warnings) and the set, in large type; one
+    markdown block so they change together. Angles show only while the camera is on."""
     silent = playing and snap.frames > 0 and now - snap.last_frame_at > SILENT_CAMERA_S
-    if silent:
-        big("The camera stopped sending pictures. Your set is kept: check the camera, or press START again.",
-            "warn", "live-camera-lost")
-    elif snap.frames > 0 and not playing and snap.count:
-        big("Camera off. Your set is kept: press START to carry on.", "help")
     if snap.save_error:
         st.warning(f"Reps are no longer being saved to your history ({snap.save_error}). The count here is "
                    "still right: note it down.")
     if snap.phase is LivePhase.ERROR:
         st.error(snap.error or "Something went wrong.")
         return
-    big(f"{snap.set_reps} of {snap.target_text}", "big", "live-count")
-    st.markdown(f"<div class='coach-mid' data-testid='live-set'>Set {snap.set_number} · {snap.count} reps in "
-                f"total</div>", unsafe_allow_html=True)
-    if snap.phase is LivePhase.SETUP and snap.message:
-        big(snap.message, "help", "live-setup")
-    elif snap.phase is LivePhase.WAITING:
-        big(snap.message, "help")
+    parts = [big_html(f"{snap.set_reps} of {snap.target_text}", "big", "live-count")]
+    if silent:
+        parts.append(big_html("The camera stopped sending pictures. Your set is kept: check the camera, or press "
+                              "START again.", "warn", "live-camera-lost"))
+    elif snap.frames > 0 and not playing and snap.count:
+        parts.append(big_html("Camera off. Your set is kept: press START to carry on.", "help", "live-cue"))
+    elif snap.warnings:
+        for message, cue in snap.warnings:
+            parts.append(big_html(f"Rep {snap.warning_rep}: {message} {cue}", "warn", "live-warning"))
     elif snap.message:
-        big(snap.message, "help")
+        parts.append(big_html(snap.message, "help", "live-setup" if snap.phase is LivePhase.SETUP else "live-cue"))
+    elif snap.phase is LivePhase.COUNTING:
+        parts.append(big_html(f"Rep {snap.set_reps}: good." if snap.set_reps else "Ready: start when you are.",
+                              "ok", "live-cue"))
     if snap.phase is LivePhase.RESTING and snap.rest_left_s is not None:
         left = math.ceil(snap.rest_left_s)
-        if left > 0:
-            big(f"Rest: {left // 60}:{left % 60:02d} left before set {snap.set_number + 1}", "ok", "live-rest")
-        else:
-            big(f"Rest over: start set {snap.set_number + 1} when you are ready.", "ok", "live-rest")
+        text = (f"Rest: {left // 60}:{left % 60:02d} left before set {snap.set_number + 1}" if left > 0 else
+                f"Rest over: start set {snap.set_number + 1} when you are ready.")
+        parts.append(big_html(text, "ok", "live-rest"))
+    parts.append(big_html(f"Set {snap.set_number} · {snap.count} rep{'s' if snap.count != 1 else ''} in total",
+                          "mid", "live-set"))
     angles = [f"{measure_words(k)} {v:.0f}°" for k, v in snap.angles.items() if not math.isnan(v)]
-    if angles:
-        big(" · ".join(angles), "mid")
-    if snap.warning:
-        big(f"Rep {snap.warning_rep}: {snap.warning} {snap.cue}", "warn", "live-warning")
+    if angles and playing and now - snap.last_frame_at < 1.0:  # gone at STOP, never left from the last frame
+        parts.append(big_html(" · ".join(angles), "small", "live-angles"))
+    st.markdown("".join(parts), unsafe_allow_html=True)
 
 
 def speak_new(snap: LiveSnapshot) -> None:
@@ -172,4 +179,4 @@ def speak_new(snap: LiveSnapshot) -> None:
     if not new:
         return
     st.session_state[SPOKEN_KEY] = new[-1][0]
-    st.iframe(speech_html(". ".join(t for _, t in new[-2:]), new[-1][0]), height=1)
+    st.iframe(speech_html(spoken_text([t for _, t in new[-2:]]), new[-1][0]), height=1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 import shutil
 import tempfile
@@ -18,7 +17,7 @@ import streamlit as st
 
 from coach.exercises import REGISTRY, NotAnalyzedYet, spec_of
 from coach.history import file_key, not_saved_reason
-from coach.labels import measure_heading
+from coach.labels import NO, YES, measure_heading, measure_text
 from coach.outputs import process_alive
 from coach.pipeline import review
 from coach.pose import ModelError
@@ -29,11 +28,13 @@ from coach.types import Exercise
 from coach.ui import settings as prefs
 from coach.ui.charts import angle_chart
 from coach.ui.settings import exercise_title
-from coach.ui.style import big, plain
+from coach.ui.style import big, html_table, plain, scroll_into_view
 from coach.video import VideoError
 
 VIDEO_TYPES = ("mp4", "mov", "m4v", "avi", "webm", "mkv", "gif")
 RESULT_KEY = "review_result"
+SCROLL_KEY = "review_scroll"
+"""Session key: a new result to bring into view once (the count is below the picker at 1280×800)."""
 AGAIN_KEY = "review_again_as"
 """Session key: the exercise to review the same video again as (set by the "Review again as …" button)."""
 SAMPLES_DIR = Path(os.environ.get("COACH_SAMPLES_DIR") or Path(__file__).resolve().parents[2] / "sample_videos")
@@ -75,20 +76,22 @@ def safe_suffix(name: str) -> str:
     return f".{ext}" if ext in VIDEO_TYPES else ".video"
 
 
+REP_COLUMNS = ("Rep", "What the coach saw", "Counted", "Time (s)")
+"""The rep table's first columns: the warning is read first (a phone shows the first columns)."""
+
+
 def rep_frame(report: Report) -> pd.DataFrame:
-    """The per-rep table: times (s), the angles that matter (deg), warnings in plain words."""
+    """The per-rep table in words: the warnings (or "Good") first, then counted, times (s) and the angles that
+    matter (whole degrees); "not measured" where the camera could not see a measure, never "None"."""
     names = [k for k in spec_of(report.exercise).columns if any(k in r.metrics for r in report.reps)]
+    headings = [measure_heading(k) for k in names]
     rows = []
     for r in report.reps:
-        row: dict[str, Any] = {"Rep": r.index, "Start (s)": round(r.start_s, 1), "End (s)": round(r.end_s, 1),
-                               "Counted": "yes" if r.complete else "no (partial)"}
-        for k in names:
-            v = r.metrics.get(k, math.nan)
-            row[measure_heading(k)] = None if math.isnan(v) else round(v)
-        row["Warnings"] = "; ".join(f"{w.message} {w.cue}" for w in r.warnings) or "none"
+        saw = " ".join(f"{w.message} {w.cue}" for w in r.warnings) or "Good"
+        row = [str(r.index), saw, YES if r.complete else f"{NO} (not a full rep)",
+               f"{r.start_s:.1f}–{r.end_s:.1f}", *[measure_text(k, r.metrics.get(k), unit=False) for k in names]]
         rows.append(row)
-    return pd.DataFrame(rows, columns=["Rep", "Start (s)", "End (s)", "Counted",
-                                       *[measure_heading(k) for k in names], "Warnings"])
+    return pd.DataFrame(rows, columns=[*REP_COLUMNS, *headings])
 
 
 def run_review(path: Path, exercise: Exercise, settings: prefs.Settings, work: Path,
@@ -130,6 +133,20 @@ def set_numbers(report: Report) -> dict[int, int]:
     return out
 
 
+NEXT_STEP = ("What to do: choose the original video from your phone or camera (for example an .mp4 or .mov "
+             "file), or film the exercise again.")
+"""The next step after a video could not be reviewed, in plain words."""
+_DECODER_WORDS = {"Invalid data found when processing input": "the file is damaged or is not a video"}
+"""Decoder messages → plain words."""
+
+
+def plain_reason(text: str) -> str:
+    """A video error in plain words (the decoder's own phrases translated), without a trailing full stop."""
+    for a, b in _DECODER_WORDS.items():
+        text = text.replace(a, b)
+    return text.rstrip(". ")
+
+
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
@@ -159,8 +176,10 @@ def sweep_leftovers(tmp: Path | None = None) -> int:
     return removed
 
 
-def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None, settings: prefs.Settings) -> None:
-    """Review the sample or upload as `picked` (None: recognise the exercise) and keep the result."""
+def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None, settings: prefs.Settings,
+                      alert: Any = st) -> None:
+    """Review the sample or upload as `picked` (None: recognise the exercise) and keep the result. A problem
+    is one line in `alert` (a slot next to the Review button, where the eye is)."""
     work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX))
     os.chmod(work, 0o700)
     (work / OWNER_FILE).write_text(str(os.getpid()))
@@ -168,7 +187,7 @@ def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None,
         if upload is not None:
             size_mb, cap = upload.size / 1e6, prefs.max_upload_mb()
             if size_mb > cap:
-                st.error(f"This file is {prefs.mb_text(size_mb)}; the limit is {prefs.mb_text(cap)}. "
+                alert.error(f"This file is {prefs.mb_text(size_mb)}; the limit is {prefs.mb_text(cap)}. "
                          "Trim the video or record a shorter one.")
                 return
             path = work / f"upload{safe_suffix(upload.name)}"
@@ -193,9 +212,9 @@ def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None,
         except Exception as exc:  # bad file, model missing, disk full, a bug: one line, the app keeps going
             bar.empty()
             known = isinstance(exc, (VideoError, ModelError, NotAnalyzedYet))
-            text = plain(_one_line(exc).replace(f"'{path.name}'", f"'{shown}'"))
-            st.error(f"Could not review this video: {text}" if known else
-                     f"Could not review this video: {type(exc).__name__}: {text}")
+            text = plain(plain_reason(_one_line(exc)).replace(f"'{path.name}'", f"'{shown}'"))
+            alert.error(f"Could not review this video: {text}. {NEXT_STEP}" if known else
+                        f"Could not review this video: {type(exc).__name__}: {text}. {NEXT_STEP}")
             return
         recognised = picked is None
         sid = None
@@ -213,6 +232,7 @@ def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None,
                 st.warning(f"The review could not be saved to your history: {plain(_one_line(exc))}")
         st.session_state[RESULT_KEY] = ReviewResult(report, name, video, pdf, sid, hint, why_not,
                                                     recognised)
+        st.session_state[SCROLL_KEY] = True
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -278,14 +298,20 @@ def render() -> None:
         st.session_state[PICK_KEY] = again
     exercise = _exercise_choice(settings)
     ready = upload is not None or sample is not None
+    alert = st.container()
     if st.button("Review this video", type="primary", disabled=not ready, key="review_go") or (again and ready):
         st.session_state.pop(RESULT_KEY, None)
-        _review_and_store(sample, upload, exercise, prefs.get_settings())
+        _review_and_store(sample, upload, exercise, prefs.get_settings(), alert)
+        if RESULT_KEY not in st.session_state:  # the one-line error is beside the button: show it
+            with alert:
+                scroll_into_view('[data-testid="stAlert"]')
         if exercise is None and RESULT_KEY in st.session_state:
             st.rerun()  # so the picker above reads "Let the coach tell (found: …)"
     result: ReviewResult | None = st.session_state.get(RESULT_KEY)
     if result is not None:
         show_result(result, prefs.get_settings())
+        if st.session_state.pop(SCROLL_KEY, False):
+            scroll_into_view('[data-testid="review-count"]')
 
 
 def show_result(result: ReviewResult, settings: prefs.Settings) -> None:
@@ -318,13 +344,12 @@ def show_result(result: ReviewResult, settings: prefs.Settings) -> None:
     table = rep_frame(report)
     if len(table):
         st.subheader("Reps")
-        event = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="single-row",
-                             key="rep_table", width="stretch")
-        rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+        st.markdown(html_table(list(table.columns), table.values.tolist(), flag_column=REP_COLUMNS[1],
+                               test_id="rep-table"), unsafe_allow_html=True)
         reps = list(report.reps)
         labels = ["the start", *[f"rep {r.index} ({r.start_s:.0f} s)" for r in reps]]
         pick = st.selectbox("Play the video from", range(len(labels)), format_func=lambda i: labels[i],
-                            index=(rows[0] + 1) if rows else 0, key="play_from")
+                            index=0, key="play_from")
         start = int(max(0.0, reps[pick - 1].start_s - 0.5)) if pick else 0
     else:
         start = 0
@@ -337,13 +362,17 @@ def show_result(result: ReviewResult, settings: prefs.Settings) -> None:
                         width="stretch")
         st.caption("Green band: deep enough to count. Red dashed lines: warnings.")
     stem = Path(result.name).stem or "review"
-    cols = st.columns(4)
-    cols[0].download_button("Download CSV", to_csv(report), f"{stem}.csv", "text/csv", key="dl_csv")
-    cols[1].download_button("Download JSON", to_json(report), f"{stem}.json", "application/json", key="dl_json")
-    cols[2].download_button("Download PDF", result.pdf, f"{stem}.pdf", "application/pdf", key="dl_pdf")
+    st.subheader("Keep or share this review")
+    cols = st.columns(2)
+    cols[0].download_button("PDF report", result.pdf, f"{stem}.pdf", "application/pdf", key="dl_pdf",
+                            help="A printable page for you or your physiotherapist.", width="stretch")
+    cols[1].download_button("Table of reps (CSV)", to_csv(report), f"{stem}.csv", "text/csv", key="dl_csv",
+                            help="Opens in a spreadsheet.", width="stretch")
     if result.annotated:
-        cols[3].download_button("Download video", result.annotated, f"{stem}.annotated.mp4", "video/mp4",
-                                key="dl_video")
+        cols[0].download_button("Video with drawings", result.annotated, f"{stem}.annotated.mp4", "video/mp4",
+                                key="dl_video", width="stretch")
+    cols[1].download_button("All data (JSON)", to_json(report), f"{stem}.json", "application/json",
+                            key="dl_json", help="For other programs.", width="stretch")
     if result.session_id is not None:
         st.caption("Saved to your history.")
     elif result.not_saved:

@@ -114,11 +114,11 @@ def set_settings(settings: Settings) -> None:
 
 
 def exercise_picker(label: str = "Exercise", key: str = "exercise_pick") -> Exercise:
-    """A large exercise choice that updates the session's settings."""
+    """A one-line exercise choice (a drop-down, so the live page keeps its height for the picture and the
+    count) that updates the session's settings."""
     s = get_settings()
     options = list(REGISTRY)
-    choice = st.radio(label, options, index=options.index(s.exercise), format_func=exercise_title,
-                      key=key, horizontal=True)
+    choice = st.selectbox(label, options, index=options.index(s.exercise), format_func=exercise_title, key=key)
     ex = Exercise(choice)
     if ex is not s.exercise:
         set_settings(replace(s, exercise=ex))

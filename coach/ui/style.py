@@ -1,25 +1,55 @@
-"""Large type and high contrast for every page (older eyes, arm's length from the screen)."""
+"""Large type and high contrast for every page (older eyes, arm's length from the screen).
+
+Body text is at least 18 px, buttons are at least 44 px high, big lines wrap (never cut) and shrink with the
+screen, and the top padding is small so the live page fits one screen at 1280×800.
+"""
 
 from __future__ import annotations
 
+import html
 import re
 
 import streamlit as st
 
 CSS = """
 <style>
-.stMarkdown p, .stRadio label p, .stSelectbox label p,
-.stFileUploader label p, .stToggle label p { font-size: 1.25rem; }
-h1 { font-size: 2.6rem !important; }
-.stButton button, .stDownloadButton button { font-size: 1.3rem; padding: 0.6rem 1.4rem; font-weight: 700; }
-.coach-big { white-space: nowrap; font-size: 3.2rem; font-weight: 800; line-height: 1.1; color: #000; }
-.coach-mid { font-size: 1.8rem; font-weight: 700; color: #000; }
-.coach-warn { font-size: 1.8rem; font-weight: 800; color: #fff; background: #a00000; padding: 0.6rem 1rem;
-              border-radius: 0.4rem; }
-.coach-ok { font-size: 1.6rem; font-weight: 700; color: #fff; background: #145a32; padding: 0.5rem 1rem;
-            border-radius: 0.4rem; }
-.coach-help { font-size: 1.6rem; font-weight: 700; color: #000; background: #ffe066; padding: 0.5rem 1rem;
-              border-radius: 0.4rem; }
+.block-container { padding-top: 2.2rem !important; padding-bottom: 2rem !important; }
+.stMarkdown p, .stMarkdown li, .stRadio label p, .stSelectbox label p, .stNumberInput label p,
+.stFileUploader label p, .stToggle label p, .stCheckbox label p, .stSlider label p,
+.stAlert p, .stCaption p, [data-testid="stCaptionContainer"] p, .stExpander summary p,
+[data-testid="stSidebarNav"] a span { font-size: 1.2rem !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #262626 !important; }
+h1 { font-size: clamp(1.9rem, 6vw, 2.4rem) !important; padding-top: 0 !important; }
+.stButton button, .stDownloadButton button { font-size: 1.25rem; min-height: 3rem; padding: 0.5rem 1.2rem;
+                                             font-weight: 700; white-space: normal; }
+.stButton button p, .stDownloadButton button p { font-size: 1.25rem !important; white-space: normal; }
+.stRadio label, .stCheckbox label { min-height: 44px; align-items: center; }
+.coach-big, .coach-mid, .coach-warn, .coach-ok, .coach-help { overflow-wrap: break-word; }
+.coach-big { font-size: clamp(2.2rem, 9vw, 3.6rem); font-weight: 800; line-height: 1.1; color: #000; }
+.coach-mid { font-size: clamp(1.3rem, 4.5vw, 1.6rem); font-weight: 700; color: #000; }
+.coach-small { font-size: 1.2rem; color: #262626; }
+.coach-warn { font-size: clamp(1.4rem, 5vw, 1.8rem); font-weight: 800; color: #fff; background: #a00000;
+              padding: 0.5rem 1rem; border-radius: 0.4rem; margin: 0.3rem 0; }
+.coach-ok { font-size: clamp(1.3rem, 4.5vw, 1.6rem); font-weight: 700; color: #fff; background: #145a32;
+            padding: 0.5rem 1rem; border-radius: 0.4rem; margin: 0.3rem 0; }
+.coach-help { font-size: clamp(1.3rem, 4.5vw, 1.6rem); font-weight: 700; color: #000; background: #ffe066;
+              padding: 0.5rem 1rem; border-radius: 0.4rem; margin: 0.3rem 0; }
+@media (max-width: 640px) {  /* phone: the count and the cue above the picture */
+  [data-testid="stHorizontalBlock"]:has([data-testid="live-count"]) { flex-direction: column-reverse; }
+}
+table.coach-table { border-collapse: collapse; width: 100%; font-size: 1.15rem; }
+table.coach-table th, table.coach-table td { border: 1px solid #8a8a8a; padding: 0.35rem 0.5rem;
+                                             text-align: left; vertical-align: top; color: #000; }
+table.coach-table th { background: #e8e8e8; }
+table.coach-table td, table.coach-table th { overflow-wrap: anywhere; }
+table.coach-table td.coach-flag { color: #8b0000; font-weight: 700; }
+@media (max-width: 640px) {  /* phone: each row is a card of "heading: value" lines, nothing off screen */
+  table.coach-table thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.coach-table, table.coach-table tbody, table.coach-table tr, table.coach-table td { display: block; }
+  table.coach-table tr { border: 1px solid #8a8a8a; margin-bottom: 0.6rem; }
+  table.coach-table td { border: none; border-bottom: 1px solid #d0d0d0; }
+  table.coach-table td::before { content: attr(data-label) ": "; font-weight: 700; color: #000; }
+}
 </style>
 """
 
@@ -30,11 +60,31 @@ def apply_style() -> None:
 
 
 def big(text: str, kind: str = "big", test_id: str | None = None) -> None:
-    """A large line of text; kind is big, mid, warn, ok or help. `test_id` becomes a data-testid."""
-    import html
+    """A large line of text; kind is big, mid, small, warn, ok or help. `test_id` becomes a data-testid."""
+    st.markdown(big_html(text, kind, test_id), unsafe_allow_html=True)
 
+
+def big_html(text: str, kind: str = "big", test_id: str | None = None) -> str:
+    """The HTML of `big` (several lines can go in one markdown call, so they update together)."""
     attr = f' data-testid="{html.escape(test_id)}"' if test_id else ""
-    st.markdown(f'<div class="coach-{kind}"{attr}>{html.escape(text)}</div>', unsafe_allow_html=True)
+    role = ' role="alert"' if kind == "warn" else ""
+    return f'<div class="coach-{kind}"{attr}{role}>{html.escape(text)}</div>'
+
+
+def html_table(columns: list[str], rows: list[list[str]], flag_column: str | None = None,
+               test_id: str | None = None) -> str:
+    """A plain HTML table whose text wraps (readable on a phone, unlike a canvas grid); cells are escaped.
+    Cells of `flag_column` that are not "Good" are shown in dark red bold (the words carry the meaning too)."""
+    attr = f' data-testid="{html.escape(test_id)}"' if test_id else ""
+    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in columns)
+    body = []
+    for row in rows:
+        cells = []
+        for c, v in zip(columns, row, strict=True):
+            flag = ' class="coach-flag"' if c == flag_column and v != "Good" else ""
+            cells.append(f'<td data-label="{html.escape(c)}"{flag}>{html.escape(v)}</td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f'<table class="coach-table"{attr}><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>!~$#|])")
@@ -45,3 +95,26 @@ def plain(text: str) -> str:
     """Text (a file name, an error) shown as itself in Markdown: every Markdown sign backslash-escaped, so a
     name like "![x](https:evil.example)" neither links nor loads anything."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def scroll_into_view(selector: str) -> None:
+    """Bring the page's first element matching the CSS `selector` to the middle of the screen (a result or an
+    error below the fold is where the eye is then). A line of script in the page, no frame; it waits up to 3 s
+    for the element to be drawn."""
+    import json
+
+    target = json.dumps(selector).replace("<", "\\u003c")
+    st.html(f"""<script>
+(function() {{
+  let tries = 0;
+  const go = () => {{
+    const el = document.querySelector({target});
+    if (el) {{  // again as the page settles (pictures and charts below still change its height)
+      for (const ms of [0, 500, 1200, 2500]) setTimeout(() => el.scrollIntoView({{block: "center"}}), ms);
+      return;
+    }}
+    if (++tries < 30) setTimeout(go, 100);
+  }};
+  setTimeout(go, 100);
+}})();
+</script>""", unsafe_allow_javascript=True)

@@ -117,5 +117,5 @@ def fake_camera(clip: Path, y4m: Path, fps: int = 15) -> list[str]:
 def live_total(page: Any) -> int:
     """The "N reps in total" the live page shows (0 when not shown)."""
     texts = page.locator('[data-testid="live-set"]').all_inner_texts()
-    m = re.search(r"(\d+) reps in total", texts[0]) if texts else None
+    m = re.search(r"(\d+) reps? in total", texts[0]) if texts else None
     return int(m.group(1)) if m else 0

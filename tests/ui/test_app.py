@@ -3,6 +3,7 @@ thread-safe live processor and the speech gate without Streamlit."""
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import stat
@@ -56,7 +57,7 @@ def test_app_opens_on_the_live_page_with_nothing_to_set_up() -> None:
     assert not at.exception
     assert [t.value for t in at.title] == ["Exercise with the camera"]
     assert "0 of 8–12" in _markdown(at)
-    assert at.radio(key="live_exercise").value.value == "squat"
+    assert at.selectbox(key="live_exercise").value.value == "squat"
 
 
 def test_review_of_an_upload_uses_a_private_temp_folder_and_removes_it(make_clip: Callable[..., Path],
@@ -119,7 +120,7 @@ def test_no_sample_choice_when_the_sample_folder_is_empty() -> None:
 def test_settings_stay_within_one_browser_session() -> None:
     a = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
     b = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
-    a.radio(key="live_exercise").set_value(a.radio(key="live_exercise").options[1]).run()
+    a.selectbox(key="live_exercise").select_index(1).run()
     b.run()
     assert a.session_state[prefs.SETTINGS_KEY].exercise.value == "deadlift"
     assert b.session_state[prefs.SETTINGS_KEY].exercise.value == "squat"
@@ -296,3 +297,27 @@ def test_review_folders_of_a_killed_app_are_removed_and_live_ones_kept(tmp_path:
     other.mkdir()
     assert review_page.sweep_leftovers(tmp_path) == 1
     assert not gone.exists() and mine.exists() and other.exists()
+
+
+def test_spoken_cues_are_short_sentences_with_one_full_stop() -> None:
+    from coach.speech import spoken_text
+
+    assert spoken_text(["Ready. Start when you are.", "1"]) == "Ready. Start when you are. 1."
+    assert ".." not in spoken_text(["Keep your chest up.", "Rep 2."])
+
+
+def test_the_rep_table_puts_the_warning_first_and_says_not_measured() -> None:
+    from coach.types import Exercise, FormWarning, Rep, WarningKind
+
+    warn = FormWarning(WarningKind.SPINAL_FLEXION, 2.0, 30.0, 20.0, "deg", "Your back rounded 30°.",
+                       "Keep your chest up.")
+    reps = (Rep(1, 1.0, 3.0, True, metrics={"knee_flexion_deg": 95.0, "spinal_flexion_deg": -3.0}),
+            Rep(2, 4.0, 6.0, True, metrics={"knee_flexion_deg": math.nan, "spinal_flexion_deg": 30.0},
+                warnings=(warn,)))
+    report: Any = SimpleNamespace(reps=reps, exercise=Exercise.SQUAT)
+    table = review_page.rep_frame(report)
+    assert list(table.columns[:2]) == ["Rep", "What the coach saw"]
+    cells = table.values.tolist()
+    assert cells[0][1] == "Good" and cells[1][1] == "Your back rounded 30°. Keep your chest up."
+    assert "not measured" in cells[1] and "0" in cells[0]  # rounding below neutral reads 0, never negative
+    assert not any(c in ("None", "nan") or str(c).startswith("-") for row in cells for c in row)

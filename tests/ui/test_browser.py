@@ -65,10 +65,10 @@ def test_upload_shows_rep_table_with_count_and_warning(server: App) -> None:
         shot(page, "review.png")
         # The table is a canvas grid: read its rows through the CSV download instead.
         with page.expect_download() as dl:
-            page.get_by_role("button", name="Download CSV").click()
+            page.get_by_role("button", name="Table of reps (CSV)").click()
         rows = Path(dl.value.path()).read_text().splitlines()[1:]
         assert len(rows) == reps
-        flagged = {i for i, row in enumerate(rows, start=1) if "spinal_flexion" in row}
+        flagged = {i for i, row in enumerate(rows, start=1) if "Back rounding" in row}
         assert flagged == faulty_reps(t)
         browser.close()
 

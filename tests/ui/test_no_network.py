@@ -154,7 +154,7 @@ def test_review_works_with_the_network_blocked_and_stays_in_its_session(shared_v
             b.wait_for_timeout(1000)
             assert b.get_by_role("button", name=f"Remove {CLIP[1]}").count() == 0
             assert b.locator('[data-testid="review-count"]').count() == 0
-            assert b.get_by_role("button", name="Download CSV").count() == 0
+            assert b.get_by_role("button", name="Table of reps (CSV)").count() == 0
             expect(b.get_by_role("button", name="Review this video")).to_be_disabled()
             shot(b, "no-network-b.png")
             browser.close()

@@ -1,0 +1,279 @@
+"""What a person sees, in a real Chromium at 1280×800, 1366×768 and 390×844 (issue #16).
+
+One Streamlit server for the module (the project's own samples, a private data folder); the tests run in file
+order and the history test reads the sessions the live and upload tests made (one sitting). Each test saves
+its screenshots under test-artifacts/ux/ before it asserts, so CI keeps them even when a check fails.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_helpers import ARTIFACTS, REPO, WEBRTC_IFRAME, App, fake_camera, launch, need_browser, start_app
+
+pytestmark = pytest.mark.browser
+
+SAMPLES = REPO / "sample_videos"
+SHOTS = ARTIFACTS / "ux"
+DESKTOP = {"width": 1280, "height": 800}
+LAPTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+LIVE_CLIP = SAMPLES / "squat_rounded_side_5reps.mp4"
+"""Squats (the default exercise) whose back rounds on some reps."""
+UPLOADS = {  # one clip per exercise, the picker label the review must end on, the reps in its truth file
+    "squat_good_side_10reps.mp4": "Squat (sit to stand)",
+    "deadlift_rounded_side_5reps.mp4": "Deadlift (hip hinge)",
+    "back_extension_good_side_5reps.mp4": "Back extension (lying face down)",
+    "bird_dog_good_side_6reps.mp4": "Bird dog (on hands and knees)",
+}
+SNAKE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+"""A variable name such as trunk_inclination_deg."""
+FILE_NAME = re.compile(r"\S+\.(?:mp4|mov|csv|json|pdf|y4m)\b")
+
+# Elements whose text is cut by their own box (scrollWidth beyond clientWidth with overflow hidden or clip),
+# or that stick out of the window to the right. Streamlit's own file chip shortens long names on purpose.
+OVERFLOW_JS = """() => {
+  const out = [];
+  const W = window.innerWidth;
+  for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
+    if (el.closest('[data-testid="stFileUploader"]') || el.closest('iframe')) continue;  // Streamlit's own
+    const head = el.closest('thead');  // a phone's table headings are visually hidden (each cell names itself)
+    if (head && getComputedStyle(head).position === 'absolute') continue;
+    const own = Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    const cs = getComputedStyle(el);
+    const cut = (cs.overflowX === 'hidden' || cs.overflowX === 'clip' || cs.textOverflow === 'ellipsis')
+                && el.scrollWidth > el.clientWidth + 1;
+    if (cut || r.right > W + 1) out.push(el.textContent.trim().slice(0, 60));
+  }
+  return out;
+}"""
+
+
+def snap(page: Any, name: str) -> None:
+    """Save what the screen shows (not the whole page: the viewport is what the person sees)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / name))
+
+
+def visible_text(page: Any) -> str:
+    """The main area's text, file names removed (a person's own file name may have underscores), and the
+    names of icon-font glyphs (drawn as an arrow, never read as text) too."""
+    text = FILE_NAME.sub("", page.locator('[data-testid="stMain"]').inner_text())
+    for icon in set(page.locator('[data-testid="stIconMaterial"]').all_inner_texts()):
+        text = text.replace(icon, "")
+    return text
+
+
+def assert_readable(page: Any) -> None:
+    """No variable name, no "None", no text cut by its box or sticking out of the window."""
+    text = visible_text(page)
+    assert not SNAKE.findall(text), SNAKE.findall(text)
+    assert not re.search(r"\bNone\b|\bnan\b", text), text
+    assert page.evaluate(OVERFLOW_JS) == []
+
+
+def assert_accessible(page: Any) -> None:
+    """axe-core (bundled with axe-playwright-python, no network): no serious or critical violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in found
+           if v["impact"] in ("serious", "critical")]
+    assert bad == []
+
+
+def assert_table_fits(page: Any, selector: str) -> None:
+    """Every cell of the table is drawn inside the window's width (on a phone the rows become cards)."""
+    width = page.viewport_size["width"]
+    for box in page.locator(f"{selector} td").evaluate_all("els => els.map(e => e.getBoundingClientRect().right)"):
+        assert box <= width + 1
+
+
+def in_viewport(page: Any, selector: str) -> bool:
+    """The first element matching `selector` lies wholly inside the window."""
+    box = page.locator(selector).first.bounding_box()
+    vp = page.viewport_size
+    return (box is not None and box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= vp["width"] + 1
+            and box["y"] + box["height"] <= vp["height"] + 1)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    need_browser()
+    data = tmp_path_factory.mktemp("coach-ux")
+    app = start_app(data, data / "streamlit.log", {"COACH_SAMPLES_DIR": str(SAMPLES)})
+    try:
+        yield app
+    finally:
+        app.stop()
+
+
+@pytest.fixture(scope="module")
+def camera(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    need_browser()
+    return fake_camera(LIVE_CLIP, tmp_path_factory.mktemp("camera") / "camera.y4m")
+
+
+@pytest.mark.parametrize("size", [DESKTOP, LAPTOP, PHONE], ids=["1280x800", "1366x768", "390x844"])
+def test_live_page_shows_picture_count_and_cue_in_one_screen(server: App, camera: list[str],
+                                                             size: dict[str, int]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    tag = f"{size['width']}x{size['height']}"
+    with sync_playwright() as p:
+        browser = launch(p, camera)
+        page = browser.new_page(viewport=size)
+        page.goto(server.url + "/live")  # a stable address, not "Page not found"
+        page.locator('[data-testid="live-count"]').wait_for(timeout=30_000)
+        assert page.get_by_text("Page not found").count() == 0
+        frame = page.frame_locator(WEBRTC_IFRAME)
+        frame.get_by_role("button", name="START").click(timeout=30_000)
+        mismatched: list[str] = []
+        warned = 0
+        for _ in range(24):  # 12 s of a looping rep
+            page.wait_for_timeout(500)
+            block = page.locator('[data-testid="live-count"]').first.inner_text()
+            for w in page.locator('[data-testid="live-warning"]').all_inner_texts():
+                warned += 1
+                if not w.startswith(f"Rep {block.split()[0]}:"):  # a warning names the latest rep, or is gone
+                    mismatched.append(f"{block} / {w}")
+        snap(page, f"live-{tag}.png")
+        cue = '[data-testid="live-warning"], [data-testid="live-cue"], [data-testid="live-setup"]'
+        assert in_viewport(page, '[data-testid="live-count"]')
+        assert in_viewport(page, cue)
+        if size is not PHONE:  # the picture too (on a phone the count and the cue come first, above it)
+            assert in_viewport(page, WEBRTC_IFRAME)
+        assert_readable(page)
+        assert mismatched == []
+        if size is DESKTOP:
+            assert_accessible(page)
+        frame.get_by_role("button", name="STOP").click()
+        page.wait_for_timeout(1500)
+        snap(page, f"live-stopped-{tag}.png")
+        assert page.locator('[data-testid="live-angles"]').count() == 0  # no stale angles after STOP
+        browser.close()
+
+
+def review(page: Any, url: str, clip: Path, exercise: str | None = None) -> None:
+    """Upload `clip` on the review page, optionally pick the exercise, press Review and wait for the count."""
+    page.goto(url + "/review")
+    page.locator('input[type="file"]').set_input_files(str(clip))
+    page.get_by_text(re.compile(re.escape(clip.name[-10:]))).wait_for(timeout=30_000)
+    if exercise:
+        page.get_by_text(exercise).click()
+    page.get_by_role("button", name="Review this video").click()
+
+
+@pytest.mark.parametrize("name", list(UPLOADS))
+def test_upload_of_each_exercise_is_recognised_and_readable(server: App, name: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    clip = SAMPLES / name
+    reps = len(json.loads(clip.with_suffix(".json").read_text())["reps"])
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport=DESKTOP)
+        review(page, server.url, clip)  # "Let the coach tell", the default
+        count = page.locator('[data-testid="review-count"]')
+        expect(count).to_contain_text("counted", timeout=240_000)
+        page.wait_for_timeout(1000)
+        snap(page, f"review-{clip.stem}-1280x800.png")
+        assert in_viewport(page, '[data-testid="review-count"]')  # brought into view, not below the fold
+        checked = page.locator('[data-testid="stRadio"] label:has(input[type="radio"]:checked)').all_inner_texts()
+        assert any(UPLOADS[name] in label for label in checked), checked  # the picker names the exercise reviewed
+        assert count.inner_text() == f"{reps} reps counted"
+        table = page.locator('[data-testid="rep-table"]')
+        assert table.locator("tbody tr").count() >= reps
+        assert table.locator("th").all_text_contents()[:2] == ["Rep", "What the coach saw"]  # the warning first
+        assert_table_fits(page, '[data-testid="rep-table"]')
+        assert_readable(page)
+        for button in ("PDF report", "Table of reps (CSV)", "All data (JSON)"):
+            b = page.get_by_role("button", name=button)
+            assert b.inner_text().strip() == button  # the whole label is shown, never "Download …"
+            box = b.bounding_box()
+            assert box is not None and box["height"] >= 44
+        if name.startswith("deadlift"):
+            assert_accessible(page)
+        browser.close()
+
+
+def test_sample_review_on_a_phone(server: App) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport=PHONE)
+        page.goto(server.url + "/review")
+        page.get_by_text("Use a sample video").click()
+        page.locator('[data-testid="stSelectbox"]').first.click()
+        page.get_by_role("option", name="deadlift_rounded_side_5reps.mp4").click()
+        page.get_by_role("button", name="Review this video").click()
+        count = page.locator('[data-testid="review-count"]')
+        expect(count).to_contain_text("counted", timeout=240_000)
+        page.wait_for_timeout(1000)
+        snap(page, "review-sample-390x844.png")
+        assert in_viewport(page, '[data-testid="review-count"]')  # the whole line: "5 reps counted", not cut
+        table = page.locator('[data-testid="rep-table"]')
+        table.scroll_into_view_if_needed()
+        snap(page, "review-sample-table-390x844.png")
+        # each rep is a card that fits the phone's width, what the coach saw right after the rep number
+        assert_table_fits(page, '[data-testid="rep-table"]')
+        first = table.locator("tbody tr").first.locator("td")
+        assert first.nth(1).get_attribute("data-label") == "What the coach saw"  # shown before its text
+        assert_readable(page)
+        assert_accessible(page)
+        browser.close()
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1280x800", "390x844"])
+def test_a_bad_file_says_what_is_wrong_and_what_to_do_where_the_eye_is(server: App, tmp_path: Path,
+                                                                       size: dict[str, int]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    bad = tmp_path / "holiday.mp4"
+    bad.write_bytes(b"These are my workout notes, not a video.\n" * 40)
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport=size)
+        review(page, server.url, bad)
+        err = page.locator('[data-testid="stAlertContentError"]')
+        expect(err).to_be_visible(timeout=60_000)
+        page.wait_for_timeout(1000)
+        snap(page, f"bad-file-{size['width']}x{size['height']}.png")
+        text = err.inner_text()
+        assert "damaged or is not a video" in text and "What to do:" in text
+        assert "Invalid data" not in text
+        assert in_viewport(page, '[data-testid="stAlertContentError"]')
+        browser.close()
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1280x800", "390x844"])
+def test_history_is_readable_at_both_sizes(server: App, size: dict[str, int]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport=size)
+        page.goto(server.url + "/history")
+        expect(page.locator('[data-testid="history-week"]')).to_be_visible(timeout=30_000)
+        table = page.locator('[data-testid="history-table"]')
+        table.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        snap(page, f"history-{size['width']}x{size['height']}.png")
+        # an upload session and the live sets earlier the same morning are one sitting
+        assert "1 session," in page.locator('[data-testid="history-week"]').inner_text()
+        heads = table.locator("th").all_text_contents()
+        assert heads[:3] == ["When", "Exercise", "Reps"]
+        assert_table_fits(page, '[data-testid="history-table"]')  # every column on screen, none cut at the right
+        assert_table_fits(page, '[data-testid="progress-table"]')
+        assert_readable(page)
+        assert_accessible(page)
+        browser.close()
