@@ -18,7 +18,7 @@ from coach.jsonable import nan_to_none
 from coach.outputs import write_text
 from coach.session import SessionResult
 from coach.thresholds import range_text
-from coach.types import Exercise, Rep
+from coach.types import HOLD_EXERCISES, Exercise, FunctionalTest, Hold, Rep
 from coach.videoinfo import VideoInfo
 
 SCHEMA_VERSION = 1
@@ -60,6 +60,8 @@ class Report:
             "notices": [{"kind": n.kind.value, "message": n.message} for n in s.notices],
             "frames": {"total": s.frames_total, "with_person": s.frames_with_person},
             "reps_by_side": self.reps_by_side(),
+            "holds": [hold_to_dict(h) for h in s.analysis.holds],
+            "test": test_to_dict(s.analysis.test),
         }
 
     def reps_by_side(self) -> dict[str, int]:
@@ -85,6 +87,21 @@ def rep_to_dict(r: Rep) -> dict[str, Any]:
     }
 
 
+def hold_to_dict(h: Hold) -> dict[str, Any]:
+    """One timed hold as JSON-ready data (seconds; sway metrics in cm, NaN becomes null)."""
+    return {"index": h.index, "stance": h.stance.value, "leg": h.leg.value if h.leg else None, "start_s": h.start_s,
+            "end_s": h.end_s, "duration_s": h.duration_s, "ended_by": h.ended_by.value,
+            "metrics": {k: nan_to_none(v) for k, v in h.metrics.items()}}
+
+
+def test_to_dict(test: FunctionalTest | None) -> dict[str, Any] | None:
+    """A functional test's result as JSON-ready data (None when the exercise is not a test)."""
+    if test is None:
+        return None
+    return {"name": test.name, "score": test.score, "unit": test.unit, "norm": test.norm,
+            "verdict": test.verdict.value}
+
+
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     """Write text to `path` safely (`coach.outputs.write_text`: atomic for files, through for devices)."""
     write_text(path, text)
@@ -96,16 +113,34 @@ def to_json(report: Report) -> str:
 
 
 def to_csv(report: Report) -> str:
-    """One row per rep: times in s, metrics as name=value pairs, warnings as kinds."""
+    """One row per rep: times in s, metrics as name=value pairs, warnings as kinds; for a hold exercise one row
+    per hold (stance, leg, times, why it ended, sway). A test's score follows as a last `test` row."""
     buf = io.StringIO()
     w = csv.writer(buf)
+    holds = report.session.analysis.holds
+    if holds or report.exercise in HOLD_EXERCISES:
+        names = sorted({k for h in holds for k in h.metrics})
+        w.writerow(["index", "stance", "leg", "start_s", "end_s", "duration_s", "ended_by", *names])
+        for h in holds:
+            w.writerow([h.index, h.stance.value, h.leg.value if h.leg else "", f"{h.start_s:.3f}", f"{h.end_s:.3f}",
+                        f"{h.duration_s:.3f}", h.ended_by.value, *[_fmt(h.metrics.get(k)) for k in names]])
+        _test_row(w, report)
+        return buf.getvalue()
     metric_names = sorted({k for r in report.reps for k in r.metrics})
     w.writerow(["index", "start_s", "end_s", "complete", "side", *metric_names, "warnings", "cues"])
     for r in report.reps:
         w.writerow([r.index, f"{r.start_s:.3f}", f"{r.end_s:.3f}", r.complete, r.side.value if r.side else "",
                     *[_fmt(r.metrics.get(k)) for k in metric_names],
                     ";".join(x.kind.value for x in r.warnings), " | ".join(x.cue for x in r.warnings)])
+    _test_row(w, report)
     return buf.getvalue()
+
+
+def _test_row(w: Any, report: Report) -> None:
+    """The test's result as one last row: test, name, score, unit, verdict (nothing when not a test)."""
+    test = report.session.analysis.test
+    if test is not None:
+        w.writerow(["test", test.name, f"{test.score:g}", test.unit, test.verdict.value])
 
 
 def _fmt(x: float | None) -> str:
@@ -126,6 +161,13 @@ def rep_table(report: Report) -> str:
     for st in report.session.sets:
         target = range_text(st.target_min, st.target_max, ascii_only=True)
         lines.append(f"set {st.index}: {st.reps} reps (target {target}) → {st.verdict.value}")
+    for h in report.session.analysis.holds:
+        leg = f" on the {h.leg.value} leg" if h.leg else ""
+        lines.append(f"hold {h.index}: {h.stance.value}{leg} {h.start_s:.2f}-{h.end_s:.2f} s "
+                     f"({h.duration_s:.1f} s, {h.ended_by.value})")
+    test = report.session.analysis.test
+    if test is not None:
+        lines.append(f"test {test.name}: {test.score:g} {test.unit} → {test.verdict.value}")
     for n in report.session.notices:
         lines.append(f"note ({n.kind.value}): {n.message}")
     return "\n".join(lines)

@@ -8,14 +8,18 @@ from coach.analyzers.bird_dog import BirdDogAnalyzer
 from coach.analyzers.deadlift import DeadliftAnalyzer
 from coach.analyzers.squat import SquatAnalyzer
 from coach.calibration import Neutral
+from coach.functional.base import FunctionalAnalyzer
+from coach.functional.chair_stand import ChairStandAnalyzer, SitToStandAnalyzer
 from coach.thresholds import Thresholds
 from coach.types import Exercise
 
-ANALYZERS: dict[Exercise, type[BaseAnalyzer]] = {
+ANALYZERS: dict[Exercise, type[BaseAnalyzer] | type[FunctionalAnalyzer]] = {
     Exercise.SQUAT: SquatAnalyzer,
     Exercise.DEADLIFT: DeadliftAnalyzer,
     Exercise.BACK_EXTENSION: BackExtensionAnalyzer,
     Exercise.BIRD_DOG: BirdDogAnalyzer,
+    Exercise.CHAIR_STAND: ChairStandAnalyzer,
+    Exercise.SIT_TO_STAND: SitToStandAnalyzer,
 }
 
 

@@ -21,7 +21,7 @@ from coach.calibration import Neutral
 from coach.counter import EventKind, Phase, RepCounter, RepEvent
 from coach.features import BodyFeatures
 from coach.thresholds import CounterThresholds, Thresholds
-from coach.types import Exercise, FormWarning, Notice, NoticeKind, Rep, Side, View, WarningKind
+from coach.types import Exercise, FormWarning, FunctionalTest, Hold, Notice, NoticeKind, Rep, Side, View, WarningKind
 
 CALIBRATION_S = 0.8
 """Seconds of still ready posture used to capture the neutral."""
@@ -60,6 +60,10 @@ class AnalysisResult:
     view: View
     notices: tuple[Notice, ...]
     neutral: Neutral
+    holds: tuple[Hold, ...] = ()
+    """Timed holds (balance exercises); empty for rep exercises."""
+    test: FunctionalTest | None = None
+    """A functional test's score against its norm (chair stand, balance test, heel drops)."""
 
 
 class Analyzer(Protocol):
