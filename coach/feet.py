@@ -54,6 +54,8 @@ class Limbs:
     hip: Point
     shoulder: Point
     nose: Point
+    knee_left: Point = NAN_POINT
+    knee_right: Point = NAN_POINT
 
     def foot(self, side: Side) -> Foot:
         """The foot on the person's `side`."""
@@ -108,4 +110,6 @@ def limbs_of(frame: PoseFrame) -> Limbs:
         hip=_pt((lm[Lm.LEFT_HIP, :2] + lm[Lm.RIGHT_HIP, :2]) * 0.5),
         shoulder=_pt((lm[Lm.LEFT_SHOULDER, :2] + lm[Lm.RIGHT_SHOULDER, :2]) * 0.5),
         nose=_pt(lm[Lm.NOSE, :2]),
+        knee_left=_pt(lm[Lm.LEFT_KNEE, :2]),
+        knee_right=_pt(lm[Lm.RIGHT_KNEE, :2]),
     )

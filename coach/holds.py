@@ -48,6 +48,11 @@ class HoldTimer:
         """A hold is under way."""
         return self._current is not None
 
+    @property
+    def stance(self) -> Stance | None:
+        """The stance of the hold under way (None when none)."""
+        return self._current.stance if self._current is not None else None
+
     def elapsed_s(self, now_s: float) -> float:
         """Seconds of the hold under way at `now_s` (0 when none)."""
         return now_s - self._start_s if self._current is not None else 0.0

@@ -153,13 +153,16 @@ class HoldThresholds:
     """A foot is off the floor when its lowest point is this far above the other foot's (px share of height)."""
     foot_down_share: float = 0.03
     """A lifted foot is down again below this."""
-    tandem_lateral_share: float = 0.035
-    """Tandem: ankles less than this apart sideways."""
-    semi_lateral_share: float = 0.075
-    """Semi-tandem: ankles less than this apart sideways (and offset front to back); side by side: more."""
-    depth_offset_share: float = 0.02
-    """Front-to-back offset of the feet (heel height difference in the image, from perspective) above which the
-    feet are one in front of the other."""
+    tandem_lateral_share: float = 0.02
+    """Tandem: ankles less than this apart sideways (synthetic tandem ≈ 0.006, semi-tandem ≈ 0.03)."""
+    semi_lateral_share: float = 0.045
+    """Semi-tandem: ankles less than this apart sideways, and offset front to back."""
+    side_by_side_share: float = 0.09
+    """Side by side (feet together): ankles less than this apart, not offset (at ease, hip-width ≈ 0.18)."""
+    depth_offset_share: float = 0.03
+    """Tandem: the heels' height difference in the image (the nearer foot sits lower) above this; semi-tandem
+    above half of it; side by side at most half of it (synthetic: tandem 0.057, semi 0.026, side by side 0,
+    camera 2.7 m away at 1 m height)."""
     step_share: float = 0.04
     """A foot moving this far from where the hold started (either axis) is a step."""
     support_reach_share: float = 0.30

@@ -10,6 +10,8 @@ from coach.analyzers.squat import SquatAnalyzer
 from coach.calibration import Neutral
 from coach.functional.base import FunctionalAnalyzer
 from coach.functional.chair_stand import ChairStandAnalyzer, SitToStandAnalyzer
+from coach.functional.heel_drop import HeelDropAnalyzer
+from coach.functional.stances import BalanceTestAnalyzer, SingleLegStandAnalyzer
 from coach.thresholds import Thresholds
 from coach.types import Exercise
 
@@ -20,6 +22,9 @@ ANALYZERS: dict[Exercise, type[BaseAnalyzer] | type[FunctionalAnalyzer]] = {
     Exercise.BIRD_DOG: BirdDogAnalyzer,
     Exercise.CHAIR_STAND: ChairStandAnalyzer,
     Exercise.SIT_TO_STAND: SitToStandAnalyzer,
+    Exercise.HEEL_DROP: HeelDropAnalyzer,
+    Exercise.SINGLE_LEG_STAND: SingleLegStandAnalyzer,
+    Exercise.BALANCE_TEST: BalanceTestAnalyzer,
 }
 
 
