@@ -208,8 +208,8 @@ class HoldAnalyzer(FunctionalAnalyzer):
 
 
 def sway_metrics(rows: list[tuple[float, float, float]], cm_per_px: float) -> dict[str, float]:
-    """Sway of the hips over a hold, cm: sideways range and RMS, front-to-back… (image x only from the front),
-    and its trend: the second half's RMS minus the first half's, cm."""
+    """Sway of the hips over a hold, cm: its RMS and range across the image (sideways, seen from the front), and
+    its trend: the second half's RMS minus the first half's, cm."""
     if len(rows) < 4 or not math.isfinite(cm_per_px):
         return {}
     t = np.array([r[0] for r in rows])
@@ -220,7 +220,8 @@ def sway_metrics(rows: list[tuple[float, float, float]], cm_per_px: float) -> di
     d = x - x.mean()
     half = d.size // 2
     rms = float(np.sqrt(np.mean(d ** 2)))
-    trend = float(np.sqrt(np.mean((x[half:] - x[half:].mean()) ** 2)) - np.sqrt(np.mean((x[:half] - x[:half].mean()) ** 2)))
+    first, second = x[:half] - x[:half].mean(), x[half:] - x[half:].mean()
+    trend = float(np.sqrt(np.mean(second ** 2)) - np.sqrt(np.mean(first ** 2)))
     return {"sway_cm": rms, "sway_range_cm": float(d.max() - d.min()), "sway_trend_cm": trend}
 
 
