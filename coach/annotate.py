@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from coach.analyzers import FrameResult
+from coach.exercises import FrameResult
 from coach.features import BodyFeatures
 from coach.labels import measure_words
 from coach.landmarks import Lm

@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def expected_error(exc: BaseException) -> tuple[str, int] | None:
     """(one-line message, exit code) for the errors users cause: 2 bad input or file, 3 exercise not analyzed."""
-    from coach.analyzers import NotAnalyzedYet
+    from coach.exercises import NotAnalyzedYet
     from coach.outputs import OutputError
     from coach.pose import ModelError
     from coach.video import VideoError

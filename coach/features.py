@@ -66,7 +66,7 @@ class BodyFeatures:
         knees_visible: Hips and knees (at least one of each pair) visible and inside the frame, even when the
             feet are cut off or hidden behind plates.
         shoulder_line_px / hip_line_px: Left-minus-right shoulder (hip) landmark vector in the image, (dx, dy) px;
-            its turning against the other line is the image twist evidence (coach.analyzers.base.image_twist_deg).
+            its turning against the other line is the image twist evidence (coach.exercises.base.image_twist_deg).
         scene_cut: The video cut to another shot just before this frame (set by the session, coach.cuts): the
             analyzer learns its camera-dependent references again.
     """

@@ -76,7 +76,7 @@ def review(
     Raises:
         coach.video.VideoError: the file cannot be read as a video.
         coach.pose.ModelError: the pose model is missing or damaged.
-        coach.analyzers.NotAnalyzedYet: the exercise has no analyzer.
+        coach.exercises.NotAnalyzedYet: the exercise has no analyzer.
     """
     info = probe(path)
     session = SessionAnalyzer(exercise, thresholds, target, neutral)

@@ -11,7 +11,6 @@ import math
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from coach.analyzers import AnalysisResult, FrameResult, analyzer_for
 from coach.calibration import Neutral
 from coach.cuts import CutDetector
 from coach.estimator import (
@@ -20,6 +19,7 @@ from coach.estimator import (
     EstimatorCapabilities,
     missing_capability_notices,
 )
+from coach.exercises import AnalysisResult, FrameResult, analyzer_for
 from coach.features import BodyFeatures, extract
 from coach.plausibility import PlausibilityCheck
 from coach.thresholds import OSTEOPOROSIS_TARGET, SET_BREAK_S, SetTarget, Thresholds

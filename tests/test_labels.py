@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-import coach.analyzers
+import coach.exercises
 from coach.labels import MEASURE_WORDS, NOTICE_WORDS, WARNING_WORDS, measure_heading, measure_words
 from coach.types import NoticeKind, WarningKind
 from tests.analyzers.sequences import duration, feats, frames_of, front_frame, hinge_pose, rep_profile, squat_pose
 
-ANALYZERS = Path(coach.analyzers.__file__).parent
+ANALYZERS = Path(coach.exercises.__file__).parent
 KEY = re.compile(r'"([a-z_]+_(?:deg|s))"')
 
 
@@ -29,7 +29,7 @@ def test_every_key_an_analyzer_writes_has_words() -> None:
 
 @pytest.mark.parametrize(("exercise", "pose"), [("squat", squat_pose), ("deadlift", hinge_pose)])
 def test_keys_seen_in_a_run_have_words(exercise: str, pose: object) -> None:
-    from coach.analyzers import analyzer_for
+    from coach.exercises import analyzer_for
 
     analyzer = analyzer_for(exercise)
     seen: set[str] = set()

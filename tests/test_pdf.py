@@ -6,8 +6,8 @@ import re
 import zlib
 from pathlib import Path
 
-from coach.analyzers import AnalysisResult
 from coach.calibration import Neutral
+from coach.exercises import AnalysisResult
 from coach.pdf import plain, report_pdf
 from coach.report import Report
 from coach.session import SeriesPoint, SessionResult, SetSummary, SetVerdict

@@ -7,9 +7,9 @@ import math
 from collections import Counter
 from typing import ClassVar
 
-from coach.analyzers.base import AnalysisResult, FrameResult, RollingMedian
 from coach.calibration import Neutral
 from coach.counter import Phase
+from coach.exercises.base import AnalysisResult, FrameResult, RollingMedian
 from coach.features import BodyFeatures
 from coach.thresholds import DEFAULT_HEIGHT_CM, Thresholds
 from coach.types import Exercise, FunctionalTest, Hold, Notice, NoticeKind, Rep, View

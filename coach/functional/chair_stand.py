@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 from typing import ClassVar
 
-from coach.analyzers.base import FrameResult
 from coach.counter import Phase
+from coach.exercises.base import FrameResult
 from coach.features import BodyFeatures
 from coach.functional.base import FunctionalAnalyzer
 from coach.thresholds import CHAIR_STAND_NORM_SOURCE, CHAIR_STAND_NORMS, CHAIR_STAND_TEST_S

@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from typing import ClassVar
 
-from coach.analyzers.base import FrameResult, RollingMedian
 from coach.counter import Phase
+from coach.exercises.base import FrameResult, RollingMedian
 from coach.features import BodyFeatures
 from coach.functional.base import FunctionalAnalyzer
 from coach.functional.chair_stand import knee_bend_from_height_deg

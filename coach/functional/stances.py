@@ -17,8 +17,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from coach.analyzers.base import FrameResult, smoothed
 from coach.counter import Phase
+from coach.exercises.base import FrameResult, smoothed
 from coach.features import BodyFeatures
 from coach.feet import Limbs
 from coach.functional.base import FunctionalAnalyzer

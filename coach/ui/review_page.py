@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from coach.analyzers import NotAnalyzedYet
+from coach.exercises import NotAnalyzedYet
 from coach.history import file_key, not_saved_reason
 from coach.labels import measure_heading
 from coach.pipeline import review

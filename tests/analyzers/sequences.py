@@ -8,8 +8,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from coach.analyzers import analyzer_for
-from coach.analyzers.base import AnalysisResult
+from coach.exercises import analyzer_for
+from coach.exercises.base import AnalysisResult
 from coach.features import BodyFeatures, extract
 from coach.landmarks import NUM_LANDMARKS, Lm
 from coach.types import PoseFrame

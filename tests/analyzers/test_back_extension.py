@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.analyzers.back_extension import BackExtensionAnalyzer
+from coach.exercises.back_extension import BackExtensionAnalyzer
 from coach.features import BodyFeatures
 from coach.session import group_sets
 from coach.thresholds import OSTEOPOROSIS_TARGET

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.analyzers.bird_dog import BirdDogAnalyzer, lift_share_deg
+from coach.exercises.bird_dog import BirdDogAnalyzer, lift_share_deg
 from coach.features import BodyFeatures
 from coach.session import group_sets
 from coach.thresholds import OSTEOPOROSIS_TARGET

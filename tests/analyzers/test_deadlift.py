@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from coach.analyzers.deadlift import DeadliftAnalyzer, lean_back_deg
+from coach.exercises.deadlift import DeadliftAnalyzer, lean_back_deg
 from coach.thresholds import Thresholds
 from coach.types import NoticeKind, View, WarningKind
 

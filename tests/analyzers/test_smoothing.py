@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from coach.analyzers.base import RollingMedian, smoothed
+from coach.exercises.base import RollingMedian, smoothed
 
 
 def test_smoothed_is_a_running_median_over_seconds():

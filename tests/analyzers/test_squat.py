@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from coach.analyzers.squat import SquatAnalyzer
+from coach.exercises.squat import SquatAnalyzer
 from coach.thresholds import Thresholds
 from coach.types import NoticeKind, View, WarningKind
 

@@ -8,8 +8,8 @@ import math
 import numpy as np
 import pytest
 
-from coach.analyzers.back_extension import BackExtensionAnalyzer
-from coach.analyzers.base import phase_durations_s
+from coach.exercises.back_extension import BackExtensionAnalyzer
+from coach.exercises.base import phase_durations_s
 from coach.types import WarningKind
 from tests.analyzers.test_back_extension import frame
 

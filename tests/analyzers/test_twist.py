@@ -8,8 +8,8 @@ import math
 import numpy as np
 import pytest
 
-from coach.analyzers.base import image_twist_deg
-from coach.analyzers.bird_dog import BirdDogAnalyzer
+from coach.exercises.base import image_twist_deg
+from coach.exercises.bird_dog import BirdDogAnalyzer
 from coach.features import BodyFeatures
 from coach.types import View, WarningKind
 from tests.analyzers.sequences import (

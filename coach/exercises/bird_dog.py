@@ -23,8 +23,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from coach.analyzers.base import BaseAnalyzer, FrameResult, RollingMedian, nanmax, smoothed
 from coach.counter import EventKind, RepEvent
+from coach.exercises.base import BaseAnalyzer, FrameResult, RollingMedian, nanmax, smoothed
 from coach.features import BodyFeatures
 from coach.thresholds import CounterThresholds
 from coach.types import Exercise, FormWarning, Notice, NoticeKind, Side, View, WarningKind

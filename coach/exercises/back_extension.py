@@ -21,8 +21,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from coach.analyzers.base import BaseAnalyzer, FrameResult, RollingMedian, peak, smoothed
 from coach.counter import RepEvent
+from coach.exercises.base import BaseAnalyzer, FrameResult, RollingMedian, peak, smoothed
 from coach.features import BodyFeatures
 from coach.thresholds import CounterThresholds
 from coach.types import Exercise, FormWarning, Notice, NoticeKind, View, WarningKind

@@ -12,8 +12,8 @@ import math
 from collections.abc import Sequence
 from typing import ClassVar
 
-from coach.analyzers.base import STANDING_KNEE_DEG, BaseAnalyzer, HipDrop, peak, smoothed
 from coach.counter import RepEvent
+from coach.exercises.base import STANDING_KNEE_DEG, BaseAnalyzer, HipDrop, peak, smoothed
 from coach.features import BodyFeatures
 from coach.thresholds import CounterThresholds
 from coach.types import Exercise, FormWarning, Notice, NoticeKind, View, WarningKind

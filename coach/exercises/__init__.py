@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from coach.analyzers.back_extension import BackExtensionAnalyzer
-from coach.analyzers.base import AnalysisResult, Analyzer, BaseAnalyzer, FrameResult
-from coach.analyzers.bird_dog import BirdDogAnalyzer
-from coach.analyzers.deadlift import DeadliftAnalyzer
-from coach.analyzers.squat import SquatAnalyzer
 from coach.calibration import Neutral
+from coach.exercises.back_extension import BackExtensionAnalyzer
+from coach.exercises.base import AnalysisResult, Analyzer, BaseAnalyzer, FrameResult
+from coach.exercises.bird_dog import BirdDogAnalyzer
+from coach.exercises.deadlift import DeadliftAnalyzer
+from coach.exercises.squat import SquatAnalyzer
 from coach.functional.base import FunctionalAnalyzer
 from coach.functional.chair_stand import ChairStandAnalyzer, SitToStandAnalyzer
 from coach.functional.heel_drop import HeelDropAnalyzer

@@ -18,8 +18,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from coach.analyzers.base import AnalysisResult, BaseAnalyzer, FrameResult, HipDrop, RollingMedian, peak, smoothed
 from coach.counter import RepEvent
+from coach.exercises.base import AnalysisResult, BaseAnalyzer, FrameResult, HipDrop, RollingMedian, peak, smoothed
 from coach.features import BodyFeatures
 from coach.geometry import vertical_inclination_deg
 from coach.thresholds import CounterThresholds
