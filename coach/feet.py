@@ -9,8 +9,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
-
 from coach.landmarks import Lm
 from coach.types import PoseFrame, Side
 
@@ -88,28 +86,33 @@ EMPTY_FOOT = Foot(NAN_POINT, NAN_POINT, NAN_POINT, False)
 EMPTY_LIMBS = Limbs(EMPTY_FOOT, EMPTY_FOOT, NAN_POINT, NAN_POINT, NAN_POINT, NAN_POINT, NAN_POINT)
 
 
-def _pt(p: np.ndarray) -> Point:
-    return (float(p[0]), float(p[1]))
+def _foot(rows: list[list[float]], ankle: Lm, heel: Lm, toe: Lm) -> Foot:
+    vis = all(rows[i][3] >= FOOT_VISIBLE and math.isfinite(rows[i][0]) and math.isfinite(rows[i][1])
+              for i in (ankle, heel, toe))
+    return Foot(_xy(rows, ankle), _xy(rows, heel), _xy(rows, toe), vis)
 
 
-def _foot(lm: np.ndarray, ankle: Lm, heel: Lm, toe: Lm) -> Foot:
-    vis = all(float(lm[i, 3]) >= FOOT_VISIBLE and np.isfinite(lm[i, :2]).all() for i in (ankle, heel, toe))
-    return Foot(_pt(lm[ankle, :2]), _pt(lm[heel, :2]), _pt(lm[toe, :2]), vis)
+def _xy(rows: list[list[float]], i: Lm) -> Point:
+    return (rows[i][0], rows[i][1])
+
+
+def _mid(rows: list[list[float]], a: Lm, b: Lm) -> Point:
+    return ((rows[a][0] + rows[b][0]) * 0.5, (rows[a][1] + rows[b][1]) * 0.5)
 
 
 def limbs_of(frame: PoseFrame) -> Limbs:
     """Both feet and hands of a frame (EMPTY_LIMBS when nobody was found)."""
     if not frame.detected:
         return EMPTY_LIMBS
-    lm = frame.landmarks
+    rows: list[list[float]] = frame.landmarks.tolist()  # plain floats: much faster than numpy scalars
     return Limbs(
-        left=_foot(lm, Lm.LEFT_ANKLE, Lm.LEFT_HEEL, Lm.LEFT_FOOT_INDEX),
-        right=_foot(lm, Lm.RIGHT_ANKLE, Lm.RIGHT_HEEL, Lm.RIGHT_FOOT_INDEX),
-        wrist_left=_pt(lm[Lm.LEFT_WRIST, :2]),
-        wrist_right=_pt(lm[Lm.RIGHT_WRIST, :2]),
-        hip=_pt((lm[Lm.LEFT_HIP, :2] + lm[Lm.RIGHT_HIP, :2]) * 0.5),
-        shoulder=_pt((lm[Lm.LEFT_SHOULDER, :2] + lm[Lm.RIGHT_SHOULDER, :2]) * 0.5),
-        nose=_pt(lm[Lm.NOSE, :2]),
-        knee_left=_pt(lm[Lm.LEFT_KNEE, :2]),
-        knee_right=_pt(lm[Lm.RIGHT_KNEE, :2]),
+        left=_foot(rows, Lm.LEFT_ANKLE, Lm.LEFT_HEEL, Lm.LEFT_FOOT_INDEX),
+        right=_foot(rows, Lm.RIGHT_ANKLE, Lm.RIGHT_HEEL, Lm.RIGHT_FOOT_INDEX),
+        wrist_left=_xy(rows, Lm.LEFT_WRIST),
+        wrist_right=_xy(rows, Lm.RIGHT_WRIST),
+        hip=_mid(rows, Lm.LEFT_HIP, Lm.RIGHT_HIP),
+        shoulder=_mid(rows, Lm.LEFT_SHOULDER, Lm.RIGHT_SHOULDER),
+        nose=_xy(rows, Lm.NOSE),
+        knee_left=_xy(rows, Lm.LEFT_KNEE),
+        knee_right=_xy(rows, Lm.RIGHT_KNEE),
     )

@@ -42,6 +42,8 @@ class HoldTimer:
         self._lost: HoldReading | None = None
         self._current: HoldReading | None = None
         self._last_s = math.nan
+        self._released = True
+        """False after a target was reached, until the stance is left (the next hold needs a fresh start)."""
 
     @property
     def holding(self) -> bool:
@@ -75,7 +77,9 @@ class HoldTimer:
         return None
 
     def _await_start(self, time_s: float, reading: HoldReading | None) -> None:
-        if reading is None or not reading.holding:
+        if reading is not None and not reading.holding:
+            self._released = True
+        if reading is None or not reading.holding or not self._released:
             self._candidate = None
             return None
         if self._candidate is None or self._candidate.stance is not reading.stance:
@@ -94,6 +98,7 @@ class HoldTimer:
                     ended_by=why)
         self.holds.append(hold)
         self._current, self._candidate, self._lost = None, None, None
+        self._released = why is not HoldEnd.TARGET_REACHED
         return hold
 
     def finish(self) -> Hold | None:

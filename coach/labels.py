@@ -6,7 +6,7 @@ checks that every key an analyzer shows and every warning and notice kind has an
 
 from __future__ import annotations
 
-from coach.types import NoticeKind, WarningKind
+from coach.types import HoldEnd, NoticeKind, Stance, Verdict, WarningKind
 
 MEASURE_WORDS: dict[str, str] = {
     "knee_flexion_deg": "Knee bend",
@@ -30,6 +30,12 @@ MEASURE_WORDS: dict[str, str] = {
     "down_s": "Time going down",
     "up_s": "Time coming up",
     "hold_s": "Time held",
+    "stood_at_s": "Stood up at",
+    "rise_s": "Time to stand up",
+    "heel_lift_cm": "Heel lift",
+    "sway_cm": "Sway",
+    "sway_range_cm": "Sway from side to side",
+    "sway_trend_cm": "Sway change during the hold",
 }
 """Angle and measure keys (`FrameResult.angles`, `Rep.metrics`) in plain words, without units."""
 
@@ -44,6 +50,10 @@ WARNING_WORDS: dict[WarningKind, str] = {
     WarningKind.NECK_EXTENSION: "Head tipped back",
     WarningKind.LIMB_BELOW_HORIZONTAL: "Arm or leg not lifted to level",
     WarningKind.SHORT_HOLD: "Hold too short",
+    WarningKind.ARM_PUSH: "Pushed off with the hands",
+    WarningKind.BENT_KNEES: "Landed on bent knees",
+    WarningKind.TRUNK_DROP: "Upper body dropped forward",
+    WarningKind.AFTER_TIME_LIMIT: "Finished after the 30 seconds",
 }
 
 NOTICE_WORDS: dict[NoticeKind, str] = {
@@ -60,9 +70,44 @@ NOTICE_WORDS: dict[NoticeKind, str] = {
     NoticeKind.NO_REPS: "No repetitions counted",
     NoticeKind.SCENE_CUTS: "The video changes shot",
     NoticeKind.MISSING_CAPABILITY: "Some checks were not possible",
+    NoticeKind.SAFETY: "Safety first",
+    NoticeKind.UNSTEADY: "Looked unsteady",
 }
 
-UNITS = (("_deg", "°"), ("_s", "s"))
+STANCE_WORDS: dict[Stance, str] = {
+    Stance.SIDE_BY_SIDE: "Feet side by side",
+    Stance.SEMI_TANDEM: "One foot half a step ahead",
+    Stance.TANDEM: "One foot in front of the other, heel to toe",
+    Stance.SINGLE_LEG: "Standing on one leg",
+}
+
+HOLD_END_WORDS: dict[HoldEnd, str] = {
+    HoldEnd.FOOT_DOWN: "The raised foot came down",
+    HoldEnd.SUPPORT: "A hand reached for support",
+    HoldEnd.STEPPED: "A foot moved",
+    HoldEnd.TARGET_REACHED: "Held for the full time",
+    HoldEnd.VIDEO_END: "The video ended",
+}
+
+VERDICT_WORDS: dict[Verdict, str] = {
+    Verdict.BELOW_AVERAGE: "Below average for your age",
+    Verdict.AVERAGE_OR_BETTER: "Average or better for your age",
+    Verdict.HIGHER_FALL_RISK: "A higher risk of falling: talk to your physiotherapist or doctor",
+    Verdict.NO_ADDED_RISK: "No added risk of falling from this test",
+    Verdict.TARGET_REACHED: "Daily target reached",
+    Verdict.BELOW_TARGET: "Below the daily target so far",
+    Verdict.NOT_RATED: "Not compared with a norm (add your age and sex to compare)",
+}
+
+TEST_WORDS: dict[str, str] = {
+    "chair_stand": "30-second chair stand",
+    "balance_test": "4-stage balance test",
+    "heel_drops": "Heel drops today",
+}
+"""A functional test's name (`FunctionalTest.name`) in plain words."""
+UNIT_WORDS: dict[str, str] = {"stands": "stands", "stages": "stages held", "impacts": "impacts"}
+
+UNITS = (("_deg", "°"), ("_cm", "cm"), ("_s", "s"))
 """Key suffix → unit shown."""
 
 

@@ -249,3 +249,16 @@ class FunctionalTest:
     unit: str
     norm: dict[str, float | int | str] | None
     verdict: Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionalSetup:
+    """What the functional tests need to know: the person (age in years and sex for the chair-stand norms, height
+    in cm for sway in cm), when "Go" was said (s of video time; None: the first rise) and a hold's target (s;
+    None: the exercise's own)."""
+
+    age: int | None = None
+    sex: str | None = None
+    height_cm: float | None = None
+    go_s: float | None = None
+    target_s: float | None = None

@@ -13,7 +13,7 @@ from coach.functional.chair_stand import ChairStandAnalyzer, SitToStandAnalyzer
 from coach.functional.heel_drop import HeelDropAnalyzer
 from coach.functional.stances import BalanceTestAnalyzer, SingleLegStandAnalyzer
 from coach.thresholds import Thresholds
-from coach.types import Exercise
+from coach.types import Exercise, FunctionalSetup
 
 ANALYZERS: dict[Exercise, type[BaseAnalyzer] | type[FunctionalAnalyzer]] = {
     Exercise.SQUAT: SquatAnalyzer,
@@ -33,12 +33,15 @@ class NotAnalyzedYet(LookupError):
 
 
 def analyzer_for(exercise: Exercise | str, thresholds: Thresholds | None = None,
-                 neutral: Neutral | None = None) -> Analyzer:
-    """A fresh analyzer for an exercise (raises NotAnalyzedYet for an unknown one)."""
+                 neutral: Neutral | None = None, setup: FunctionalSetup | None = None) -> Analyzer:
+    """A fresh analyzer for an exercise (raises NotAnalyzedYet for an unknown one); `setup` reaches the
+    functional tests."""
     try:
         cls = ANALYZERS[Exercise(exercise)]
     except (ValueError, KeyError):
         raise NotAnalyzedYet(f"'{exercise}' is not an exercise the coach analyzes") from None
+    if issubclass(cls, FunctionalAnalyzer):
+        return cls(thresholds, neutral, setup)
     return cls(thresholds, neutral)
 
 

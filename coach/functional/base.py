@@ -12,7 +12,7 @@ from coach.counter import Phase
 from coach.exercises.base import AnalysisResult, FrameResult, RollingMedian
 from coach.features import BodyFeatures
 from coach.thresholds import DEFAULT_HEIGHT_CM, Thresholds
-from coach.types import Exercise, FunctionalTest, Hold, Notice, NoticeKind, Rep, View
+from coach.types import Exercise, FunctionalSetup, FunctionalTest, Hold, Notice, NoticeKind, Rep, View
 
 SAFETY_NOTE = "Stand next to a sturdy chair or a kitchen counter you can hold if you feel unsteady."
 """The one-line safety note every balance and functional exercise opens with."""
@@ -64,11 +64,12 @@ class FunctionalAnalyzer:
     best_view: ClassVar[View] = View.SIDE
     """The view the exercise needs (the notice names it when filmed otherwise)."""
 
-    def __init__(self, thresholds: Thresholds | None = None, neutral: Neutral | None = None, *,
-                 height_cm: float = DEFAULT_HEIGHT_CM) -> None:
+    def __init__(self, thresholds: Thresholds | None = None, neutral: Neutral | None = None,
+                 setup: FunctionalSetup | None = None) -> None:
         self.th = thresholds or Thresholds()
         self.neutral = neutral or Neutral()
-        self.height_cm = height_cm
+        self.setup = setup or FunctionalSetup()
+        self.height_cm = self.setup.height_cm or DEFAULT_HEIGHT_CM
         self.standing = StandingHeights()
         self.reps: list[Rep] = []
         self.holds: list[Hold] = []

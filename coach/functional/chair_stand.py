@@ -44,11 +44,10 @@ class ChairStandAnalyzer(FunctionalAnalyzer):
     exercise: ClassVar[Exercise] = Exercise.CHAIR_STAND
     timed: ClassVar[bool] = True
 
-    def __init__(self, *args: object, go_s: float | None = None, age: int | None = None,
-                 sex: str | None = None, **kwargs: object) -> None:
+    def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.go_s = go_s
-        self.age, self.sex = age, sex
+        self.go_s = self.setup.go_s
+        self.age, self.sex = self.setup.age, self.setup.sex
         self.cfg = self.th.stand
         self._down = False
         """Seated (or on the way up); a recording that opens standing is not a stand until the person sat."""
@@ -133,13 +132,14 @@ class ChairStandAnalyzer(FunctionalAnalyzer):
         if self.timed and self.go_s is None:
             self.go_s = start  # no "Go" given: the test starts with the first rise
         stood = self._stood_s
-        in_time = not self.timed or (self.go_s is not None and stood - self.go_s <= CHAIR_STAND_TEST_S + 1e-9)
+        go = self.go_s if self.go_s is not None else start
+        in_time = not self.timed or go - 1e-9 <= stood <= go + CHAIR_STAND_TEST_S + 1e-9  # not before "Go" either
         warnings: list[FormWarning] = []
         share = self._lowest_wrist
         if math.isfinite(share) and share < self.cfg.arm_push_torso_share:
             warnings.append(FormWarning(WarningKind.ARM_PUSH, stood, share, self.cfg.arm_push_torso_share,
                                         "torso", "Your hands came down to push off.", CUE_ARMS))
-        if not in_time:
+        if self.timed and stood > go + CHAIR_STAND_TEST_S:
             self.late += 1
             warnings.append(FormWarning(WarningKind.AFTER_TIME_LIMIT, stood, stood - (self.go_s or 0.0),
                                         CHAIR_STAND_TEST_S, "s", "This stand finished after the 30 seconds.",

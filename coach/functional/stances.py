@@ -115,10 +115,11 @@ class HoldAnalyzer(FunctionalAnalyzer):
     best_view: ClassVar[View] = View.FRONT
     target_s: ClassVar[float | None] = None
 
-    def __init__(self, *args: object, target_s: float | None = None, **kwargs: object) -> None:
+    def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.reader = StanceReader(self)
-        self.timer = HoldTimer(self.th.hold.min_state_s, target_s if target_s is not None else self.target_s)
+        target = self.setup.target_s if self.setup.target_s is not None else self.target_s
+        self.timer = HoldTimer(self.th.hold.min_state_s, target)
         self._hips: list[tuple[float, float, float]] = []
         self._settled_s = math.nan
         self._moving = True
