@@ -20,14 +20,23 @@ SIGNAL_NAMES = {
     Exercise.DEADLIFT: "hip bend (°)",
     Exercise.BACK_EXTENSION: "trunk lift (°)",
     Exercise.BIRD_DOG: "arm and leg lift (°)",
+    Exercise.CHAIR_STAND: "knee bend from the hips' height (°)",
+    Exercise.SIT_TO_STAND: "knee bend from the hips' height (°)",
+    Exercise.HEEL_DROP: "heel lift (cm)",
+    Exercise.SINGLE_LEG_STAND: "time held (s)",
+    Exercise.BALANCE_TEST: "time held (s)",
 }
 
 
 def counter_band(exercise: Exercise, thresholds: Thresholds | None = None) -> CounterThresholds:
     """The counting thresholds of an exercise's depth signal (degrees)."""
     th = thresholds or Thresholds()
-    band: CounterThresholds = getattr(th, f"{exercise.value}_counter")
+    band: CounterThresholds = getattr(th, f"{exercise.value}_counter", NO_BAND)
     return band
+
+
+NO_BAND = CounterThresholds(start_deg=0.0, depth_deg=0.0, return_deg=0.0)
+"""The balance and functional exercises are not counted on a depth band (their charts and PDFs show none)."""
 
 
 def series_frame(series: Sequence[SeriesPoint]) -> pd.DataFrame:

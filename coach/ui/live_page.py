@@ -8,8 +8,9 @@ from typing import Any
 
 import streamlit as st
 
-from coach.labels import measure_words
+from coach.labels import measure_unit, measure_words
 from coach.types import Side
+from coach.ui import functional_view
 from coach.ui import settings as cfg
 from coach.ui.live import LiveCoach, LivePhase, LiveSnapshot
 from coach.ui.speech import speech_html
@@ -66,6 +67,7 @@ def render() -> None:
         st.warning(problem)
     cfg.exercise_picker(key="live_exercise")
     settings = cfg.get_settings()
+    functional_view.show_setup_help(settings.exercise)
     coach = get_coach(settings)
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -137,7 +139,7 @@ def show_snapshot(snap: LiveSnapshot, playing: bool, now: float) -> None:
             big(f"Rest: {left // 60}:{left % 60:02d} left before set {snap.set_number + 1}", "ok", "live-rest")
         else:
             big(f"Rest over: start set {snap.set_number + 1} when you are ready.", "ok", "live-rest")
-    angles = [f"{measure_words(k)} {v:.0f}°" for k, v in snap.angles.items() if not math.isnan(v)]
+    angles = [f"{measure_words(k)} {v:.0f}{measure_unit(k)}" for k, v in snap.angles.items() if not math.isnan(v)]
     if angles:
         big(" · ".join(angles), "mid")
     if snap.warning:

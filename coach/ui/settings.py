@@ -48,6 +48,11 @@ EXERCISE_NAMES = {
     Exercise.DEADLIFT: "Deadlift (hip hinge)",
     Exercise.BACK_EXTENSION: "Back extension (lying face down)",
     Exercise.BIRD_DOG: "Bird dog (on hands and knees)",
+    Exercise.CHAIR_STAND: "30-second chair stand (test, film from the side)",
+    Exercise.SIT_TO_STAND: "Sit to stand from a chair",
+    Exercise.HEEL_DROP: "Heel drops (impact)",
+    Exercise.SINGLE_LEG_STAND: "Single-leg stand (film from the front)",
+    Exercise.BALANCE_TEST: "4-stage balance test (film from the front)",
 }
 
 
