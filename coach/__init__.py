@@ -20,8 +20,8 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "review": "coach.pipeline",
-    "LiveCoach": "coach.ui.live",
-    "LiveSnapshot": "coach.ui.live",
+    "LiveCoach": "coach.live",
+    "LiveSnapshot": "coach.live",
     "Report": "coach.report",
     "to_json": "coach.report",
     "to_csv": "coach.report",
@@ -72,12 +72,12 @@ __all__ = [
 
 if TYPE_CHECKING:
     from coach.estimator import EstimatorCapabilities, PoseEstimator
+    from coach.live import LiveCoach, LiveSnapshot
     from coach.pipeline import review
     from coach.report import Report, rep_table, to_csv, to_json
     from coach.session import SessionResult, SetSummary, SetVerdict
     from coach.thresholds import SetTarget, Thresholds, preset
     from coach.types import Exercise, FormWarning, Notice, NoticeKind, PoseFrame, Rep, View, WarningKind
-    from coach.ui.live import LiveCoach, LiveSnapshot
 
 
 def __getattr__(name: str) -> Any:

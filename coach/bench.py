@@ -265,7 +265,7 @@ def run_live(path: str | os.PathLike[str], exercise: Exercise | str, *, max_side
     options, downscaling, session and overlay). Each frame is released at its due time; the consumer always
     takes the latest frame and older ones are dropped, as streamlit-webrtc does. The live coach always follows
     one person, so `--track-one` does not apply here."""
-    from coach.ui.live import LiveCoach
+    from coach.live import LiveCoach
     from coach.video import VideoReader
 
     slot: list[tuple[int, float, np.ndarray] | None] = [None]

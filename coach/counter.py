@@ -68,19 +68,19 @@ class RepCounter:
     """Counts reps on a depth signal.
 
     Args:
-        cfg: Thresholds for this exercise's signal.
+        thresholds: Thresholds for this exercise's signal.
         count_from_depth: If True, a clip (or a set) may start at the bottom of the rep: the
             ready posture may be the deep position, and returning to rest from there counts a rep
             (a conventional deadlift from the floor). If False, a rep must start at rest.
     """
 
-    def __init__(self, cfg: CounterThresholds, *, count_from_depth: bool = False) -> None:
-        if not cfg.return_deg < cfg.start_deg <= cfg.depth_deg:
+    def __init__(self, thresholds: CounterThresholds, *, count_from_depth: bool = False) -> None:
+        if not thresholds.return_deg < thresholds.start_deg <= thresholds.depth_deg:
             raise ValueError(
                 f"counter thresholds must satisfy return_deg < start_deg <= depth_deg, got "
-                f"{cfg.return_deg}, {cfg.start_deg}, {cfg.depth_deg}"
+                f"{thresholds.return_deg}, {thresholds.start_deg}, {thresholds.depth_deg}"
             )
-        self.cfg = cfg
+        self.thresholds = thresholds
         self.count_from_depth = count_from_depth
         self.phase = Phase.NOT_READY
         self.count = 0
@@ -98,7 +98,7 @@ class RepCounter:
 
     def _target(self, value: float) -> Phase | None:
         """The phase the signal asks for, or None to stay."""
-        c = self.cfg
+        c = self.thresholds
         if self.phase is Phase.NOT_READY:
             if value < c.start_deg:
                 return Phase.REST
@@ -120,7 +120,7 @@ class RepCounter:
 
     def _still_wanted(self, pending: Phase, value: float) -> bool:
         """Whether a pending change survives a value just short of its threshold (noise band)."""
-        c = self.cfg
+        c = self.thresholds
         band = (c.start_deg - c.return_deg) / 2.0
         if pending is Phase.DEEP:
             return value >= c.depth_deg - band
@@ -141,7 +141,7 @@ class RepCounter:
         self._recent.append((time_s, value))
         while time_s - self._recent[0][0] > RUN_MEMORY_S:
             self._recent.popleft()
-        if self.phase in (Phase.REST, Phase.NOT_READY) and value < self.cfg.return_deg:
+        if self.phase in (Phase.REST, Phase.NOT_READY) and value < self.thresholds.return_deg:
             self._last_rest_s = time_s
         if self.phase in (Phase.DOWN, Phase.DEEP, Phase.UP) and value > self._peak:
             self._peak, self._peak_t = value, time_s
@@ -160,7 +160,7 @@ class RepCounter:
         phase (a fast rep outran the debounce, or sparse frames), pend that too from when its run began."""
         events: tuple[RepEvent, ...] = ()
         while self._pending is not None:
-            hold = self.cfg.ready_s if self.phase is Phase.NOT_READY else self.cfg.min_phase_s
+            hold = self.thresholds.ready_s if self.phase is Phase.NOT_READY else self.thresholds.min_phase_s
             # Each frame stands for one frame interval of video: n frames cover (last - first) + interval. And
             # never fewer than MIN_PHASE_FRAMES frames, so that sparse frames' misdetections cannot make one.
             if time_s - self._pending_since + self._frame_s < hold - 1e-9:
@@ -176,7 +176,7 @@ class RepCounter:
 
     def _run_start(self, pending: Phase, time_s: float) -> float:
         """When the signal's current run past `pending`'s threshold began (within the recent values), s."""
-        c = self.cfg
+        c = self.thresholds
         past = {Phase.REST: lambda v: v < c.return_deg, Phase.DOWN: lambda v: v > c.start_deg,
                 Phase.DEEP: lambda v: v >= c.depth_deg, Phase.UP: lambda v: v < c.depth_deg}[pending]
         since = time_s
@@ -204,9 +204,9 @@ class RepCounter:
             self._last_rest_s = since
             if previous is Phase.DOWN:
                 return (self._event(EventKind.PARTIAL, time_s, end_s=since),)
-            if self._seen_from_start and since - self._rep_start_s < self.cfg.min_rep_s:
+            if self._seen_from_start and since - self._rep_start_s < self.thresholds.min_rep_s:
                 return (self._event(EventKind.PARTIAL, time_s, end_s=since),)
-            if not self._seen_from_start and self._peak - self._opening_deg < self.cfg.opening_descent_deg:
+            if not self._seen_from_start and self._peak - self._opening_deg < self.thresholds.opening_descent_deg:
                 return (self._event(EventKind.PARTIAL, time_s, end_s=since),)  # only the way up was seen
             self.count += 1
             return (self._event(EventKind.COMPLETED, time_s, end_s=since),)
@@ -251,9 +251,9 @@ class RepCounter:
 
         A phase change waiting out its hold survives a gap shorter than `min_phase_s` (a missed detection or
         two): the next trustworthy frame decides whether it still stands. A longer gap drops it."""
-        if math.isnan(self._last_visible_s) or time_s - self._last_visible_s >= self.cfg.min_phase_s:
+        if math.isnan(self._last_visible_s) or time_s - self._last_visible_s >= self.thresholds.min_phase_s:
             self._pending = None
-        if math.isnan(self._last_visible_s) or time_s - self._last_visible_s <= self.cfg.max_gap_s:
+        if math.isnan(self._last_visible_s) or time_s - self._last_visible_s <= self.thresholds.max_gap_s:
             return ()
         if self.phase in (Phase.DOWN, Phase.DEEP, Phase.UP):
             self.phase = Phase.NOT_READY

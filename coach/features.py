@@ -218,6 +218,35 @@ def anterior_sign(lm: np.ndarray, hip: np.ndarray, shoulder: np.ndarray, torso_p
     return 1 if off > 0 else -1
 
 
+def _landmark_box(lm: np.ndarray) -> tuple[float, float, float, float]:
+    """(x0, y0, x1, y1) of the visible landmarks, px; NaN when none is visible."""
+    xy = lm[:, :2]
+    vis = (lm[:, 3] >= VISIBLE) & np.isfinite(xy).all(axis=1)
+    if not vis.any():
+        return (NAN, NAN, NAN, NAN)
+    x0, y0 = xy[vis].min(axis=0)
+    x1, y1 = xy[vis].max(axis=0)
+    return (float(x0), float(y0), float(x1), float(y1))
+
+
+def _pick(left: np.ndarray, right: np.ndarray, near: Side | None) -> np.ndarray:
+    """The near side's point, or the midpoint when no side is nearer."""
+    if near is Side.LEFT:
+        return left
+    if near is Side.RIGHT:
+        return right
+    return (left + right) * 0.5
+
+
+def _facing(t_lo: np.ndarray, t_hi: np.ndarray, ant: int) -> int:
+    """+1 facing image-right, −1 image-left, 0 unknown: from the trunk line and its anterior side."""
+    u = g.unit(t_hi - t_lo)
+    hx = float(u[0] + ant * -u[1])
+    if math.isfinite(hx) and abs(hx) > 0.5:
+        return 1 if hx > 0 else -1
+    return 0
+
+
 def extract(frame: PoseFrame, *, with_silhouette: bool = True) -> BodyFeatures:
     """Measure one frame (pure). `with_silhouette=False` skips the mask-based back bulge."""
     if not frame.detected:
@@ -225,7 +254,6 @@ def extract(frame: PoseFrame, *, with_silhouette: bool = True) -> BodyFeatures:
     lm = frame.landmarks
     xy = lm[:, :2]
     w, h = frame.width, frame.height
-
     ls, rs = xy[Lm.LEFT_SHOULDER], xy[Lm.RIGHT_SHOULDER]
     lh, rh = xy[Lm.LEFT_HIP], xy[Lm.RIGHT_HIP]
     lk, rk = xy[Lm.LEFT_KNEE], xy[Lm.RIGHT_KNEE]
@@ -233,54 +261,22 @@ def extract(frame: PoseFrame, *, with_silhouette: bool = True) -> BodyFeatures:
     lw, rw = xy[Lm.LEFT_WRIST], xy[Lm.RIGHT_WRIST]
     le, re = xy[Lm.LEFT_EAR], xy[Lm.RIGHT_EAR]
     mid_sh, mid_hip = (ls + rs) * 0.5, (lh + rh) * 0.5
-
-    shoulder_w = g.distance(ls, rs)
-    hip_w = g.distance(lh, rh)
+    shoulder_w, hip_w = g.distance(ls, rs), g.distance(lh, rh)
     torso = g.distance(mid_hip, mid_sh)
     near = near_side_of(lm, torso)
     ratio = view_mod.width_ratio(shoulder_w, hip_w, torso)
     view = view_mod.classify_cues(ratio, view_mod.face_towards_camera(lm), view_mod.chirality(lm))
-
-    vis = lm[:, 3] >= VISIBLE
-    vis &= np.isfinite(xy).all(axis=1)
-    if vis.any():
-        x0, y0 = xy[vis].min(axis=0)
-        x1, y1 = xy[vis].max(axis=0)
-        bbox = (float(x0), float(y0), float(x1), float(y1))
-    else:
-        bbox = (NAN, NAN, NAN, NAN)
-
+    bbox = _landmark_box(lm)
     knee_l, knee_r = g.flexion_deg(lh, lk, la), g.flexion_deg(rh, rk, ra)
     hip_l, hip_r = g.flexion_deg(ls, lh, lk), g.flexion_deg(rs, rh, rk)
-
-    def pick(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        if near is Side.LEFT:
-            return left
-        if near is Side.RIGHT:
-            return right
-        return (left + right) * 0.5
-
-    hip_p, sh_p = pick(lh, rh), pick(ls, rs)
-    ear_p = pick(le, re)
+    hip_p, sh_p, ear_p = _pick(lh, rh, near), _pick(ls, rs, near), _pick(le, re, near)
     side_like = view in (View.SIDE, View.OBLIQUE) and near is not None
     t_lo, t_hi = (hip_p, sh_p) if side_like else (mid_hip, mid_sh)
-
     ant = anterior_sign(lm, t_lo, t_hi, torso)
-    u = g.unit(t_hi - t_lo)
-    nrm = np.array([-u[1], u[0]])
-    facing = 0
-    hx = float(u[0] + ant * nrm[0])
-    if math.isfinite(hx) and abs(hx) > 0.5:
-        facing = 1 if hx > 0 else -1
-
-    neck = NAN
-    if ant != 0:
-        neck = ant * g.signed_angle_2d_deg(t_hi - t_lo, ear_p - t_hi)
-
+    neck = ant * g.signed_angle_2d_deg(t_hi - t_lo, ear_p - t_hi) if ant != 0 else NAN
     bulge = NAN
     if with_silhouette and frame.mask is not None and side_like and ant != 0:
         bulge = back_bulge(frame.mask, hip_p, sh_p, -ant)
-
     wl = frame.world
     rows = lm.tolist()
     return BodyFeatures(
@@ -309,9 +305,7 @@ def extract(frame: PoseFrame, *, with_silhouette: bool = True) -> BodyFeatures:
         arm_elevation_right_deg=g.elevation_deg(rs, rw),
         leg_elevation_left_deg=g.elevation_deg(lh, la),
         leg_elevation_right_deg=g.elevation_deg(rh, ra),
-        twist_world_deg=g.twist_deg(
-            wl[Lm.LEFT_SHOULDER], wl[Lm.RIGHT_SHOULDER], wl[Lm.LEFT_HIP], wl[Lm.RIGHT_HIP]
-        ),
+        twist_world_deg=g.twist_deg(wl[Lm.LEFT_SHOULDER], wl[Lm.RIGHT_SHOULDER], wl[Lm.LEFT_HIP], wl[Lm.RIGHT_HIP]),
         shoulder_width_px=shoulder_w,
         hip_width_px=hip_w,
         torso_length_px=torso,
@@ -320,12 +314,12 @@ def extract(frame: PoseFrame, *, with_silhouette: bool = True) -> BodyFeatures:
         knee_valgus_right_deg=_valgus(rh, rk, ra, lh),
         hip_xy=_pt(hip_p),
         shoulder_xy=_pt(sh_p),
-        knee_xy=_pt(pick(lk, rk)),
-        ankle_xy=_pt(pick(la, ra)),
+        knee_xy=_pt(_pick(lk, rk, near)),
+        ankle_xy=_pt(_pick(la, ra, near)),
         ear_xy=_pt(ear_p),
-        wrist_xy=_pt(pick(lw, rw)),
+        wrist_xy=_pt(_pick(lw, rw, near)),
         back_bulge=bulge,
-        facing=facing,
+        facing=_facing(t_lo, t_hi, ant),
         knees_visible=_visible(rows, _KNEES, w, h),
         shoulder_line_px=_pt(ls - rs),
         hip_line_px=_pt(lh - rh),

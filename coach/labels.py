@@ -1,43 +1,27 @@
 """The one table of words shown to people: every angle, measure, warning and notice the coach can show.
 
-Screens, the annotated video, the PDF and the charts read their words here, never a variable name. A test
-checks that every key an analyzer shows and every warning and notice kind has an entry.
+Screens, the annotated video, the PDF and the charts read their words here, never a variable name; an
+exercise's own measures have their words in its spec. A test checks that every key an analyzer shows and every
+warning and notice kind has an entry.
 """
 
 from __future__ import annotations
 
+from coach.exercises import REGISTRY
 from coach.types import HoldEnd, NoticeKind, Stance, Verdict, WarningKind
 
-MEASURE_WORDS: dict[str, str] = {
-    "knee_flexion_deg": "Knee bend",
-    "hip_flexion_deg": "Hip bend",
-    "trunk_from_vertical_deg": "Trunk lean",
-    "trunk_inclination_deg": "Forward lean",
-    "trunk_lift_deg": "Trunk lift",
+SHARED_MEASURE_WORDS: dict[str, str] = {
     "spinal_flexion_deg": "Back rounding",
     "twist_deg": "Twist",
-    "arm_elevation_deg": "Arm lift",
-    "leg_elevation_deg": "Leg lift",
-    "lift_left_deg": "Left arm or right leg lift",
-    "lift_right_deg": "Right arm or left leg lift",
-    "peak_lift_deg": "Highest lift",
-    "knee_valgus_deg": "Knees turning in",
-    "lean_back_deg": "Leaning back at the top",
-    "neck_flexion_deg": "Head bend",
-    "neck_extension_deg": "Head tipped back",
-    "reference_lift_deg": "Usual lift",
-    "lift_beyond_reference_deg": "Lift above usual",
     "down_s": "Time going down",
     "up_s": "Time coming up",
-    "hold_s": "Time held",
-    "stood_at_s": "Stood up at",
-    "rise_s": "Time to stand up",
-    "heel_lift_cm": "Heel lift",
-    "sway_cm": "Sway",
-    "sway_range_cm": "Sway from side to side",
-    "sway_trend_cm": "Sway change during the hold",
 }
-"""Angle and measure keys (`FrameResult.angles`, `Rep.metrics`) in plain words, without units."""
+"""The measure keys the shared checks write (`coach.exercises.base`), in plain words, without units."""
+
+MEASURE_WORDS: dict[str, str] = {**SHARED_MEASURE_WORDS,
+                                 **{k: v for s in REGISTRY.values() for k, v in s.words.items()}}
+"""Every angle and measure key (`FrameResult.angles`, `Rep.metrics`) in plain words, without units: the shared
+checks' and each exercise's own (`ExerciseSpec.words`)."""
 
 WARNING_WORDS: dict[WarningKind, str] = {
     WarningKind.SPINAL_FLEXION: "Back rounding",

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from fpdf import FPDF
 
+from coach.exercises import spec_of
 from coach.labels import measure_words
 from coach.report import Report
 from coach.session import VERDICT_ADVICE, SeriesPoint
@@ -40,7 +41,7 @@ def report_pdf(report: Report, *, title: str = "Exercise review", band: CounterT
     pdf.set_font("Helvetica", "B", 20)
     pdf.cell(0, 12, plain(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 13)
-    ex = report.exercise.value.replace("_", " ")
+    ex = spec_of(report.exercise).name
     pdf.multi_cell(0, 7, plain(f"{ex.capitalize()}: {report.complete_reps} complete reps, "
                                f"{report.session.analysis.view.value} view, {report.video.duration_s:.0f} s of "
                                f"video."), new_x="LMARGIN", new_y="NEXT")

@@ -2,8 +2,8 @@
 
 Two general checks, over running histograms (memory does not grow with the video's length):
 
-* posture: squats and deadlifts start and end standing; a bird-dog is done on hands and knees and a
-  back extension lying or leaning on a bench. A body that is horizontal nearly all the time for a
+* posture (`ExerciseSpec.posture`): squats and deadlifts start and end standing; a bird-dog is done on hands
+  and knees and a back extension lying or leaning on a bench. A body that is horizontal nearly all the time for a
   squat, or standing nearly all the time for a bird-dog, is the wrong exercise.
 * motion: the exercise's depth signal barely changes while other body angles swing widely —
   the person is clearly doing something, but not this.
@@ -17,6 +17,7 @@ import math
 
 import numpy as np
 
+from coach.exercises import spec_of
 from coach.features import BodyFeatures
 from coach.types import Exercise, Notice, NoticeKind
 
@@ -43,12 +44,6 @@ MOVING_RANGE_DEG = 45.0
 
 STILL_SIGNAL_SHARE = 0.5
 """Signal p5–p95 range below this share of the counter's rep band (depth − return) → the signal stays put."""
-
-UPRIGHT_EXERCISES = frozenset({Exercise.SQUAT, Exercise.DEADLIFT})
-"""Exercises that are done standing."""
-
-FLOOR_EXERCISES = frozenset({Exercise.BIRD_DOG, Exercise.BACK_EXTENSION})
-"""Exercises that are not done standing (hands and knees, lying, or on a bench)."""
 
 _MOTION_FIELDS = ("knee_flexion_deg", "hip_flexion_deg", "trunk_from_vertical_deg", "arm_elevation_left_deg",
                   "arm_elevation_right_deg", "leg_elevation_left_deg", "leg_elevation_right_deg")
@@ -90,6 +85,7 @@ class PlausibilityCheck:
 
     def __init__(self, exercise: Exercise | str, band_deg: float = math.nan) -> None:
         self.exercise = Exercise(exercise)
+        self.spec = spec_of(self.exercise)
         self.band_deg = band_deg
         self.frames = 0
         self.standing = 0
@@ -121,7 +117,7 @@ class PlausibilityCheck:
         if self.frames < MIN_FRAMES:
             return True
         standing = self.standing / self.frames
-        if self.exercise in UPRIGHT_EXERCISES:
+        if self.spec.posture.upright:
             return standing >= RARELY
         return standing < MOSTLY
 
@@ -129,14 +125,13 @@ class PlausibilityCheck:
         """Why the video does not look like the exercise, or None when it plausibly does."""
         if self.frames < MIN_FRAMES:
             return None
-        name = self.exercise.value.replace("_", " ")
+        name = self.spec.name
         standing, horizontal = self.standing / self.frames, self.horizontal / self.frames
-        if self.exercise in UPRIGHT_EXERCISES and standing < RARELY and horizontal >= MOSTLY:
+        if self.spec.posture.upright and standing < RARELY and horizontal >= MOSTLY:
             return (f"The body is horizontal for most of the video, but a {name} is done standing: "
                     f"this does not look like a {name}.")
-        if self.exercise in FLOOR_EXERCISES and standing >= MOSTLY:
-            where = "on hands and knees" if self.exercise is Exercise.BIRD_DOG else "lying or on a bench"
-            return (f"You are standing for most of the video, but a {name} is done {where}: "
+        if not self.spec.posture.upright and standing >= MOSTLY:
+            return (f"You are standing for most of the video, but a {name} is done {self.spec.posture.where}: "
                     f"this does not look like a {name}.")
         if complete_reps == 0 and self._signal.n >= MIN_FRAMES and math.isfinite(self.band_deg):
             moving = max((h.spread() for h in self._motion.values() if h.n >= MIN_FRAMES), default=0.0)

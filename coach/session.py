@@ -19,7 +19,7 @@ from coach.estimator import (
     EstimatorCapabilities,
     missing_capability_notices,
 )
-from coach.exercises import AnalysisResult, FrameResult, analyzer_for
+from coach.exercises import AnalysisResult, FrameResult, analyzer_for, spec_of
 from coach.features import BodyFeatures, extract
 from coach.plausibility import PlausibilityCheck
 from coach.thresholds import OSTEOPOROSIS_TARGET, SET_BREAK_S, SetTarget, Thresholds
@@ -146,12 +146,11 @@ class SessionAnalyzer:
         self._last_seen_s = math.nan
         self.last_features: BodyFeatures | None = None
         self.last_result: FrameResult | None = None
-        thresholds_of = getattr(self.analyzer, "counter_thresholds", None)
-        band = thresholds_of() if callable(thresholds_of) else None
+        band = spec_of(self.exercise).band(self.th)
         self._cuts = CutDetector(self.th.scene_cut_decorrelation)
         self._cut_times: list[float] = []
         self.capabilities = FULL_CAPABILITIES
-        self._plausible = PlausibilityCheck(self.exercise, (band.depth_deg - band.return_deg) if band else math.nan)
+        self._plausible = PlausibilityCheck(self.exercise, band.depth_deg - band.return_deg)
 
     def push(self, pose: PoseFrame) -> tuple[BodyFeatures, FrameResult]:
         """Analyze one frame."""

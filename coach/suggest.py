@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from coach.exercises import spec_of
 from coach.report import Report
 from coach.session import SessionAnalyzer
 from coach.thresholds import Thresholds
@@ -32,7 +33,7 @@ class Suggestion:
     @property
     def name(self) -> str:
         """The exercise in plain words ("back extension")."""
-        return self.exercise.value.replace("_", " ")
+        return spec_of(self.exercise).name
 
 
 class PoseLog:

@@ -1,4 +1,8 @@
-"""Every threshold the coach uses, in one place, with units in the names and a source for each.
+"""The thresholds that decide what the coach counts and flags, with units in the names and a source for each:
+spine and movement limits, each exercise's counter band, hold timing, strictness presets, set targets.
+
+The analyzers' internal constants (smoothing windows, warm-up spans, rest references) live next to the code that
+uses them, each with its unit in the name and a docstring; they shape a measurement rather than a judgement.
 
 No published degree threshold for "unsafe" spinal flexion in osteoporosis exists. Posture standards give
 anchors: ISO 11226 / EN 1005-4 call trunk inclination 0–20° neutral and twisting > 10° clearly visible.
@@ -146,7 +150,7 @@ class HeelDropThresholds:
 
 
 @dataclass(frozen=True, slots=True)
-class HoldThresholds:
+class StanceThresholds:
     """Stance recognition and hold timing, from the feet (front view). Shares are of the standing body height."""
 
     foot_lift_share: float = 0.06
@@ -171,6 +175,22 @@ class HoldThresholds:
     """A stance (or its loss) must hold this long to count, s; the hold is dated from its first frame."""
     unsteady_sway_cm_s: float = 40.0
     """A body-centre speed above this is a large sudden sway: the live page stops and says so, cm/s."""
+
+
+@dataclass(frozen=True, slots=True)
+class HoldThresholds:
+    """Hold-timer settings for one held position's signal (`coach.exercises.hold_engine`), degrees and seconds."""
+
+    enter_deg: float
+    """In the position: the signal at or above this."""
+    leave_deg: float
+    """Out of the position: the signal below this (hysteresis: leave_deg < enter_deg)."""
+    target_s: float
+    """The hold asked for, seconds (a hold that lasts this long is complete)."""
+    min_phase_s: float = 0.3
+    """Getting in or out must last this long to count (debounce, seconds of video time)."""
+    max_gap_s: float = 1.0
+    """Lost visibility for longer than this ends the hold where it was last seen, seconds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +240,7 @@ class Thresholds:
     """Share of frames with a person below which the notice "person often lost" is given."""
     stand: StandThresholds = StandThresholds()
     heel_drop: HeelDropThresholds = HeelDropThresholds()
-    hold: HoldThresholds = HoldThresholds()
+    stance: StanceThresholds = StanceThresholds()
     scene_cut_decorrelation: float = 0.75
     """Consecutive analysed frames whose 16 × 16 luma thumbnails decorrelate by at least this (1 − Pearson r,
     0–2; coach.cuts) are a camera cut, and the analyzer learns its camera-dependent references again. On the

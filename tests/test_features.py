@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pytest
@@ -196,16 +195,6 @@ def test_shoulder_and_hip_lines_are_left_minus_right_image_vectors() -> None:
     assert f.shoulder_line_px == pytest.approx((180.0, 0.0))
     assert f.hip_line_px == pytest.approx((100.0, 0.0))
     assert extract(front_skeleton(rear=True)).shoulder_line_px == pytest.approx((-180.0, 0.0))
-
-
-def test_extract_fast() -> None:
-    f = side_skeleton()
-    extract(f)
-    n = 300
-    t0 = time.perf_counter()
-    for _ in range(n):
-        extract(f, with_silhouette=False)
-    assert (time.perf_counter() - t0) / n * 1e3 < 2.0  # target 0.5 ms; generous for a loaded machine
 
 
 def test_knees_visible_when_the_feet_are_cut_off() -> None:

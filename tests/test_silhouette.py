@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pytest
@@ -96,15 +95,3 @@ def test_nan_cases() -> None:
     assert math.isnan(back_bulge(np.ones((H, W), np.float32), hip, sh, -1))  # never leaves the mask
     assert back_contour(None, hip, sh, -1).shape == (0, 2)
     assert back_profile(None, hip, sh, -1) is None
-
-
-def test_fast_enough() -> None:
-    hip, sh = (900, 600), (400, 250)
-    m = torso_mask(hip, sh, -1, 30.0)
-    back_bulge(m, hip, sh, -1)
-    n = 200
-    t0 = time.perf_counter()
-    for _ in range(n):
-        back_bulge(m, hip, sh, -1)
-    per_call_ms = (time.perf_counter() - t0) / n * 1e3
-    assert per_call_ms < 2.0  # target 0.3 ms; generous for a loaded CI machine

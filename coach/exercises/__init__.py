@@ -1,48 +1,46 @@
-"""Exercise analyzers: one class per exercise behind the `Analyzer` protocol."""
+"""The exercises: one module per exercise (its analyzer and its `ExerciseSpec`) and the REGISTRY every other
+place reads. Adding an exercise: a module with its analyzer and SPEC, one line here, and its `Exercise` value
+(docs/adding-an-exercise.md)."""
 
 from __future__ import annotations
 
 from coach.calibration import Neutral
-from coach.exercises.back_extension import BackExtensionAnalyzer
-from coach.exercises.base import AnalysisResult, Analyzer, BaseAnalyzer, FrameResult
-from coach.exercises.bird_dog import BirdDogAnalyzer
-from coach.exercises.deadlift import DeadliftAnalyzer
-from coach.exercises.squat import SquatAnalyzer
-from coach.functional.base import FunctionalAnalyzer
-from coach.functional.chair_stand import ChairStandAnalyzer, SitToStandAnalyzer
-from coach.functional.heel_drop import HeelDropAnalyzer
-from coach.functional.stances import BalanceTestAnalyzer, SingleLegStandAnalyzer
+from coach.exercises import back_extension, bird_dog, chair_stand, deadlift, heel_drop, squat, stances
+from coach.exercises.base import AnalysisResult, Analyzer, FrameResult
+from coach.exercises.functional_base import FunctionalAnalyzer
+from coach.exercises.spec import ExerciseSpec, Posture, SynthTiming
 from coach.thresholds import Thresholds
 from coach.types import Exercise, FunctionalSetup
 
-ANALYZERS: dict[Exercise, type[BaseAnalyzer] | type[FunctionalAnalyzer]] = {
-    Exercise.SQUAT: SquatAnalyzer,
-    Exercise.DEADLIFT: DeadliftAnalyzer,
-    Exercise.BACK_EXTENSION: BackExtensionAnalyzer,
-    Exercise.BIRD_DOG: BirdDogAnalyzer,
-    Exercise.CHAIR_STAND: ChairStandAnalyzer,
-    Exercise.SIT_TO_STAND: SitToStandAnalyzer,
-    Exercise.HEEL_DROP: HeelDropAnalyzer,
-    Exercise.SINGLE_LEG_STAND: SingleLegStandAnalyzer,
-    Exercise.BALANCE_TEST: BalanceTestAnalyzer,
+REGISTRY: dict[Exercise, ExerciseSpec] = {
+    s.exercise: s for s in (squat.SPEC, deadlift.SPEC, back_extension.SPEC, bird_dog.SPEC, chair_stand.SPEC,
+                            chair_stand.SIT_TO_STAND_SPEC, heel_drop.SPEC, stances.SINGLE_LEG_SPEC,
+                            stances.BALANCE_TEST_SPEC)
 }
+"""Every exercise's spec, in the order the exercise picker shows them."""
 
 
 class NotAnalyzedYet(LookupError):
     """The exercise has no analyzer."""
 
 
+def spec_of(exercise: Exercise | str) -> ExerciseSpec:
+    """The spec of an exercise (raises NotAnalyzedYet for an unknown one)."""
+    try:
+        return REGISTRY[Exercise(exercise)]
+    except (ValueError, KeyError):
+        raise NotAnalyzedYet(f"'{exercise}' is not an exercise the coach analyzes") from None
+
+
 def analyzer_for(exercise: Exercise | str, thresholds: Thresholds | None = None,
                  neutral: Neutral | None = None, setup: FunctionalSetup | None = None) -> Analyzer:
     """A fresh analyzer for an exercise (raises NotAnalyzedYet for an unknown one); `setup` reaches the
-    functional tests."""
-    try:
-        cls = ANALYZERS[Exercise(exercise)]
-    except (ValueError, KeyError):
-        raise NotAnalyzedYet(f"'{exercise}' is not an exercise the coach analyzes") from None
+    balance and functional tests (age, sex, height, "Go", a hold's target)."""
+    cls = spec_of(exercise).analyzer
     if issubclass(cls, FunctionalAnalyzer):
         return cls(thresholds, neutral, setup)
     return cls(thresholds, neutral)
 
 
-__all__ = ["ANALYZERS", "AnalysisResult", "Analyzer", "FrameResult", "NotAnalyzedYet", "analyzer_for"]
+__all__ = ["REGISTRY", "AnalysisResult", "Analyzer", "ExerciseSpec", "FrameResult", "NotAnalyzedYet", "Posture",
+           "SynthTiming", "analyzer_for", "spec_of"]

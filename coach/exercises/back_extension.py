@@ -23,6 +23,7 @@ import numpy as np
 
 from coach.counter import RepEvent
 from coach.exercises.base import BaseAnalyzer, FrameResult, RollingMedian, peak, smoothed
+from coach.exercises.spec import ExerciseSpec, Posture, SynthTiming
 from coach.features import BodyFeatures
 from coach.thresholds import CounterThresholds
 from coach.types import Exercise, FormWarning, Notice, NoticeKind, View, WarningKind
@@ -53,7 +54,7 @@ class BackExtensionAnalyzer(BaseAnalyzer):
 
     # --- signal -------------------------------------------------------------------------------
     def counter_thresholds(self) -> CounterThresholds:
-        return self.th.back_extension_counter
+        return SPEC.band(self.th)
 
     def on_scene_cut(self) -> None:
         """The rest elevations of trunk and legs are image angles of the old shot."""
@@ -170,3 +171,23 @@ class BackExtensionAnalyzer(BaseAnalyzer):
                               f"{twist}Arching is judged against your own first {REFERENCE_REPS} lifts, so those "
                               "lifts are not checked for it."))
         return out
+
+
+SPEC = ExerciseSpec(
+    exercise=Exercise.BACK_EXTENSION,
+    name="back extension",
+    title="Back extension (lying face down)",
+    posture=Posture.LYING,
+    signal_words="trunk lift (°)",
+    counter=lambda th: th.back_extension_counter,
+    analyzer=BackExtensionAnalyzer,
+    words={
+        "trunk_lift_deg": "Trunk lift",
+        "neck_flexion_deg": "Head bend",
+        "neck_extension_deg": "Head tipped back",
+        "reference_lift_deg": "Usual lift",
+        "lift_beyond_reference_deg": "Lift above usual",
+    },
+    columns=("trunk_lift_deg", "spinal_flexion_deg", "twist_deg"),
+    synth=SynthTiming(tempo_s=3.0, splits=(0.3, 0.25, 0.3, 0.15)),
+)

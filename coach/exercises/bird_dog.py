@@ -25,6 +25,7 @@ import numpy as np
 
 from coach.counter import EventKind, RepEvent
 from coach.exercises.base import BaseAnalyzer, FrameResult, RollingMedian, nanmax, smoothed
+from coach.exercises.spec import ExerciseSpec, Posture, SynthTiming
 from coach.features import BodyFeatures
 from coach.thresholds import CounterThresholds
 from coach.types import Exercise, FormWarning, Notice, NoticeKind, Side, View, WarningKind
@@ -59,7 +60,7 @@ class BirdDogAnalyzer(BaseAnalyzer):
 
     # --- signal -------------------------------------------------------------------------------
     def counter_thresholds(self) -> CounterThresholds:
-        return self.th.bird_dog_counter
+        return SPEC.band(self.th)
 
     def on_scene_cut(self) -> None:
         """The legs' rest elevations are image angles of the old shot."""
@@ -109,7 +110,7 @@ class BirdDogAnalyzer(BaseAnalyzer):
 
     def rep_side(self, frames: Sequence[BodyFeatures]) -> Side | None:
         """The side whose arm and leg together lifted more over the rep's lifted frames."""
-        start = self.counter.cfg.start_deg
+        start = self.counter.thresholds.start_deg
         totals = {s: 0.0 for s in Side}
         for f in frames:
             if not self.visible(f) or not self.signal(f) >= start:
@@ -153,7 +154,7 @@ class BirdDogAnalyzer(BaseAnalyzer):
         """The longest contiguous stretch at full extension (within HOLD_BAND_DEG of the peak), as a mask."""
         filled = np.nan_to_num(sig, nan=-math.inf)
         top = float(filled.max()) if filled.size else -math.inf
-        at_depth = filled >= max(self.counter.cfg.depth_deg, top - HOLD_BAND_DEG)
+        at_depth = filled >= max(self.counter.thresholds.depth_deg, top - HOLD_BAND_DEG)
         best = (0, 0)
         i = 0
         while i < at_depth.size:
@@ -221,3 +222,24 @@ class BirdDogAnalyzer(BaseAnalyzer):
                           "A sagging lower back cannot be measured yet (only rounding is checked): keep your back "
                           "flat."))
         return out
+
+
+SPEC = ExerciseSpec(
+    exercise=Exercise.BIRD_DOG,
+    name="bird dog",
+    title="Bird dog (on hands and knees)",
+    posture=Posture.HANDS_AND_KNEES,
+    signal_words="arm and leg lift (°)",
+    counter=lambda th: th.bird_dog_counter,
+    analyzer=BirdDogAnalyzer,
+    words={
+        "lift_left_deg": "Left arm or right leg lift",
+        "lift_right_deg": "Right arm or left leg lift",
+        "peak_lift_deg": "Highest lift",
+        "hold_s": "Time held",
+        "arm_elevation_deg": "Arm lift",
+        "leg_elevation_deg": "Leg lift",
+    },
+    columns=("spinal_flexion_deg", "twist_deg", "arm_elevation_deg", "leg_elevation_deg"),
+    synth=SynthTiming(tempo_s=5.0, splits=(0.24, 0.5, 0.2, 0.06)),  # a 2.5 s hold at full extension, as guided
+)

@@ -20,6 +20,7 @@ import numpy as np
 
 from coach.counter import RepEvent
 from coach.exercises.base import AnalysisResult, BaseAnalyzer, FrameResult, HipDrop, RollingMedian, peak, smoothed
+from coach.exercises.spec import ExerciseSpec, Posture, SynthTiming
 from coach.features import BodyFeatures
 from coach.geometry import vertical_inclination_deg
 from coach.thresholds import CounterThresholds
@@ -88,7 +89,7 @@ class DeadliftAnalyzer(BaseAnalyzer):
         self._lockout_pre: deque[BodyFeatures] = deque(maxlen=LOCKOUT_PRE_FRAMES)
 
     def counter_thresholds(self) -> CounterThresholds:
-        return self.th.deadlift_counter
+        return SPEC.band(self.th)
 
     def trunk_inclination(self, f: BodyFeatures, learn: bool = True) -> float:
         """Trunk tilt from the vertical, degrees: the image angle from the side; from other views the
@@ -256,3 +257,21 @@ class DeadliftAnalyzer(BaseAnalyzer):
         return [FormWarning(WarningKind.HIPS_RISE_FIRST, t, value, limit, "%",
                             "Your hips rose before your chest: the knees straightened while your back "
                             "stayed bent over.", CUE_HIPS_FIRST)]
+
+
+SPEC = ExerciseSpec(
+    exercise=Exercise.DEADLIFT,
+    name="deadlift",
+    title="Deadlift (hip hinge)",
+    posture=Posture.STANDING,
+    signal_words="hip bend (°)",
+    counter=lambda th: th.deadlift_counter,
+    analyzer=DeadliftAnalyzer,
+    words={
+        "trunk_inclination_deg": "Forward lean",
+        "hip_flexion_deg": "Hip bend",
+        "lean_back_deg": "Leaning back at the top",
+    },
+    columns=("hip_flexion_deg", "trunk_inclination_deg", "spinal_flexion_deg", "twist_deg"),
+    synth=SynthTiming(tempo_s=2.5, splits=(0.38, 0.06, 0.38, 0.18)),
+)

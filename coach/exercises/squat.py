@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from coach.counter import RepEvent
 from coach.exercises.base import STANDING_KNEE_DEG, BaseAnalyzer, HipDrop, peak, smoothed
+from coach.exercises.spec import ExerciseSpec, Posture, SynthTiming
 from coach.features import BodyFeatures
 from coach.thresholds import CounterThresholds
 from coach.types import Exercise, FormWarning, Notice, NoticeKind, View, WarningKind
@@ -48,7 +49,7 @@ class SquatAnalyzer(BaseAnalyzer):
         self.on_scene_cut()  # the camera-dependent references start unknown
 
     def counter_thresholds(self) -> CounterThresholds:
-        return self.th.squat_counter
+        return SPEC.band(self.th)
 
     def drop_flexion(self, f: BodyFeatures) -> float:
         """View-independent knee flexion estimate from the hip height above the ankle, degrees."""
@@ -113,3 +114,21 @@ class SquatAnalyzer(BaseAnalyzer):
                                                 f"Your knees drifted about {value:.0f}° inwards.", CUE_VALGUS))
         warnings += self.check_tempo(frames, event, metrics, CUE_TEMPO)
         return metrics, warnings
+
+
+SPEC = ExerciseSpec(
+    exercise=Exercise.SQUAT,
+    name="squat",
+    title="Squat (sit to stand)",
+    posture=Posture.STANDING,
+    signal_words="knee bend (°)",
+    counter=lambda th: th.squat_counter,
+    analyzer=SquatAnalyzer,
+    words={
+        "knee_flexion_deg": "Knee bend",
+        "trunk_from_vertical_deg": "Trunk lean",
+        "knee_valgus_deg": "Knees turning in",
+    },
+    columns=("knee_flexion_deg", "trunk_from_vertical_deg", "spinal_flexion_deg", "twist_deg"),
+    synth=SynthTiming(tempo_s=2.5, splits=(0.38, 0.06, 0.38, 0.18)),
+)

@@ -15,7 +15,7 @@ import numpy as np
 
 from coach.synth import angles, functional
 from coach.synth.body import PrimArrays, barbell, body_prims, place
-from coach.synth.motions import DEFAULT_TEMPO_S, READY_S, Fault, Support, Timeline, phase_at, plan, pose_at
+from coach.synth.motions import READY_S, Fault, Support, Timeline, phase_at, plan, pose_at, timing
 from coach.synth.render import Camera, raycast, shade_body, to_srgb8
 from coach.synth.scene import camera_for, contact_shadows, degrade, draw_body, draw_lighting, draw_look, room
 from coach.synth.skeleton import BodyDims, forward_kinematics, joints
@@ -90,7 +90,9 @@ class SynthSpec:
         """Seconds per rep (the exercise's default when not given)."""
         if self.tempo_s is not None:
             return float(self.tempo_s)
-        return DEFAULT_TEMPO_S.get(self.exercise, functional.DEFAULT_TEMPO_S)
+        if self.exercise in functional.FUNCTIONAL_EXERCISES:
+            return functional.DEFAULT_TEMPO_S
+        return timing(self.exercise).tempo_s
 
     def faulty_reps(self) -> tuple[int, ...]:
         """1-based reps that carry the fault."""

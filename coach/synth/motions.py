@@ -9,11 +9,13 @@ hold after the last one.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
 
+from coach.exercises import SynthTiming, spec_of
 from coach.synth.skeleton import SPINE, SPINE_REST_DEG, BodyDims, Pose, Seg, forward_kinematics, pitch, roll, yaw
 from coach.types import Exercise, Side, WarningKind
 
@@ -24,7 +26,6 @@ FAULT_KINDS: tuple[WarningKind, ...] = (
     WarningKind.HIPS_RISE_FIRST,
 )
 _NEEDS_DEGREES = (WarningKind.SPINAL_FLEXION, WarningKind.TWIST, WarningKind.LUMBAR_HYPEREXTENSION)
-_HINGE_EXERCISES = (Exercise.SQUAT, Exercise.DEADLIFT)
 
 # How a total spine angle is shared by lumbar, lower thorax and upper thorax.
 _FLEX_WEIGHTS = (0.4, 0.35, 0.25)
@@ -33,13 +34,19 @@ _TWIST_WEIGHTS = (0.2, 0.4, 0.4)
 
 READY_S = 1.5
 END_HOLD_S = 0.5
-DEFAULT_TEMPO_S: dict[Exercise, float] = {
-    Exercise.SQUAT: 2.5,
-    Exercise.DEADLIFT: 2.5,
-    Exercise.BACK_EXTENSION: 3.0,
-    Exercise.BIRD_DOG: 5.0,  # a 2.5 s hold at full extension, as bird-dog guidance asks
-}
-"""Default seconds per rep (including the short pause at the top)."""
+
+
+def timing(exercise: Exercise) -> SynthTiming:
+    """The exercise's rep timing (`ExerciseSpec.synth`: default seconds per rep, including the short pause at
+    the top, and the shares of a rep spent moving, holding, returning and pausing); ValueError when it has none."""
+    spec = spec_of(exercise)
+    if spec.synth is None:
+        raise ValueError(f"coach synth cannot render a {spec.name} yet")
+    return spec.synth
+
+
+def _standing(exercise: Exercise) -> bool:
+    return spec_of(exercise).posture.upright
 
 
 class Support(StrEnum):
@@ -88,7 +95,7 @@ class Fault:
 
     def check(self, exercise: Exercise) -> None:
         """Raise ValueError when this fault makes no sense for `exercise`."""
-        if self.kind is WarningKind.HIPS_RISE_FIRST and exercise not in _HINGE_EXERCISES:
+        if self.kind is WarningKind.HIPS_RISE_FIRST and not _standing(exercise):
             raise ValueError(f"hips_rise_first applies to squat and deadlift, not {exercise.value}")
 
 
@@ -136,15 +143,6 @@ class Phase:
         return self.trunk
 
 
-# Fractions of the tempo: (move, hold, return, pause at top).
-_SPLITS: dict[Exercise, tuple[float, float, float, float]] = {
-    Exercise.SQUAT: (0.38, 0.06, 0.38, 0.18),
-    Exercise.DEADLIFT: (0.38, 0.06, 0.38, 0.18),
-    Exercise.BACK_EXTENSION: (0.3, 0.25, 0.3, 0.15),
-    Exercise.BIRD_DOG: (0.24, 0.5, 0.2, 0.06),
-}
-
-
 def plan(
     exercise: Exercise,
     reps: int,
@@ -155,12 +153,12 @@ def plan(
 ) -> Timeline:
     """Plan `reps` reps; `faults` maps a 0-based rep index to its fault. Variation is seeded.
 
-    `tempo_s` defaults to the exercise's DEFAULT_TEMPO_S.
+    `tempo_s` defaults to the exercise's (`timing`).
     """
     if tempo_s is None:
-        tempo_s = DEFAULT_TEMPO_S[exercise]
+        tempo_s = timing(exercise).tempo_s
     rng = np.random.default_rng([seed, 7919])
-    fd, fh, _, _ = _SPLITS[exercise]
+    fd, fh, _, _ = timing(exercise).splits
     out = []
     for i in range(reps):
         start = READY_S + i * (tempo_s + rest_s)
@@ -168,7 +166,7 @@ def plan(
         if exercise is Exercise.BIRD_DOG:
             side = Side.LEFT if i % 2 == 0 else Side.RIGHT
         depth = float(rng.uniform(0.94, 1.03))
-        natural = float(rng.uniform(0.0, 3.0)) if exercise in _HINGE_EXERCISES else 0.0
+        natural = float(rng.uniform(0.0, 3.0)) if _standing(exercise) else 0.0
         out.append(
             RepPlan(
                 index=i,
@@ -192,7 +190,7 @@ def _ease(x: float) -> float:
 
 def phase_at(timeline: Timeline, t: float) -> Phase:
     """Movement progress at time `t`, s."""
-    fd, fh, fu, _fp = _SPLITS[timeline.exercise]
+    fd, fh, fu, _fp = timing(timeline.exercise).splits
     T = timeline.tempo_s
     for rep in timeline.reps:
         if not (rep.start_s <= t < rep.end_s):
@@ -276,7 +274,7 @@ def _spine_faults(phase: Phase, exercise: Exercise) -> tuple[float, float, float
     elif fault.kind is WarningKind.TWIST:
         twist = fault.degrees * phase.trunk
     elif fault.kind is WarningKind.LUMBAR_HYPEREXTENSION:
-        ext = fault.degrees * (phase.top if exercise in _HINGE_EXERCISES else phase.trunk)
+        ext = fault.degrees * (phase.top if _standing(exercise) else phase.trunk)
     return flex, ext, twist
 
 
@@ -417,17 +415,37 @@ def _quadruped_pitch(dims: BodyDims) -> float:
     return (lo + hi) / 2
 
 
+def _squat_pose(dims: BodyDims, phase: Phase, depth: float) -> tuple[Pose, Support]:
+    return _to_pose(_squat(phase, depth), np.zeros(3)), Support.FEET
+
+
+def _deadlift_pose(dims: BodyDims, phase: Phase, depth: float) -> tuple[Pose, Support]:
+    return _to_pose(_deadlift(phase, depth), np.zeros(3)), Support.FEET
+
+
+def _back_extension_pose(dims: BodyDims, phase: Phase, depth: float) -> tuple[Pose, Support]:
+    return _to_pose(_back_extension(phase, depth), np.array([-0.25, 0.0, 0.0])), Support.FLOOR
+
+
+def _bird_dog_pose(dims: BodyDims, phase: Phase, depth: float) -> tuple[Pose, Support]:
+    angles = _bird_dog(phase, depth, _quadruped_pitch_cached(dims))
+    return _to_pose(angles, np.array([-0.2, 0.0, 0.0])), Support.FLOOR
+
+
+MOTIONS: dict[Exercise, Callable[[BodyDims, Phase, float], tuple[Pose, Support]]] = {
+    Exercise.SQUAT: _squat_pose,
+    Exercise.DEADLIFT: _deadlift_pose,
+    Exercise.BACK_EXTENSION: _back_extension_pose,
+    Exercise.BIRD_DOG: _bird_dog_pose,
+}
+"""The body pose of each exercise the registry gives a synthetic timing (`ExerciseSpec.synth`), from the
+body's dimensions, the movement's progress and the rep's depth (a test checks they match)."""
+
+
 def pose_at(exercise: Exercise, dims: BodyDims, phase: Phase) -> tuple[Pose, Support]:
     """The body pose (before floor placement) and how it is supported."""
     depth = phase.rep.depth if phase.rep is not None else 1.0
-    if exercise is Exercise.SQUAT:
-        return _to_pose(_squat(phase, depth), np.zeros(3)), Support.FEET
-    if exercise is Exercise.DEADLIFT:
-        return _to_pose(_deadlift(phase, depth), np.zeros(3)), Support.FEET
-    if exercise is Exercise.BACK_EXTENSION:
-        return _to_pose(_back_extension(phase, depth), np.array([-0.25, 0.0, 0.0])), Support.FLOOR
-    angles = _bird_dog(phase, depth, _quadruped_pitch_cached(dims))
-    return _to_pose(angles, np.array([-0.2, 0.0, 0.0])), Support.FLOOR
+    return MOTIONS[exercise](dims, phase, depth)
 
 
 _PITCH_CACHE: dict[BodyDims, float] = {}

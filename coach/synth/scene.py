@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from coach.exercises import spec_of
 from coach.synth.body import Mat, Outfit, PrimArrays
 from coach.synth.render import Camera, Lighting, to_linear
 from coach.synth.skeleton import BodyDims
@@ -35,8 +36,6 @@ SOCKS = ((245, 245, 245), (150, 150, 150), (25, 25, 25))
 WALLS = ((225, 220, 210), (200, 215, 225), (235, 225, 200), (180, 190, 180), (210, 200, 190), (150, 170, 190))
 WOOD = ((170, 120, 75), (190, 150, 100), (130, 90, 60), (150, 150, 150))
 MATS = ((60, 90, 140), (90, 140, 90), (140, 60, 80), (70, 70, 75))
-
-FLOOR_EXERCISES = (Exercise.BACK_EXTENSION, Exercise.BIRD_DOG)
 
 # Unit vectors from the person toward the camera, per view (the person faces +x; left is −z).
 VIEW_DIRECTIONS: dict[View, tuple[float, float, float]] = {
@@ -147,7 +146,7 @@ def camera_for(exercise: Exercise, view: View, width: int, height: int, seed: in
     Seeded jitter: ±0.1 m distance, ±0.05 m height, ±3° azimuth.
     """
     rng = np.random.default_rng([seed, 404])
-    floor = exercise in FLOOR_EXERCISES
+    floor = not spec_of(exercise).posture.upright
     if floor and view in (View.FRONT, View.REAR):
         # Looking along a lying body: go higher so the body is not foreshortened to a sliver.
         dist, cam_h = 2.3, 1.25
@@ -194,7 +193,7 @@ def room(
         grain = 1.0 + 0.04 * np.sin(p[..., 0] * 9.0 + plank * 1.7) * np.sin(p[..., 0] * 31.0 + plank)
         seam = np.abs(p[..., 2] / 0.14 - np.round(p[..., 2] / 0.14)) < 0.03
         floor_col *= (tint * grain * np.where(seam, 0.7, 1.0))[..., None]
-    if exercise in FLOOR_EXERCISES:
+    if not spec_of(exercise).posture.upright:
         on_mat = (np.abs(p[..., 0] + 0.12) < 1.05) & (np.abs(p[..., 2]) < 0.4)
         floor_col[on_mat] = to_linear(look.mat)
     up = np.array([0.0, 1.0, 0.0])

@@ -9,34 +9,13 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from coach.exercises import spec_of
 from coach.labels import warning_words
 from coach.session import SeriesPoint
-from coach.thresholds import CounterThresholds, Thresholds
+from coach.thresholds import Thresholds
 from coach.types import Exercise, Rep
 
 MAX_POINTS = 1500
-SIGNAL_NAMES = {
-    Exercise.SQUAT: "knee bend (°)",
-    Exercise.DEADLIFT: "hip bend (°)",
-    Exercise.BACK_EXTENSION: "trunk lift (°)",
-    Exercise.BIRD_DOG: "arm and leg lift (°)",
-    Exercise.CHAIR_STAND: "knee bend from the hips' height (°)",
-    Exercise.SIT_TO_STAND: "knee bend from the hips' height (°)",
-    Exercise.HEEL_DROP: "heel lift (cm)",
-    Exercise.SINGLE_LEG_STAND: "time held (s)",
-    Exercise.BALANCE_TEST: "time held (s)",
-}
-
-
-def counter_band(exercise: Exercise, thresholds: Thresholds | None = None) -> CounterThresholds:
-    """The counting thresholds of an exercise's depth signal (degrees)."""
-    th = thresholds or Thresholds()
-    band: CounterThresholds = getattr(th, f"{exercise.value}_counter", NO_BAND)
-    return band
-
-
-NO_BAND = CounterThresholds(start_deg=0.0, depth_deg=0.0, return_deg=0.0)
-"""The balance and functional exercises are not counted on a depth band (their charts and PDFs show none)."""
 
 
 def series_frame(series: Sequence[SeriesPoint]) -> pd.DataFrame:
@@ -58,8 +37,9 @@ def angle_chart(series: Sequence[SeriesPoint], reps: Sequence[Rep], exercise: Ex
                 thresholds: Thresholds | None = None) -> alt.LayerChart:
     """The depth angle over time, the counting band shaded, warnings as red rules."""
     data = series_frame(series)
-    band = counter_band(exercise, thresholds)
-    name = SIGNAL_NAMES[exercise]
+    spec = spec_of(exercise)
+    band = spec.band(thresholds)
+    name = spec.signal_words
     top = max(float(data["angle_deg"].max()) if len(data) else 0.0, band.depth_deg) + 10.0
     t_end = float(data["time_s"].max()) if len(data) else 1.0
     band_df = pd.DataFrame([{"t0": 0.0, "t1": t_end, "y0": band.depth_deg, "y1": top,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from coach.functional.base import SAFETY_NOTE
+from coach.exercises.functional_base import SAFETY_NOTE
 from coach.labels import HOLD_END_WORDS, STANCE_WORDS, TEST_WORDS, UNIT_WORDS, VERDICT_WORDS
 from coach.report import Report
 from coach.types import HOLD_EXERCISES, STRENGTH_EXERCISES, Exercise, FunctionalTest, Hold

@@ -8,30 +8,22 @@ import pandas as pd
 import streamlit as st
 
 from coach.history import History
-from coach.types import Exercise
-from coach.ui import settings as cfg
+from coach.ui import settings as prefs
 from coach.ui.charts import weekly_chart
-from coach.ui.settings import EXERCISE_NAMES
+from coach.ui.settings import exercise_title
 
 GUIDE_MIN, GUIDE_MAX = 2, 3
 """Guidance: strength sessions two to three times a week."""
 
 
-def _exercise_name(value: str) -> str:
-    try:
-        return EXERCISE_NAMES[Exercise(value)]
-    except ValueError:
-        return value
-
-
 def render() -> None:
     """The history page."""
-    cfg.settings_panel()
+    prefs.settings_panel()
     st.title("My history")
-    problem = cfg.history_problem()
+    problem = prefs.history_problem()
     if problem:
         st.warning(problem)
-    hist = cfg.get_history()
+    hist = prefs.get_history()
     if hist is None:
         return
     try:
@@ -68,7 +60,7 @@ def _show(hist: History) -> None:
 
     st.subheader("Sessions")
     table = pd.DataFrame([{
-        "When": s.started_at.replace("T", " ")[:16], "Exercise": _exercise_name(s.exercise),
+        "When": s.started_at.replace("T", " ")[:16], "Exercise": exercise_title(s.exercise),
         "How": "live" if s.source == "live" else f"video: {s.title}", "Reps": s.reps, "Sets": s.sets,
         "Warnings": s.warnings, "Load (kg)": "—" if s.load_kg is None else f"{s.load_kg:g}",
     } for s in sessions])
@@ -77,13 +69,13 @@ def _show(hist: History) -> None:
     st.subheader("Progress by week")
     progress = pd.DataFrame(hist.weekly_progress())
     if len(progress):
-        progress["exercise"] = progress["exercise"].map(_exercise_name)
+        progress["exercise"] = progress["exercise"].map(exercise_title)
         st.dataframe(progress.rename(columns={
             "exercise": "Exercise", "week": "Week of", "sessions": "Sessions", "sets": "Sets", "reps": "Reps",
             "warnings": "Warnings", "load_kg": "Top load (kg)", "warnings_per_rep": "Warnings per rep"}),
             hide_index=True, width="stretch", key="progress_table")
 
-    labels = {s.id: f"{s.started_at.replace('T', ' ')[:16]} · {_exercise_name(s.exercise)} · {s.reps} reps"
+    labels = {s.id: f"{s.started_at.replace('T', ' ')[:16]} · {exercise_title(s.exercise)} · {s.reps} reps"
               for s in sessions}
     with st.expander("Record the load, or delete a session"):
         sid = st.selectbox("Session", list(labels), format_func=lambda i: labels[i], key="history_pick")

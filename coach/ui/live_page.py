@@ -9,11 +9,11 @@ from typing import Any
 import streamlit as st
 
 from coach.labels import measure_unit, measure_words
+from coach.live import LiveCoach, LivePhase, LiveSnapshot
+from coach.speech import speech_html
 from coach.types import Side
 from coach.ui import functional_view
-from coach.ui import settings as cfg
-from coach.ui.live import LiveCoach, LivePhase, LiveSnapshot
-from coach.ui.speech import speech_html
+from coach.ui import settings as prefs
 from coach.ui.style import big
 
 COACH_KEY = "live_coach"
@@ -40,16 +40,16 @@ def make_estimator() -> Any:
     return live_estimator()
 
 
-def get_coach(settings: cfg.Settings) -> LiveCoach:
+def get_coach(settings: prefs.Settings) -> LiveCoach:
     """This browser session's live coach, rebuilt only when the exercise or its rules change."""
     key = (settings.exercise, settings.strictness, settings.target_choice, settings.side)
     coach: LiveCoach | None = st.session_state.get(COACH_KEY)
     if coach is None or st.session_state.get(COACH_CONFIG_KEY) != key:
         if coach is not None:
             coach.close()
-        side = None if settings.side is cfg.CameraSide.AUTO else Side(settings.side.name.lower())
+        side = None if settings.side is prefs.CameraSide.AUTO else Side(settings.side.name.lower())
         coach = LiveCoach(settings.exercise, settings.thresholds, settings.target, rest_s=settings.rest_s,
-                          side=side, history=cfg.get_history(), strictness=settings.strictness.value,
+                          side=side, history=prefs.get_history(), strictness=settings.strictness.value,
                           estimator_factory=make_estimator)
         st.session_state[COACH_KEY] = coach
         st.session_state[COACH_CONFIG_KEY] = key
@@ -60,14 +60,14 @@ def get_coach(settings: cfg.Settings) -> LiveCoach:
 
 def render() -> None:
     """The live page."""
-    settings = cfg.settings_panel()
+    settings = prefs.settings_panel()
     st.title("Exercise with the camera")
-    problem = cfg.history_problem()
+    problem = prefs.history_problem()
     if problem:
         st.warning(problem)
-    cfg.exercise_picker(key="live_exercise")
-    settings = cfg.get_settings()
-    functional_view.show_setup_help(settings.exercise)
+    prefs.exercise_picker(key="live_exercise")
+    functional_view.show_setup_help(prefs.get_settings().exercise)
+    settings = prefs.get_settings()
     coach = get_coach(settings)
     left, right = st.columns([3, 2], gap="large")
     with left:

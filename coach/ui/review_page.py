@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from coach.exercises import NotAnalyzedYet
+from coach.exercises import REGISTRY, NotAnalyzedYet, spec_of
 from coach.history import file_key, not_saved_reason
 from coach.labels import measure_heading
 from coach.pipeline import review
@@ -26,9 +26,9 @@ from coach.suggest import PoseLog, Suggestion, suggest_exercise
 from coach.thresholds import range_text
 from coach.types import Exercise
 from coach.ui import functional_view
-from coach.ui import settings as cfg
-from coach.ui.charts import SIGNAL_NAMES, angle_chart, counter_band
-from coach.ui.settings import EXERCISE_NAMES
+from coach.ui import settings as prefs
+from coach.ui.charts import angle_chart
+from coach.ui.settings import exercise_title
 from coach.ui.style import big, plain
 from coach.video import VideoError
 
@@ -37,9 +37,6 @@ RESULT_KEY = "review_result"
 AGAIN_KEY = "review_again_as"
 """Session key: the exercise to review the same video again as (set by the "Review again as …" button)."""
 SAMPLES_DIR = Path(os.environ.get("COACH_SAMPLES_DIR") or Path(__file__).resolve().parents[2] / "sample_videos")
-ANGLE_COLUMNS = ("knee_flexion_deg", "hip_flexion_deg", "trunk_from_vertical_deg", "trunk_inclination_deg",
-                 "trunk_lift_deg", "spinal_flexion_deg", "twist_deg", "arm_elevation_deg", "leg_elevation_deg")
-"""The per-rep measures the rep table shows (headings from `coach.labels`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,15 +78,12 @@ def safe_suffix(name: str) -> str:
 def guess_exercise(name: str) -> Exercise | None:
     """An exercise named in a file name, if any."""
     low = name.lower().replace("-", "_")
-    for ex in (Exercise.BACK_EXTENSION, Exercise.BIRD_DOG, Exercise.DEADLIFT, Exercise.SQUAT):
-        if ex.value in low or ex.value.replace("_", "") in low:
-            return ex
-    return None
+    return next((ex for ex, spec in REGISTRY.items() if any(w in low for w in spec.file_words)), None)
 
 
 def rep_frame(report: Report) -> pd.DataFrame:
     """The per-rep table: times (s), the angles that matter (deg), warnings in plain words."""
-    names = [k for k in ANGLE_COLUMNS if any(k in r.metrics for r in report.reps)]
+    names = [k for k in spec_of(report.exercise).columns if any(k in r.metrics for r in report.reps)]
     rows = []
     for r in report.reps:
         row: dict[str, Any] = {"Rep": r.index, "Start (s)": round(r.start_s, 1), "End (s)": round(r.end_s, 1),
@@ -103,7 +97,7 @@ def rep_frame(report: Report) -> pd.DataFrame:
                                        *[measure_heading(k) for k in names], "Warnings"])
 
 
-def run_review(path: Path, exercise: Exercise, settings: cfg.Settings, work: Path,
+def run_review(path: Path, exercise: Exercise, settings: prefs.Settings, work: Path,
                bar: Any) -> tuple[Report, bytes | None, Suggestion | None]:
     """Run the review on a worker thread, updating `bar` from this thread; returns the report, the annotated
     video and, when the chosen exercise found no rep or looked wrong, a better-fitting exercise (or None)."""
@@ -181,16 +175,16 @@ def sweep_leftovers(tmp: Path | None = None) -> int:
     return removed
 
 
-def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None, settings: cfg.Settings) -> None:
+def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None, settings: prefs.Settings) -> None:
     """Review the sample or upload as `picked` (None: recognise the exercise) and keep the result."""
     work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX))
     os.chmod(work, 0o700)
     (work / OWNER_FILE).write_text(str(os.getpid()))
     try:
         if upload is not None:
-            size_mb, cap = upload.size / 1e6, cfg.max_upload_mb()
+            size_mb, cap = upload.size / 1e6, prefs.max_upload_mb()
             if size_mb > cap:
-                st.error(f"This file is {cfg.mb_text(size_mb)}; the limit is {cfg.mb_text(cap)}. "
+                st.error(f"This file is {prefs.mb_text(size_mb)}; the limit is {prefs.mb_text(cap)}. "
                          "Trim the video or record a shorter one.")
                 return
             path = work / f"upload{safe_suffix(upload.name)}"
@@ -210,8 +204,8 @@ def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None,
             exercise = report.exercise
             from coach.pdf import report_pdf
 
-            pdf = report_pdf(report, title=f"Review of {name}", band=counter_band(exercise, settings.thresholds),
-                             signal_name=SIGNAL_NAMES[exercise])
+            pdf = report_pdf(report, title=f"Review of {name}", band=spec_of(exercise).band(settings.thresholds),
+                             signal_name=spec_of(exercise).signal_words)
         except Exception as exc:  # bad file, model missing, disk full, a bug: one line, the app keeps going
             bar.empty()
             known = isinstance(exc, (VideoError, ModelError, NotAnalyzedYet))
@@ -221,7 +215,7 @@ def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None,
             return
         recognised = picked is None
         sid = None
-        hist = cfg.get_history()
+        hist = prefs.get_history()
         why_not = not_saved_reason(is_sample=upload is None, complete_reps=report.complete_reps,
                                    other_fits=hint is not None)
         if hist is not None and why_not is None:
@@ -243,7 +237,7 @@ AUTO = "auto"
 PICK_KEY = "review_exercise"
 
 
-def _exercise_choice(settings: cfg.Settings) -> Exercise | None:
+def _exercise_choice(settings: prefs.Settings) -> Exercise | None:
     """The review's exercise picker ("Let the coach tell" first, the default); None means recognise it. After a
     recognised review the choice reads "Let the coach tell: found …", so it always names what was reviewed."""
     st.session_state.setdefault(PICK_KEY, AUTO)
@@ -252,16 +246,16 @@ def _exercise_choice(settings: cfg.Settings) -> Exercise | None:
 
     def label(value: str) -> str:
         if value == AUTO:
-            return f"Let the coach tell (found: {EXERCISE_NAMES[found]})" if found else "Let the coach tell"
-        return EXERCISE_NAMES[Exercise(value)]
+            return f"Let the coach tell (found: {exercise_title(found)})" if found else "Let the coach tell"
+        return exercise_title(value)
 
-    choice = st.radio("Exercise", [AUTO, *(e.value for e in Exercise)], format_func=label, key=PICK_KEY,
+    choice = st.radio("Exercise", [AUTO, *(e.value for e in REGISTRY)], format_func=label, key=PICK_KEY,
                       horizontal=True)
     if choice == AUTO:
         return None
     ex = Exercise(choice)
     if ex is not settings.exercise:  # the live page starts on the exercise chosen last
-        cfg.set_settings(replace(settings, exercise=ex))
+        prefs.set_settings(replace(settings, exercise=ex))
     return ex
 
 
@@ -278,7 +272,7 @@ def sweep_once() -> None:
 
 def render() -> None:
     """The review page."""
-    settings = cfg.settings_panel()
+    settings = prefs.settings_panel()
     st.title("Review a video")
     st.write("Film yourself from the side, whole body in view. Then choose the video here.")
     samples = sample_videos()
@@ -286,8 +280,8 @@ def render() -> None:
     how = st.radio("Video", sources, horizontal=True, key="review_source", label_visibility="collapsed")
     upload, sample = None, None
     if how == "Upload a video":
-        upload = st.file_uploader(f"Choose a video (up to {cfg.mb_text(cfg.max_upload_mb())})", type=list(VIDEO_TYPES),
-                                  key="review_upload")
+        upload = st.file_uploader(f"Choose a video (up to {prefs.mb_text(prefs.max_upload_mb())})",
+                                  type=list(VIDEO_TYPES), key="review_upload")
     else:
         sample = st.selectbox("Sample video", samples, format_func=lambda p: p.name, key="review_sample")
     hint = guess_exercise(upload.name if upload is not None else sample.name if sample is not None else "")
@@ -301,15 +295,15 @@ def render() -> None:
     ready = upload is not None or sample is not None
     if st.button("Review this video", type="primary", disabled=not ready, key="review_go") or (again and ready):
         st.session_state.pop(RESULT_KEY, None)
-        _review_and_store(sample, upload, exercise, cfg.get_settings())
+        _review_and_store(sample, upload, exercise, prefs.get_settings())
         if exercise is None and RESULT_KEY in st.session_state:
             st.rerun()  # so the picker above reads "Let the coach tell (found: …)"
     result: ReviewResult | None = st.session_state.get(RESULT_KEY)
     if result is not None:
-        show_result(result, cfg.get_settings())
+        show_result(result, prefs.get_settings())
 
 
-def show_result(result: ReviewResult, settings: cfg.Settings) -> None:
+def show_result(result: ReviewResult, settings: prefs.Settings) -> None:
     """Reps, sets, warnings, the chart, the video and the downloads."""
     report = result.report
     n = report.complete_reps
@@ -320,7 +314,7 @@ def show_result(result: ReviewResult, settings: cfg.Settings) -> None:
     elif n:
         big("No warnings: well done.", "ok")
     if result.recognised:
-        st.info(f"The coach recognised this as: **{EXERCISE_NAMES[report.exercise]}**. Not right? Choose the "
+        st.info(f"The coach recognised this as: **{exercise_title(report.exercise)}**. Not right? Choose the "
                 "exercise above and press Review again.")
     for s in report.session.sets:
         from coach.session import VERDICT_ADVICE

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 import streamlit as st
 
+from coach.exercises import REGISTRY, NotAnalyzedYet, spec_of
 from coach.history import History, HistoryError, HistoryUnavailable
 from coach.thresholds import OSTEOPOROSIS_TARGET, SUPERVISED_5X5_TARGET, SetTarget, Strictness, Thresholds, preset
 from coach.types import Exercise
@@ -43,17 +44,18 @@ def mb_text(mb: float) -> str:
     """E.g. "200 MB", "0.5 MB"."""
     return f"{mb:.0f} MB" if mb >= 10 else f"{mb:.2g} MB"
 
-EXERCISE_NAMES = {
-    Exercise.SQUAT: "Squat (sit to stand)",
-    Exercise.DEADLIFT: "Deadlift (hip hinge)",
-    Exercise.BACK_EXTENSION: "Back extension (lying face down)",
-    Exercise.BIRD_DOG: "Bird dog (on hands and knees)",
-    Exercise.CHAIR_STAND: "30-second chair stand (test, film from the side)",
-    Exercise.SIT_TO_STAND: "Sit to stand from a chair",
-    Exercise.HEEL_DROP: "Heel drops (impact)",
-    Exercise.SINGLE_LEG_STAND: "Single-leg stand (film from the front)",
-    Exercise.BALANCE_TEST: "4-stage balance test (film from the front)",
-}
+
+def exercise_title(exercise: Exercise | str) -> str:
+    """The exercise on a button or heading ("Squat (sit to stand)"); a value that is no exercise reads as
+    itself."""
+    try:
+        return spec_of(exercise).title
+    except NotAnalyzedYet:
+        return str(exercise)
+
+
+DEFAULT_EXERCISE = next(iter(REGISTRY))
+"""The exercise chosen until the user picks one (the registry's first)."""
 
 
 class TargetChoice(StrEnum):
@@ -75,7 +77,7 @@ class CameraSide(StrEnum):
 class Settings:
     """Everything the user may change; the defaults need no setup."""
 
-    exercise: Exercise = Exercise.SQUAT
+    exercise: Exercise = DEFAULT_EXERCISE
     strictness: Strictness = Strictness.STANDARD
     target_choice: TargetChoice = TargetChoice.STANDARD
     rest_s: float = 90.0
@@ -114,8 +116,8 @@ def set_settings(settings: Settings) -> None:
 def exercise_picker(label: str = "Exercise", key: str = "exercise_pick") -> Exercise:
     """A large exercise choice that updates the session's settings."""
     s = get_settings()
-    options = list(Exercise)
-    choice = st.radio(label, options, index=options.index(s.exercise), format_func=lambda e: EXERCISE_NAMES[e],
+    options = list(REGISTRY)
+    choice = st.radio(label, options, index=options.index(s.exercise), format_func=exercise_title,
                       key=key, horizontal=True)
     ex = Exercise(choice)
     if ex is not s.exercise:

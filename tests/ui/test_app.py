@@ -21,11 +21,11 @@ from streamlit.testing.v1 import AppTest
 
 from coach.estimator import SimpleEstimator
 from coach.history import History
+from coach.live import LiveCoach, LivePhase
+from coach.speech import SpeechGate, speech_html
 from coach.types import PoseFrame
 from coach.ui import live_page, review_page
-from coach.ui import settings as cfg
-from coach.ui.live import LiveCoach, LivePhase
-from coach.ui.speech import SpeechGate, speech_html
+from coach.ui import settings as prefs
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -100,7 +100,7 @@ def test_a_damaged_upload_gives_a_one_line_error_and_the_app_keeps_running() -> 
 
 
 def test_uploads_over_the_cap_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cfg, "MAX_UPLOAD_MB", 0.001)
+    monkeypatch.setattr(prefs, "MAX_UPLOAD_MB", 0.001)
     at = AppTest.from_function(_review_app, default_timeout=60).run()
     at.file_uploader(key="review_upload").upload("big.mp4", b"0" * 5000, "video/mp4")
     at.run()
@@ -121,8 +121,8 @@ def test_settings_stay_within_one_browser_session() -> None:
     b = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
     a.radio(key="live_exercise").set_value(a.radio(key="live_exercise").options[1]).run()
     b.run()
-    assert a.session_state[cfg.SETTINGS_KEY].exercise.value == "deadlift"
-    assert b.session_state[cfg.SETTINGS_KEY].exercise.value == "squat"
+    assert a.session_state[prefs.SETTINGS_KEY].exercise.value == "deadlift"
+    assert b.session_state[prefs.SETTINGS_KEY].exercise.value == "squat"
     assert a.session_state["live_coach"] is not b.session_state["live_coach"]
 
 

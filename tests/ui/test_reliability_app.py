@@ -23,11 +23,11 @@ from streamlit.testing.v1 import AppTest
 
 from coach.estimator import SimpleEstimator
 from coach.history import History
+from coach.live import LiveCoach
 from coach.report import atomic_write_text
 from coach.types import PoseFrame
 from coach.ui import live_page, review_page
-from coach.ui import settings as cfg
-from coach.ui.live import LiveCoach
+from coach.ui import settings as prefs
 from tests.media import write_audio_only, write_png
 
 REPO = Path(__file__).resolve().parents[2]
@@ -126,7 +126,7 @@ def test_bad_upload_gives_one_error_box_and_the_next_review_works(case: str, mak
 
 
 def test_oversized_upload_is_refused_before_it_is_saved(monkeypatch: pytest.MonkeyPatch, review_temp: Path) -> None:
-    monkeypatch.setattr(cfg, "MAX_UPLOAD_MB", 0.01)  # 10 kB
+    monkeypatch.setattr(prefs, "MAX_UPLOAD_MB", 0.01)  # 10 kB
     at = AppTest.from_function(_review_app, default_timeout=60).run()
     assert "up to 0.01 MB" in at.file_uploader(key="review_upload").label
     saved: list[Path] = []
@@ -140,13 +140,13 @@ def test_oversized_upload_is_refused_before_it_is_saved(monkeypatch: pytest.Monk
 
 def test_upload_cap_from_the_environment_never_exceeds_the_server_cap(monkeypatch: pytest.MonkeyPatch) -> None:
     server_cap = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"]
-    monkeypatch.setattr(cfg, "MAX_UPLOAD_MB", cfg.parse_upload_cap("5"))
-    assert cfg.max_upload_mb() == 5.0
-    monkeypatch.setattr(cfg, "MAX_UPLOAD_MB", cfg.parse_upload_cap(str(server_cap * 10)))
+    monkeypatch.setattr(prefs, "MAX_UPLOAD_MB", prefs.parse_upload_cap("5"))
+    assert prefs.max_upload_mb() == 5.0
+    monkeypatch.setattr(prefs, "MAX_UPLOAD_MB", prefs.parse_upload_cap(str(server_cap * 10)))
     with mock.patch("streamlit.get_option", lambda key: server_cap if key == "server.maxUploadSize" else None):
-        assert cfg.max_upload_mb() == server_cap  # Streamlit would refuse more: the label must not promise it
-    assert cfg.parse_upload_cap("lots") == cfg.DEFAULT_MAX_UPLOAD_MB  # a typo in the variable does not crash
-    assert cfg.parse_upload_cap("-3") == cfg.DEFAULT_MAX_UPLOAD_MB
+        assert prefs.max_upload_mb() == server_cap  # Streamlit would refuse more: the label must not promise it
+    assert prefs.parse_upload_cap("lots") == prefs.DEFAULT_MAX_UPLOAD_MB  # a typo in the variable does not crash
+    assert prefs.parse_upload_cap("-3") == prefs.DEFAULT_MAX_UPLOAD_MB
 
 
 def test_crash_midway_through_a_review_leaves_nothing_behind(make_clip: Callable[..., Path],

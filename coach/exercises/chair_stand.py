@@ -14,8 +14,9 @@ from typing import ClassVar
 
 from coach.counter import Phase
 from coach.exercises.base import FrameResult
+from coach.exercises.functional_base import NO_BAND, FunctionalAnalyzer
+from coach.exercises.spec import ExerciseSpec, Posture
 from coach.features import BodyFeatures
-from coach.functional.base import FunctionalAnalyzer
 from coach.thresholds import CHAIR_STAND_NORM_SOURCE, CHAIR_STAND_NORMS, CHAIR_STAND_TEST_S
 from coach.types import Exercise, FormWarning, FunctionalTest, Rep, Side, Verdict, WarningKind
 
@@ -185,3 +186,30 @@ class SitToStandAnalyzer(ChairStandAnalyzer):
 
     exercise: ClassVar[Exercise] = Exercise.SIT_TO_STAND
     timed: ClassVar[bool] = False
+
+
+STAND_WORDS = {"knee_flexion_deg": "Knee bend", "stood_at_s": "Stood up at", "rise_s": "Time to stand up"}
+
+SPEC = ExerciseSpec(
+    exercise=Exercise.CHAIR_STAND,
+    name="30-second chair stand",
+    title="30-second chair stand (test, film from the side)",
+    posture=Posture.STANDING,
+    signal_words="knee bend from the hips' height (°)",
+    counter=lambda th: NO_BAND,
+    analyzer=ChairStandAnalyzer,
+    words=STAND_WORDS,
+    columns=("stood_at_s", "rise_s"),
+)
+
+SIT_TO_STAND_SPEC = ExerciseSpec(
+    exercise=Exercise.SIT_TO_STAND,
+    name="sit to stand",
+    title="Sit to stand from a chair",
+    posture=Posture.STANDING,
+    signal_words="knee bend from the hips' height (°)",
+    counter=lambda th: NO_BAND,
+    analyzer=SitToStandAnalyzer,
+    words=STAND_WORDS,
+    columns=("rise_s",),
+)

@@ -11,9 +11,11 @@ from coach.calibration import Neutral
 from coach.counter import Phase
 from coach.exercises.base import AnalysisResult, FrameResult, RollingMedian
 from coach.features import BodyFeatures
-from coach.thresholds import DEFAULT_HEIGHT_CM, Thresholds
+from coach.thresholds import DEFAULT_HEIGHT_CM, CounterThresholds, Thresholds
 from coach.types import Exercise, FunctionalSetup, FunctionalTest, Hold, Notice, NoticeKind, Rep, View
 
+NO_BAND = CounterThresholds(start_deg=0.0, depth_deg=0.0, return_deg=0.0)
+"""The functional exercises are not counted on a depth band (the spec's `counter`; charts show none)."""
 SAFETY_NOTE = "Stand next to a sturdy chair or a kitchen counter you can hold if you feel unsteady."
 """The one-line safety note every balance and functional exercise opens with."""
 STEADY_S = 0.3

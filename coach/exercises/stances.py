@@ -19,9 +19,10 @@ import numpy as np
 
 from coach.counter import Phase
 from coach.exercises.base import FrameResult, smoothed
+from coach.exercises.functional_base import NO_BAND, FunctionalAnalyzer
+from coach.exercises.spec import ExerciseSpec, Posture
 from coach.features import BodyFeatures
 from coach.feet import Limbs
-from coach.functional.base import FunctionalAnalyzer
 from coach.holds import HoldReading, HoldTimer
 from coach.thresholds import (
     BALANCE_NORM_SOURCE,
@@ -53,7 +54,7 @@ class StanceReader:
 
     def __init__(self, analyzer: FunctionalAnalyzer) -> None:
         self.a = analyzer
-        self.cfg = analyzer.th.hold
+        self.cfg = analyzer.th.stance
         self.lifted: Side | None = None
         self._prev: tuple[float, float, float, float, float] | None = None
         self.speed_share_s = math.nan
@@ -119,7 +120,7 @@ class HoldAnalyzer(FunctionalAnalyzer):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.reader = StanceReader(self)
         target = self.setup.target_s if self.setup.target_s is not None else self.target_s
-        self.timer = HoldTimer(self.th.hold.min_state_s, target)
+        self.timer = HoldTimer(self.th.stance.min_state_s, target)
         self._hips: list[tuple[float, float, float]] = []
         self._settled_s = math.nan
         self._moving = True
@@ -145,13 +146,13 @@ class HoldAnalyzer(FunctionalAnalyzer):
                 self._moving = True
         want = self.expected()
         holding = stance is not None and (want is None or stance is want)
-        if holding and math.isfinite(h) and reaching_for_support(f, h, self.th.hold.support_reach_share):
+        if holding and math.isfinite(h) and reaching_for_support(f, h, self.th.stance.support_reach_share):
             return HoldReading(False, stance, leg, HoldEnd.SUPPORT)  # type: ignore[arg-type]
         if self.timer.holding and holding and math.isfinite(h):
             moved = self._moved_share(f)
-            if moved > self.th.hold.step_share:
+            if moved > self.th.stance.step_share:
                 return HoldReading(False, stance, leg, HoldEnd.STEPPED, since_s=self._last_step_ok_s)  # type: ignore[arg-type]
-            if moved < self.th.hold.step_share / 4:
+            if moved < self.th.stance.step_share / 4:
                 self._last_step_ok_s = f.timestamp_s
         if not self.timer.holding:
             self._anchor = None
@@ -272,3 +273,31 @@ class BalanceTestAnalyzer(HoldAnalyzer):
             verdict = Verdict.NO_ADDED_RISK
         return FunctionalTest("balance_test", len(held), "stages",
                               {"tandem_min_s": BALANCE_TANDEM_MIN_S, "source": BALANCE_NORM_SOURCE}, verdict)
+
+
+HOLD_WORDS = {"hold_s": "Time held", "sway_cm": "Sway", "sway_range_cm": "Sway from side to side",
+              "sway_trend_cm": "Sway change during the hold"}
+
+SINGLE_LEG_SPEC = ExerciseSpec(
+    exercise=Exercise.SINGLE_LEG_STAND,
+    name="single-leg stand",
+    title="Single-leg stand (balance, film from the front)",
+    posture=Posture.STANDING,
+    signal_words="time held (s)",
+    counter=lambda th: NO_BAND,
+    analyzer=SingleLegStandAnalyzer,
+    words=HOLD_WORDS,
+    columns=(),
+)
+
+BALANCE_TEST_SPEC = ExerciseSpec(
+    exercise=Exercise.BALANCE_TEST,
+    name="4-stage balance test",
+    title="4-stage balance test (film from the front)",
+    posture=Posture.STANDING,
+    signal_words="time held (s)",
+    counter=lambda th: NO_BAND,
+    analyzer=BalanceTestAnalyzer,
+    words=HOLD_WORDS,
+    columns=(),
+)

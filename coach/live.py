@@ -24,9 +24,9 @@ from coach.counter import Phase
 from coach.features import BodyFeatures
 from coach.history import History
 from coach.session import SessionAnalyzer, ends_set
+from coach.speech import SpeechGate
 from coach.thresholds import OSTEOPOROSIS_TARGET, SetTarget, Thresholds, range_text
 from coach.types import Exercise, Rep, Side, View
-from coach.ui.speech import SpeechGate
 
 MAX_SIDE_PX = 960
 """Larger webcam frames are scaled down before pose estimation."""

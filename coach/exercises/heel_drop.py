@@ -13,9 +13,10 @@ from typing import ClassVar
 
 from coach.counter import Phase
 from coach.exercises.base import FrameResult, RollingMedian
+from coach.exercises.chair_stand import knee_bend_from_height_deg
+from coach.exercises.functional_base import NO_BAND, FunctionalAnalyzer
+from coach.exercises.spec import ExerciseSpec, Posture
 from coach.features import BodyFeatures
-from coach.functional.base import FunctionalAnalyzer
-from coach.functional.chair_stand import knee_bend_from_height_deg
 from coach.thresholds import HEEL_DROP_DAILY_TARGET
 from coach.types import Exercise, FormWarning, FunctionalTest, Rep, Verdict, WarningKind
 
@@ -135,3 +136,17 @@ class HeelDropAnalyzer(FunctionalAnalyzer):
         n = len(self.reps)
         verdict = Verdict.TARGET_REACHED if n >= HEEL_DROP_DAILY_TARGET else Verdict.BELOW_TARGET
         return FunctionalTest("heel_drops", n, "impacts", {"daily_target": HEEL_DROP_DAILY_TARGET}, verdict)
+
+
+SPEC = ExerciseSpec(
+    exercise=Exercise.HEEL_DROP,
+    name="heel drop",
+    title="Heel drops (impact)",
+    posture=Posture.STANDING,
+    signal_words="heel lift (cm)",
+    counter=lambda th: NO_BAND,
+    analyzer=HeelDropAnalyzer,
+    words={"heel_lift_cm": "Heel lift", "knee_flexion_deg": "Knee bend at landing",
+           "trunk_from_vertical_deg": "Trunk lean at landing"},
+    columns=("knee_flexion_deg", "trunk_from_vertical_deg"),
+)

@@ -1,0 +1,86 @@
+"""What defines an exercise, in one record: `ExerciseSpec` (one per exercise module, collected in
+`coach.exercises.REGISTRY`).
+
+Every other place reads the spec: the picker and the history (its title), sentences (its name), the chart and
+the PDF (its signal's words and counter band), the rep table (its columns), the label table (its words),
+plausibility and the exercise hint (its posture), the file-name guess and `coach synth` (its timing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from coach.thresholds import CounterThresholds, Thresholds
+from coach.types import Exercise
+
+if TYPE_CHECKING:
+    from coach.exercises.base import BaseAnalyzer
+    from coach.exercises.functional_base import FunctionalAnalyzer
+
+
+class Posture(StrEnum):
+    """How the body is placed while doing the exercise."""
+
+    STANDING = "standing"
+    HANDS_AND_KNEES = "hands and knees"
+    LYING = "lying"
+
+    @property
+    def upright(self) -> bool:
+        """Done standing (starts and ends standing)."""
+        return self is Posture.STANDING
+
+    @property
+    def where(self) -> str:
+        """Where the body is, in words ("on hands and knees")."""
+        return {Posture.STANDING: "standing", Posture.HANDS_AND_KNEES: "on hands and knees",
+                Posture.LYING: "lying or on a bench"}[self]
+
+
+@dataclass(frozen=True, slots=True)
+class SynthTiming:
+    """How `coach synth` times one rep of the exercise: seconds per rep and the shares of it spent moving,
+    holding, returning and pausing at the top (they sum to 1)."""
+
+    tempo_s: float
+    splits: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseSpec:
+    """One exercise: identity, words, posture, counter band, analyzer and synthetic timing.
+
+    `words` gives plain words for every measure key the exercise's analyzer shows (display angles and rep
+    metrics) beyond the shared checks' keys (`coach.labels.SHARED_MEASURE_WORDS`); `columns` are the rep
+    metrics its rep table shows, in order. The advice sentences its warnings carry (cues) stay in its module,
+    next to the check that gives them.
+    """
+
+    exercise: Exercise
+    name: str
+    """The exercise in a sentence: "back extension"."""
+    title: str
+    """The exercise on a button or a heading: "Back extension (lying face down)"."""
+    posture: Posture
+    signal_words: str
+    """The depth signal on a chart axis, with its unit: "knee bend (°)"."""
+    counter: Callable[[Thresholds], CounterThresholds]
+    """The counter band of its depth signal, read from the thresholds in force (degrees)."""
+    analyzer: type[BaseAnalyzer] | type[FunctionalAnalyzer]
+    """Its signal, checks and notices (the balance and functional tests: `FunctionalAnalyzer`s)."""
+    words: Mapping[str, str]
+    columns: tuple[str, ...]
+    synth: SynthTiming | None = None
+    """None when `coach synth` cannot render it."""
+
+    @property
+    def file_words(self) -> tuple[str, ...]:
+        """Words in a lower-case file name that name this exercise ("back_extension", "backextension")."""
+        return self.exercise.value, self.exercise.value.replace("_", "")
+
+    def band(self, thresholds: Thresholds | None = None) -> CounterThresholds:
+        """Its counter band under `thresholds` (the defaults when None), degrees."""
+        return self.counter(thresholds or Thresholds())

@@ -1,0 +1,64 @@
+"""The exercise registry: every exercise has one complete spec, and every place reads it."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+
+from coach.exercises import REGISTRY, NotAnalyzedYet, analyzer_for, spec_of
+from coach.exercises.spec import ExerciseSpec, Posture
+from coach.labels import SHARED_MEASURE_WORDS, measure_words
+from coach.synth.motions import MOTIONS, timing
+from coach.thresholds import Thresholds, preset
+from coach.types import Exercise
+
+KEY = re.compile(r'"([a-z_]+_(?:deg|s))"')
+SPECS = list(REGISTRY.values())
+
+
+def test_every_exercise_has_a_spec_under_its_own_key() -> None:
+    assert list(Exercise) == list(REGISTRY)
+    assert all(key is spec.exercise for key, spec in REGISTRY.items())
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.exercise.value)
+def test_a_spec_is_complete(spec: ExerciseSpec) -> None:
+    assert spec.name and spec.title and spec.signal_words
+    assert spec.name.lower() == spec.name and "_" not in spec.name
+    assert "(°)" in spec.signal_words
+    assert isinstance(spec.posture, Posture)
+    assert spec.analyzer.exercise is spec.exercise
+    assert spec.columns and all(measure_words(k) != "Measure" for k in spec.columns)
+    assert spec.synth is not None and abs(sum(spec.synth.splits) - 1.0) < 1e-9
+    assert spec.exercise in MOTIONS and timing(spec.exercise) is spec.synth
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.exercise.value)
+def test_every_key_its_module_writes_has_words_in_its_spec(spec: ExerciseSpec) -> None:
+    module = importlib.import_module(spec.analyzer.__module__)
+    keys = set(KEY.findall(Path(str(module.__file__)).read_text()))
+    assert keys, "the module writes no measure key"
+    assert sorted(keys - spec.words.keys() - SHARED_MEASURE_WORDS.keys()) == []
+
+
+def test_a_key_two_exercises_show_has_the_same_words() -> None:
+    for a in SPECS:
+        for b in SPECS:
+            assert all(b.words.get(k, w) == w for k, w in a.words.items()), (a.exercise, b.exercise)
+
+
+@pytest.mark.parametrize("strictness", ["gentle", "standard", "strict"])
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.exercise.value)
+def test_the_analyzer_counts_on_its_spec_band(spec: ExerciseSpec, strictness: str) -> None:
+    th = preset(strictness)
+    analyzer = analyzer_for(spec.exercise, th)
+    assert analyzer.counter.thresholds == spec.band(th)  # type: ignore[attr-defined]
+    assert spec.band() == spec.band(Thresholds())
+
+
+def test_an_unknown_exercise_is_refused_in_one_line() -> None:
+    with pytest.raises(NotAnalyzedYet, match="'plank' is not an exercise"):
+        spec_of("plank")
