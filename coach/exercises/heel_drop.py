@@ -146,7 +146,7 @@ SPEC = ExerciseSpec(
     signal_words="heel lift (cm)",
     counter=lambda th: NO_BAND,
     analyzer=HeelDropAnalyzer,
-    words={"heel_lift_cm": "Heel lift", "knee_flexion_deg": "Knee bend at landing",
-           "trunk_from_vertical_deg": "Trunk lean at landing"},
+    words={"heel_lift_cm": "Heel lift", "knee_flexion_deg": "Knee bend",
+           "trunk_from_vertical_deg": "Trunk lean"},
     columns=("knee_flexion_deg", "trunk_from_vertical_deg"),
 )

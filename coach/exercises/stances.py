@@ -276,7 +276,7 @@ class BalanceTestAnalyzer(HoldAnalyzer):
 
 
 HOLD_WORDS = {"hold_s": "Time held", "sway_cm": "Sway", "sway_range_cm": "Sway from side to side",
-              "sway_trend_cm": "Sway change during the hold"}
+              "sway_trend_cm": "Sway change during the hold", "tandem_min_s": "Heel-to-toe time needed"}
 
 SINGLE_LEG_SPEC = ExerciseSpec(
     exercise=Exercise.SINGLE_LEG_STAND,
