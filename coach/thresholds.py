@@ -127,9 +127,9 @@ class StandThresholds:
     of the highest they reach in that stand (the time a stand is dated, for the 30 s limit)."""
     min_phase_s: float = 0.1
     """A change of state must hold this long, s (debounce)."""
-    arm_push_torso_share: float = 0.35
-    """Arms push off when a wrist comes within this share of the torso length above the hips during a rise (arms
-    crossed on the chest keep the wrists near the shoulders)."""
+    arm_push_reach_share: float = 0.85
+    """Arms push off when, during a rise, a wrist is farther than this share of the torso length from its shoulder
+    (arms crossed on the chest: ≈ 0.6 on the synthetic figure; hands on the thighs or the seat: ≥ 1)."""
 
 
 @dataclass(frozen=True, slots=True)

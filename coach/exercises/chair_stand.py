@@ -10,6 +10,7 @@ the first rise. Hands coming down to the thighs or the seat during a rise are fl
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import ClassVar
 
 from coach.counter import Phase
@@ -20,6 +21,8 @@ from coach.features import BodyFeatures
 from coach.thresholds import CHAIR_STAND_NORM_SOURCE, CHAIR_STAND_NORMS, CHAIR_STAND_TEST_S
 from coach.types import Exercise, FormWarning, FunctionalTest, Rep, Side, Verdict, WarningKind
 
+WARMUP_MAX_S = 6.0
+"""Frames are held back at most this long while the standing heights are learned, s."""
 CUE_ARMS = "Keep your arms crossed on your chest and stand up with your legs alone."
 CUE_LATE = "Only stands finished within the 30 seconds count."
 
@@ -56,9 +59,11 @@ class ChairStandAnalyzer(FunctionalAnalyzer):
         self._pending: bool | None = None
         self._rise_start = math.nan
         self._last_down_s = math.nan
-        self._lowest_wrist = math.inf
+        self._widest_reach = -math.inf
         self._stood_s = math.nan
         self.late = 0
+        self._warm: list[BodyFeatures] | None = []
+        self._warm_low = math.inf
         self._seat = math.inf
         """The lowest hip height share of this sitting (on the seat)."""
         self._up: list[tuple[float, float, float]] = []
@@ -69,12 +74,33 @@ class ChairStandAnalyzer(FunctionalAnalyzer):
         """Stands counted so far."""
         return sum(r.complete for r in self.reps)
 
+    def update(self, features: BodyFeatures) -> FrameResult:
+        """Consume one frame. A recording may open seated, before the standing heights are known: frames are
+        held back until a rise to standing has been seen (the hips up by 1/`seated_ratio`) or WARMUP_MAX_S
+        passed, then judged in order against the heights learned (their results arrive with that frame)."""
+        if self._warm is None:
+            return super().update(features)
+        self._warm.append(features)
+        if features.detected:
+            self.standing.learn(features)
+            h = features.limbs.hip_height_px
+            if math.isfinite(h) and h > 0:
+                self._warm_low = min(self._warm_low, h)
+        risen = self.standing.known and self.standing.hip_px * self.cfg.seated_ratio > self._warm_low
+        if not risen and features.timestamp_s - self._warm[0].timestamp_s < WARMUP_MAX_S:
+            return self.result(features, Phase.REST, 0, math.nan, {})
+        frames, self._warm = self._warm, None
+        results = [super(ChairStandAnalyzer, self).update(f) for f in frames]
+        rep = next((r.rep for r in reversed(results) if r.rep is not None), None)
+        return replace(results[-1], rep=rep)
+
     def _wrist_share(self, f: BodyFeatures) -> float:
-        """The lower wrist's height above the hips, as a share of the torso length (hands on the thighs ≈ 0)."""
+        """The farther wrist's distance from its shoulder, as a share of the torso length: arms crossed on the
+        chest keep it near 0.6, an arm reaching down to push on the thighs or the seat stretches it past 0.9."""
         lm = f.limbs
-        torso = lm.hip[1] - lm.shoulder[1]
-        ys = [w[1] for w in (lm.wrist_left, lm.wrist_right) if math.isfinite(w[1])]
-        return (lm.hip[1] - max(ys)) / torso if ys and torso > 0 else math.nan
+        torso = math.dist(lm.hip, lm.shoulder)
+        reach = [math.dist(w, lm.shoulder) for w in (lm.wrist_left, lm.wrist_right) if math.isfinite(w[0])]
+        return max(reach) / torso if reach and torso > 0 else math.nan
 
     def step(self, f: BodyFeatures) -> FrameResult:
         hip = self.standing.hip_ratio(f) if f.detected else math.nan
@@ -98,7 +124,7 @@ class ChairStandAnalyzer(FunctionalAnalyzer):
             if math.isnan(self._rise_start) and hip >= c.seated_ratio and math.isfinite(self._last_down_s):
                 self._rise_start = self._last_down_s
             if not math.isnan(self._rise_start):
-                self._lowest_wrist = min(self._lowest_wrist, self._wrist_share(f))
+                self._widest_reach = max(self._widest_reach, self._wrist_share(f))
             want = hip >= c.stood_ratio and shoulder >= c.stood_ratio
         else:
             want = hip < c.seated_ratio
@@ -107,7 +133,7 @@ class ChairStandAnalyzer(FunctionalAnalyzer):
         if not want:
             self._pending = None
             if self._down and hip <= self._seat + c.extension_tolerance:
-                self._rise_start, self._lowest_wrist = math.nan, math.inf
+                self._rise_start, self._widest_reach = math.nan, -math.inf
             return None
         if self._pending is None:
             self._pending, self._since = True, t
@@ -136,9 +162,9 @@ class ChairStandAnalyzer(FunctionalAnalyzer):
         go = self.go_s if self.go_s is not None else start
         in_time = not self.timed or go - 1e-9 <= stood <= go + CHAIR_STAND_TEST_S + 1e-9  # not before "Go" either
         warnings: list[FormWarning] = []
-        share = self._lowest_wrist
-        if math.isfinite(share) and share < self.cfg.arm_push_torso_share:
-            warnings.append(FormWarning(WarningKind.ARM_PUSH, stood, share, self.cfg.arm_push_torso_share,
+        share = self._widest_reach
+        if math.isfinite(share) and share > self.cfg.arm_push_reach_share:
+            warnings.append(FormWarning(WarningKind.ARM_PUSH, stood, share, self.cfg.arm_push_reach_share,
                                         "torso", "Your hands came down to push off.", CUE_ARMS))
         if self.timed and stood > go + CHAIR_STAND_TEST_S:
             self.late += 1
@@ -149,7 +175,7 @@ class ChairStandAnalyzer(FunctionalAnalyzer):
         rep = Rep(index=len(self.reps) + 1, start_s=start, end_s=end_s, complete=in_time, metrics=metrics,
                   warnings=tuple(warnings))
         self.reps.append(rep)
-        self._rise_start, self._lowest_wrist, self._stood_s = math.nan, math.inf, math.nan
+        self._rise_start, self._widest_reach, self._stood_s = math.nan, -math.inf, math.nan
         return rep
 
     def _extended_s(self) -> float:
