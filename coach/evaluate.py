@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coach.batch import Executor
 from coach.jsonable import nan_to_none
 from coach.pose_cache import PoseCache, review_cached
 from coach.thresholds import Thresholds
@@ -146,21 +147,36 @@ def evaluate_clip(folder: Path, label: LabelRow, cache: PoseCache,
                       rep_times=tuple((r.start_s, r.end_s) for r in reps), values=values)
 
 
+@dataclass(frozen=True, slots=True)
+class _ClipTask:
+    """evaluate_clip with the folder, cache and thresholds bound (picklable for local processes and Ray)."""
+
+    folder: Path
+    cache: PoseCache
+    thresholds: Thresholds | None
+
+    def __call__(self, label: LabelRow) -> ClipResult:
+        return evaluate_clip(self.folder, label, self.cache, self.thresholds)
+
+
 def evaluate_folder(folder: str | os.PathLike[str], *, cache: PoseCache | None = None,
              exercise: str | None = None, thresholds: Thresholds | None = None,
-             on_clip: Callable[[ClipResult], None] | None = None) -> list[ClipResult]:
-    """Review every clip in FOLDER/labels.csv (optionally one exercise) and return the per-clip results."""
+             on_clip: Callable[[ClipResult], None] | None = None,
+             executor: Executor | None = None) -> list[ClipResult]:
+    """Review every clip in FOLDER/labels.csv (optionally one exercise) and return the per-clip results, in
+    the labels' order (`on_clip` gets each as it finishes; `executor`: local processes or Ray, default this
+    process). Every clip uses the production estimator, so the pose cache is shared with a plain run."""
     root = Path(folder)
     cache = cache or PoseCache(None)
-    results = []
-    for label in load_labels(root):
-        if exercise is not None and label.exercise != exercise:
-            continue
-        res = evaluate_clip(root, label, cache, thresholds)
-        results.append(res)
+    labels = [label for label in load_labels(root) if exercise is None or label.exercise == exercise]
+    if cache.folder is not None and labels:
+        _ = cache.estimator_options  # read once here, not once per clip in each worker
+    results: list[ClipResult | None] = [None] * len(labels)
+    for i, res in (executor or Executor()).map(_ClipTask(root, cache, thresholds), labels):
+        results[i] = res
         if on_clip is not None:
             on_clip(res)
-    return results
+    return [r for r in results if r is not None]
 
 
 def _f(x: float | int | None, pct: bool = False) -> str:

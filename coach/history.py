@@ -374,14 +374,19 @@ def file_key(path: str | os.PathLike[str], chunk_bytes: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
-def not_saved_reason(*, is_sample: bool, complete_reps: int, other_fits: bool) -> str | None:
-    """Why a review is not stored as a session of exercise (None: it is stored), in plain words."""
+def not_saved_reason(*, is_sample: bool, complete_reps: int, other_fits: bool,
+                     history_open: bool = True) -> str | None:
+    """Why a review is not stored as a session of exercise (None: it is stored), in plain words.
+    `history_open` False: the history cannot be opened just now (full disk, read-only folder)."""
     if is_sample:
         return "Sample videos are not saved to your history."
     if complete_reps == 0:
         return "Not saved to your history: no rep was counted."
     if other_fits:
         return "Not saved to your history: the video looks like another exercise. Review it again as that one."
+    if not history_open:
+        return ("Not saved to your history: the history cannot be opened just now. The review is shown here and "
+                "can be downloaded.")
     return None
 
 

@@ -48,6 +48,7 @@ NOTICE_WORDS: dict[NoticeKind, str] = {
     NoticeKind.TOO_DARK: "Too dark",
     NoticeKind.VIEW_LIMITS: "Not everything can be judged from this side",
     NoticeKind.TRUNCATED: "Video cut short",
+    NoticeKind.DAMAGED: "Part of the video could not be read",
     NoticeKind.WRONG_EXERCISE: "Looks like another exercise",
     NoticeKind.CALIBRATION: "No still starting posture",
     NoticeKind.UNRELIABLE_MEASURE: "A measure was unreliable",

@@ -19,6 +19,46 @@ TEMP_PREFIX = ".coach-"
 """Temporary files next to an output start with this (short, so a 250-character output name still fits)."""
 
 
+def temp_file(folder: Path, suffix: str) -> Path:
+    """A new private temporary file in `folder` named `.coach-PID-XXXX{suffix}` (the writer's process id lets a
+    later run tell a leftover from a file still being written); stale leftovers there are removed first."""
+    remove_stale_temps(folder, suffix)
+    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=suffix, dir=folder)
+    os.close(fd)
+    return Path(tmp)
+
+
+def process_alive(pid: int) -> bool:
+    """True when process `pid` exists (also when it belongs to another user)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temps(folder: Path, suffix: str) -> list[Path]:
+    """Remove `.coach-PID-*{suffix}` files in `folder` whose writing process is gone (a killed run); returns
+    them. Files of a running process, and names without a process id, are kept."""
+    removed: list[Path] = []
+    try:
+        names = list(folder.glob(f"{TEMP_PREFIX}*{suffix}"))
+    except OSError:
+        return removed
+    for path in names:
+        pid_text = path.name[len(TEMP_PREFIX):].partition("-")[0]
+        if not pid_text.isdigit() or int(pid_text) == os.getpid() or process_alive(int(pid_text)):
+            continue
+        try:
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            continue
+    return removed
+
+
 class OutputError(OSError):
     """An output path that cannot or must not be written; str() is one line for the user."""
 
@@ -80,22 +120,27 @@ def raise_if_disk_full(exc: OSError, path: str | os.PathLike[str]) -> None:
 
 def write_text(path: str | os.PathLike[str], text: str) -> None:
     """Write text: through to a device or FIFO, else atomically (temporary file in the same folder + rename)."""
+    write_bytes(path, text.encode("utf-8"))
+
+
+def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write bytes: through to a device or FIFO, else atomically (temporary file in the same folder + rename)."""
     if Path(path).is_dir():
         raise OutputError(f"'{path}' is a folder: give a file name")
     if is_special(path):
         try:
-            with open(path, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
+            with open(path, "wb") as fh:
+                fh.write(data)
         except OSError as exc:
             raise_if_disk_full(exc, path)
             raise
         return
     target = final_path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=target.parent)
+    tmp = temp_file(target.parent, ".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with open(tmp, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)

@@ -50,6 +50,7 @@ class RecordedPoses:
     truncated: bool = False
     error_message: str | None = None
     capabilities: EstimatorCapabilities = FULL_CAPABILITIES
+    lost_s: float = 0.0
 
 
 def review(
@@ -93,15 +94,20 @@ def review(
                 on_pose(pose)
             if progress is not None:
                 progress(min(1.0, pose.timestamp_s / duration))
-        truncated, error_message = recorded.truncated, recorded.error_message
+        truncated, error_message, lost_s = recorded.truncated, recorded.error_message, recorded.lost_s
     else:
-        truncated, error_message = _estimate(path, info, session, annotated, progress, estimator_factory,
+        truncated, error_message, lost_s = _estimate(path, info, session, annotated, progress, estimator_factory,
                                              analysis_max_fps, on_pose)
     result = session.finish()
+    notes: list[Notice] = []
+    if lost_s > 0:
+        notes.append(Notice(NoticeKind.DAMAGED, f"About {seconds_text(lost_s)} of the video could not be read "
+                                                f"(damaged data was skipped); the rest was reviewed."))
     if truncated:
-        note = Notice(NoticeKind.TRUNCATED, f"The file is cut short or damaged: reviewed what could be decoded. "
-                                            f"{error_message or ''}".strip())
-        result = type(result)(result.analysis, result.sets, (*result.notices, note), result.frames_total,
+        notes.append(Notice(NoticeKind.TRUNCATED, f"The file is cut short or damaged: reviewed what could be "
+                                                  f"decoded. {error_message or ''}".strip()))
+    if notes:
+        result = type(result)(result.analysis, result.sets, (*result.notices, *notes), result.frames_total,
                               result.frames_with_person, result.series)
     if progress is not None:
         progress(1.0)
@@ -117,8 +123,9 @@ def _estimate(
     estimator_factory: Callable[[], PoseEstimator] | None,
     analysis_max_fps: float | None = None,
     on_pose: Callable[[PoseFrame], None] | None = None,
-) -> tuple[bool, str | None]:
-    """Decode the video, estimate poses and feed the session; returns (truncated, reader error).
+) -> tuple[bool, str | None, float]:
+    """Decode the video, estimate poses and feed the session; returns (truncated, reader error, time lost to
+    damaged data, s).
 
     Only frames at least 1/`analysis_max_fps` s after the last analysed one are estimated and analysed."""
     if estimator_factory is None:
@@ -179,7 +186,12 @@ def _estimate(
         if writer is not None:
             writer.abort()
         raise
-    return reader.truncated, reader.error_message
+    return reader.truncated, reader.error_message, reader.lost_s
+
+
+def seconds_text(seconds: float) -> str:
+    """A duration as people say it: '0.3 s', '4 s' (at least 0.1 s)."""
+    return f"{max(seconds, 0.1):.1f} s" if seconds < 10 else f"{seconds:.0f} s"
 
 
 class Skip(Enum):

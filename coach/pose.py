@@ -159,6 +159,27 @@ def quiet_native_stderr() -> Iterator[None]:
             _QUIET_ACTIVE = False
 
 
+OFFLINE_PROXY = "offline://no-network"
+"""A proxy with a scheme the native HTTP client does not know: its requests fail before any name lookup."""
+
+_PROXY_VARS = ("https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY")
+_NO_PROXY_VARS = ("no_proxy", "NO_PROXY")
+
+
+def block_native_network() -> None:
+    """Keep MediaPipe's native usage logging offline (its library looks up play.googleapis.com).
+
+    MediaPipe has no switch for it; its built-in HTTP client reads the proxy variables of this process when
+    it sends, so they are pointed at a proxy it cannot use (and the no-proxy list is emptied): the request
+    fails at once, with no DNS lookup and no connection (tests/ui/test_offline_syscalls.py checks this with
+    strace). The coach makes no HTTP request of its own.
+    """
+    for name in _PROXY_VARS:
+        os.environ[name] = OFFLINE_PROXY
+    for name in _NO_PROXY_VARS:
+        os.environ.pop(name, None)
+
+
 class ModelError(Exception):
     """The pose model is missing, damaged or cannot be loaded; str() is one line."""
 
@@ -465,6 +486,7 @@ class MediaPipeEstimator:
         self._people_seen = 0
         self._order = _FrameOrder()
 
+        block_native_network()
         import mediapipe as mp
         from mediapipe.tasks.python import BaseOptions, vision
 

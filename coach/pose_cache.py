@@ -28,7 +28,7 @@ import numpy.typing as npt
 from coach import pipeline
 from coach.cuts import THUMB_SIDE
 from coach.digest import file_sha256
-from coach.estimator import PoseEstimator
+from coach.estimator import FULL_CAPABILITIES, EstimatorCapabilities, PoseEstimator
 from coach.landmarks import NUM_LANDMARKS
 from coach.pipeline import MAX_SIDE_PX, RecordedPoses, review
 from coach.report import Report
@@ -98,6 +98,14 @@ class PoseRecorder:
         """Keep one frame (its mask packed, the full-size one dropped)."""
         packed = pack_mask(pose.mask)
         self.frames.append((_without_mask(pose), packed))
+
+    def poses(self) -> list[PoseFrame]:
+        """The frames kept, without their masks (e.g. for `coach.suggest.suggest_exercise`)."""
+        return [pose for pose, _ in self.frames]
+
+    def replay(self, truncated: bool, capabilities: EstimatorCapabilities = FULL_CAPABILITIES) -> RecordedPoses:
+        """The frames kept, masks included, to review again as another exercise without estimating again."""
+        return RecordedPoses(_Replay(self.arrays(truncated)), truncated, capabilities=capabilities)
 
     def arrays(self, truncated: bool) -> dict[str, npt.NDArray[Any]]:
         """The frames as named arrays (the `.npz` layout)."""

@@ -229,10 +229,10 @@ class SessionAnalyzer:
         if s.brightness_n and s.dark / s.brightness_n > 0.5:
             out.append(Notice(NoticeKind.TOO_DARK, "The video is very dark, which makes tracking less reliable. "
                                                    "Add light in front of you."))
+        partial: list[str] = []  # one partial_body notice, with every reason
         if s.with_person and s.with_person < self.th.min_detection_share * s.total:
             share = 100.0 * s.with_person / s.total
-            out.append(Notice(NoticeKind.PARTIAL_BODY,
-                              f"You were tracked in only {share:.0f}% of the video; reps may be missed."))
+            partial.append(f"You were tracked in only {share:.0f}% of the video; reps may be missed.")
         if s.several_people > 0.2 * max(s.with_person, 1):
             out.append(Notice(NoticeKind.SEVERAL_PEOPLE, "More than one person is in view: the coach follows the "
                                                          "most prominent one."))
@@ -240,8 +240,10 @@ class SessionAnalyzer:
             out.append(Notice(NoticeKind.PERSON_TOO_SMALL, "You look small in the picture: step closer, or film "
                                                            "from nearer, so that angles can be judged."))
         if s.partial_body > 0.5 * max(s.with_person, 1):
-            out.append(Notice(NoticeKind.PARTIAL_BODY, "Part of your body is out of the picture: step back until "
-                                                       "your head and feet are both visible."))
+            partial.append("Part of your body is out of the picture: step back until your head and feet are both "
+                           "visible.")
+        if partial:
+            out.append(Notice(NoticeKind.PARTIAL_BODY, " ".join(partial)))
         if self._cut_times:
             at = ", ".join(f"{t:.1f}" for t in self._cut_times[:MAX_CUTS_LISTED])
             more = " …" if len(self._cut_times) > MAX_CUTS_LISTED else ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from coach.exercises import spec_of
+from coach.exercises import REGISTRY, spec_of
 from coach.report import Report
 from coach.session import SessionAnalyzer
 from coach.thresholds import Thresholds
@@ -79,3 +79,9 @@ def suggest_exercise(report: Report, poses: Iterable[PoseFrame],
         if reps > report.complete_reps and (best is None or reps > best.reps):
             best = Suggestion(exercise, reps)
     return best
+
+
+def guess_exercise(name: str) -> Exercise | None:
+    """An exercise named in a file name ("back-extension_02.mp4"), if any."""
+    low = name.lower().replace("-", "_")
+    return next((ex for ex, spec in REGISTRY.items() if any(w in low for w in spec.file_words)), None)

@@ -85,6 +85,7 @@ class NoticeKind(StrEnum):
     TOO_DARK = "too_dark"
     VIEW_LIMITS = "view_limits"
     TRUNCATED = "truncated"
+    DAMAGED = "damaged"
     WRONG_EXERCISE = "wrong_exercise"
     CALIBRATION = "calibration"
     UNRELIABLE_MEASURE = "unreliable_measure"

@@ -16,7 +16,6 @@ import math
 import os
 import queue
 import stat
-import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from coach.cuts import thumbnail
-from coach.outputs import TEMP_PREFIX, final_path, is_special, raise_if_disk_full
+from coach.outputs import final_path, is_special, raise_if_disk_full, temp_file
 from coach.videoinfo import VideoInfo
 
 log = logging.getLogger(__name__)
@@ -54,6 +53,10 @@ RAW_STREAM_FORMATS = frozenset(
 )
 """FFmpeg demuxers for container-less elementary video streams, which FFmpeg may guess from a few bytes of any file
 (random bytes often "parse" as raw H.263). Refused when the file's suffix names a container."""
+
+MAX_FRAME_PIXELS = 7680 * 4320
+"""Frames larger than this (8K UHD), px, are refused from the container's header before anything is decoded
+(a 752 kB file of 16000×16000 frames needed 2.1 GB)."""
 
 QUEUE_SIZE = 4
 """Decoded frames buffered ahead of the consumer."""
@@ -97,7 +100,25 @@ def _check_file(path: Path) -> None:
     if st.st_size == 0:
         raise VideoError(f"video file '{path.name}' is empty (0 bytes)")
     if path.suffix.lower() in STILL_IMAGE_SUFFIXES:
-        raise VideoError(f"'{path.name}' is a still image, not a video")
+        raise _image_error(path)
+
+
+def _animated_webp(path: Path) -> bool:
+    """True for a WebP file whose extended header (VP8X) says it is animated."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(21)
+    except OSError:
+        return False
+    return head[:4] == b"RIFF" and head[8:16] == b"WEBPVP8X" and len(head) == 21 and bool(head[20] & 0x02)
+
+
+def _image_error(path: Path) -> VideoError:
+    """The one line for an image given as a video: an animated WebP says so, any other is a still image."""
+    if _animated_webp(path):
+        return VideoError(f"'{path.name}' is an animated WebP image, which the coach cannot read: save it as a "
+                          f"video (mp4) first")
+    return VideoError(f"'{path.name}' is a still image, not a video")
 
 
 def _one_line(exc: BaseException) -> str:
@@ -117,7 +138,7 @@ def _open(path: Path) -> tuple[av.container.InputContainer, av.video.stream.Vide
     try:
         fmt = container.format.name
         if fmt == "image2" or fmt.endswith("_pipe"):
-            raise VideoError(f"'{path.name}' is a still image, not a video")
+            raise _image_error(path)
         if fmt in RAW_STREAM_FORMATS and path.suffix.lower() in CONTAINER_SUFFIXES:
             raise VideoError(
                 f"could not read '{path.name}' as a video: no {path.suffix.lower()} container found "
@@ -130,11 +151,24 @@ def _open(path: Path) -> tuple[av.container.InputContainer, av.video.stream.Vide
                 f"could not read '{path.name}' as a video: no streams found (truncated or not a video)"
             )
         stream = container.streams.video[0]
+        ctx = stream.codec_context  # None when FFmpeg knows no decoder for the stream
+        if ctx is None:
+            raise VideoError(f"could not read '{path.name}' as a video: its video format is unknown (damaged?)")
+        _check_size(path, ctx.width, ctx.height)
         stream.thread_type = "AUTO"
     except BaseException:
         container.close()
         raise
     return container, stream
+
+
+def _check_size(path: Path, width: int, height: int) -> None:
+    """Raise VideoError when a frame of width × height px is larger than MAX_FRAME_PIXELS."""
+    if width * height > MAX_FRAME_PIXELS:
+        raise VideoError(
+            f"'{path.name}' has frames of {width}×{height} pixels, larger than the coach reads "
+            f"(8K, {MAX_FRAME_PIXELS / 1e6:.0f} megapixels): save the video at a smaller size"
+        )
 
 
 def _rotation(frame: av.VideoFrame) -> int:
@@ -220,13 +254,29 @@ class _End:
 TIMESTAMP_SLACK_S = 1e-3
 """Timestamp rounding slack when comparing a gap between frames with an interval, s."""
 
+MAX_BAD_PACKETS = 10_000
+"""Undecodable packets skipped before a file counts as unreadable from there on."""
+
+GAP_FRAMES = 1.5
+"""A gap between frames longer than this many frame intervals, after a skipped packet, counts as lost time."""
+
+GAP_WINDOW_FRAMES = 16
+"""Gaps count as lost for this many frames after a skipped packet (threaded decoders give frames out late)."""
+
+CUT_SHORT_FRAMES = 2.0
+"""A file whose last frame ends more than this many frame intervals before its stated duration is cut short."""
+
+CUT_SHORT_MIN_S = 0.1
+"""... and more than this, s (containers round durations)."""
+
 
 class VideoReader:
     """Iterate upright RGB frames of a video, decoded on a background thread.
 
     Use as a context manager (or call close()); stopping early stops the thread and closes the file.
-    After iteration, `truncated` is True if decoding stopped on an error (`error_message` says why)
-    after at least one frame; if no frame decodes at all, iteration raises VideoError.
+    After iteration, `truncated` is True if decoding stopped on an error or the frames end before the stated
+    duration (`error_message` says why) after at least one frame; damaged packets mid-file are skipped and the
+    time they cost is `lost_s`; if no frame decodes at all, iteration raises VideoError.
 
     Args:
         path: Video file.
@@ -250,6 +300,10 @@ class VideoReader:
         self.frames_read = 0
         self.frames_decoded = 0
         """Frames decoded so far, including those skipped by `min_interval_s`."""
+        self.lost_s = 0.0
+        """Video time lost to damaged data that was skipped (gaps between frame timestamps), s."""
+        self.bad_packets = 0
+        """Packets that could not be decoded and were skipped."""
         self._queue: queue.Queue[VideoFrame | _End] = queue.Queue(maxsize=QUEUE_SIZE)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -327,9 +381,11 @@ class VideoReader:
         return False
 
     def _decode(self) -> None:
-        """Thread body: decode frames into the queue until the end, an error, or close()."""
+        """Thread body: decode frames into the queue until the end, an error, or close().
+
+        A packet that does not decode (damaged data mid-file) is skipped and decoding goes on; the time it
+        cost shows as a gap between frame timestamps and adds up in `lost_s`."""
         error: str | None = None
-        last_end_s = 0.0
         try:
             container, stream = _open(self.path)
         except VideoError as exc:
@@ -339,44 +395,67 @@ class VideoReader:
             first_pts: int | None = None
             time_base = stream.time_base or Fraction(1, 1)
             fps = self.info.fps or 30.0
+            frame_s = 1.0 / fps
             index = 0
             last_kept_s = -math.inf
-            for frame in container.decode(stream):
+            last_t: float | None = None
+            last_bad_index = -math.inf  # frames decoded when a packet was last skipped
+            for packet in container.demux(stream):
                 if self._stop.is_set():
                     return
-                if frame.pts is not None:
-                    if first_pts is None:
-                        first_pts = frame.pts
-                    t = float((frame.pts - first_pts) * time_base)
-                else:
-                    t = index / fps
-                last_end_s = t
-                index += 1
-                self.frames_decoded = index
-                if t - last_kept_s < self.min_interval_s - TIMESTAMP_SLACK_S:
+                try:
+                    decoded = packet.decode()
+                except (av.error.FFmpegError, ValueError) as exc:
+                    self.bad_packets += 1
+                    last_bad_index = index
+                    if self.bad_packets > MAX_BAD_PACKETS:
+                        raise
+                    log.debug("skipped a packet of %s: %s", self.path.name, _one_line(exc))
                     continue
-                last_kept_s = t
-                rotation = _rotation(frame)
-                w, h = _scaled_size(frame.width, frame.height, self.max_side_px)
-                if (w, h) != (frame.width, frame.height):  # area averaging: the fastest and sharpest downscale
-                    image = cast(RGBImage, frame.reformat(width=w, height=h, format="rgb24",
-                                                          interpolation="AREA").to_ndarray())
-                else:
-                    image = cast(RGBImage, frame.to_ndarray(format="rgb24"))
-                image = _upright(image, rotation)
-                thumb = thumbnail(image) if self.thumbnails else None
-                if not self._put(VideoFrame(timestamp_s=t, image=image, thumbnail=thumb)):
-                    return
-            if self.info.duration_s > 0 and index > 0:
+                for frame in decoded:
+                    _check_size(self.path, frame.width, frame.height)  # a stream may change size mid-file
+                    if frame.pts is not None:
+                        if first_pts is None:
+                            first_pts = frame.pts
+                        t = float((frame.pts - first_pts) * time_base)
+                    else:
+                        t = index / fps
+                    if last_t is not None and index - last_bad_index <= GAP_WINDOW_FRAMES \
+                            and t - last_t > GAP_FRAMES * frame_s:
+                        self.lost_s += t - last_t - frame_s
+                    last_t = t
+                    index += 1
+                    self.frames_decoded = index
+                    if t - last_kept_s < self.min_interval_s - TIMESTAMP_SLACK_S:
+                        continue
+                    last_kept_s = t
+                    if not self._put(self._convert(frame, t)):
+                        return
+            if self.info.duration_s > 0 and last_t is not None:
                 # A file cut short inside the media data can end "cleanly" without an error.
-                expected = self.info.duration_s - 2.0 / fps
-                if last_end_s < expected * 0.9 - 0.5:
-                    error = f"decoding ended at {last_end_s:.2f} s of {self.info.duration_s:.2f} s"
+                missing_s = self.info.duration_s - (last_t + frame_s)
+                if missing_s > max(CUT_SHORT_FRAMES * frame_s, CUT_SHORT_MIN_S):
+                    error = f"decoding ended at {last_t + frame_s:.2f} s of {self.info.duration_s:.2f} s"
         except (av.error.FFmpegError, ValueError, MemoryError) as exc:
             error = _one_line(exc)
+        except VideoError as exc:
+            error = str(exc)
         finally:
             container.close()
         self._put(_End(error))
+
+    def _convert(self, frame: av.VideoFrame, t: float) -> VideoFrame:
+        """A decoded frame as an upright (scaled) RGB VideoFrame at `t` s, with its thumbnail if asked."""
+        rotation = _rotation(frame)
+        w, h = _scaled_size(frame.width, frame.height, self.max_side_px)
+        if (w, h) != (frame.width, frame.height):  # area averaging: the fastest and sharpest downscale
+            image = cast(RGBImage, frame.reformat(width=w, height=h, format="rgb24",
+                                                  interpolation="AREA").to_ndarray())
+        else:
+            image = cast(RGBImage, frame.to_ndarray(format="rgb24"))
+        image = _upright(image, rotation)
+        thumb = thumbnail(image) if self.thumbnails else None
+        return VideoFrame(timestamp_s=t, image=image, thumbnail=thumb)
 
 
 def _time_base(codec_name: str) -> Fraction:
@@ -451,10 +530,9 @@ class VideoWriter:
         self._pad_w = self.width % 2
         self._pad_h = self.height % 2
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".part.mp4", dir=self.path.parent)
-        os.close(fd)
-        self._tmp = Path(tmp)
+        self._tmp = temp_file(self.path.parent, ".part.mp4")
         self._frames = 0
+        self._last_pts = -1
         self._closed = False
         try:
             self._container = av.open(
@@ -495,7 +573,8 @@ class VideoWriter:
 
         Args:
             image_rgb: The frame, at the size given to the constructor.
-            timestamp_s: Presentation time, s (default: frame index / fps). Must increase.
+            timestamp_s: Presentation time, s (default: frame index / fps). One not after the previous frame's
+                (a damaged file's repeated timestamp) is moved just after it.
         """
         if self._closed:
             raise VideoError(f"VideoWriter for '{self.path.name}' is closed")
@@ -509,7 +588,7 @@ class VideoWriter:
         frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image_rgb), format="rgb24")
         t = self._frames / self.fps if timestamp_s is None else float(timestamp_s)
         frame.time_base = self._tb
-        frame.pts = round(t / self._tb)
+        frame.pts = self._last_pts = max(round(t / self._tb), self._last_pts + 1)  # the muxer needs them rising
         frame.duration = round(1 / (self.fps * self._tb))
         for packet in self._stream.encode(frame):
             self._container.mux(packet)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Create .venv and install the coach with pinned dependencies (idempotent; fast when already done).
-# Usage: scripts/setup.sh [--dev]   (--dev adds test tools, Chromium and ffmpeg for the browser tests)
+# Usage: scripts/setup.sh [--dev]   (--dev adds test tools, Ray for the batch tests, Chromium and ffmpeg for the
+# browser tests, strace)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
@@ -36,17 +37,18 @@ stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)${1:-}
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
   if [ "${1:-}" = "--dev" ]; then
-    .venv/bin/python -m pip install -q -e ".[dev]"
+    .venv/bin/python -m pip install -q -e ".[dev,cluster]"  # the tests run batch review on a local Ray too
   else
     .venv/bin/python -m pip install -q -e .
   fi
   touch "$stamp"
 fi
 
-if [ "${1:-}" = "--dev" ] && { [ ! -x /usr/bin/chromium ] || ! command -v ffmpeg >/dev/null 2>&1; }; then
-  apt_install chromium ffmpeg
-  [ -x /usr/bin/chromium ] && command -v ffmpeg >/dev/null 2>&1 || {
-    echo "setup: chromium or ffmpeg still missing after apt" >&2
+if [ "${1:-}" = "--dev" ] && { [ ! -x /usr/bin/chromium ] || ! command -v ffmpeg >/dev/null 2>&1 \
+    || ! command -v strace >/dev/null 2>&1; }; then
+  apt_install chromium ffmpeg strace  # strace: the offline test reads every connection attempt
+  [ -x /usr/bin/chromium ] && command -v ffmpeg >/dev/null 2>&1 && command -v strace >/dev/null 2>&1 || {
+    echo "setup: chromium, ffmpeg or strace still missing after apt" >&2
     exit 1
   }
 fi

@@ -53,3 +53,46 @@ def write_gif(path: Path, frames: int, step: int = 20, width: int = 64, height: 
         for packet in stream.encode(None):
             container.mux(packet)
     return path
+
+
+def write_huge_frame_header(path: Path, side_px: int = 16000, frames: int = 5) -> Path:
+    """A 2 kB MJPEG .mov whose headers (container and every JPEG) claim side_px × side_px frames: a
+    decompression bomb's header, made without ever holding such a frame (16 × 16 frames, sizes patched)."""
+    import struct
+
+    with av.open(str(path), "w", format="mov") as container:
+        stream = container.add_stream("mjpeg", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 16, 16, "yuvj420p"
+        for i in range(frames):
+            image = np.full((16, 16, 3), i * 40, np.uint8)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    data = bytearray(path.read_bytes())
+    size = struct.pack(">HH", side_px, side_px)
+    at = data.find(b"\xff\xc0")  # each JPEG's start-of-frame: marker, length (2), precision (1), height, width
+    while at != -1:
+        data[at + 5:at + 9] = size
+        at = data.find(b"\xff\xc0", at + 2)
+    entry = data.find(b"jpeg")  # the sample entry: type, reserved (6), index (2), version/rev/vendor/quality (16)
+    data[entry + 4 + 24:entry + 4 + 28] = size
+    tkhd = data.find(b"tkhd")
+    end = tkhd - 4 + struct.unpack(">I", data[tkhd - 4:tkhd])[0]
+    data[end - 8:end] = struct.pack(">II", side_px << 16, side_px << 16)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def write_animated_webp(path: Path, frames: int = 4) -> Path:
+    """An animated WebP (libwebp_anim), 32 × 32 px at 5 frames/s, grey rising each frame."""
+    with av.open(str(path), "w", format="webp") as container:
+        stream = container.add_stream("libwebp_anim", rate=5)
+        stream.width, stream.height, stream.pix_fmt = 32, 32, "yuv420p"
+        for i in range(frames):
+            image = np.full((32, 32, 3), 40 + i * 50, np.uint8)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return path

@@ -230,3 +230,11 @@ def test_which_reviews_are_stored(sample: bool, reps: int, other: bool, saved: b
     reason = not_saved_reason(is_sample=sample, complete_reps=reps, other_fits=other)
     assert (reason is None) is saved
     assert reason is None or "_" not in reason
+
+
+def test_a_review_not_saved_because_history_is_unavailable_says_so() -> None:
+    from coach.history import not_saved_reason
+
+    assert not_saved_reason(is_sample=False, complete_reps=5, other_fits=False) is None
+    why = not_saved_reason(is_sample=False, complete_reps=5, other_fits=False, history_open=False)
+    assert why is not None and why.startswith("Not saved to your history: the history cannot be opened just now")

@@ -349,3 +349,16 @@ def test_reader_gives_thumbnails_only_when_asked(make_clip):
     assert all(f.thumbnail is None for f in plain)
     for p, f in zip(plain, with_thumbs, strict=True):
         np.testing.assert_array_equal(f.thumbnail, thumbnail(p.image))
+
+
+def test_a_repeated_timestamp_is_written_just_after_the_previous_frame(tmp_path):
+    """A damaged file can repeat a frame's timestamp (found by the fuzz test); the annotated copy still closes."""
+    from coach.video import VideoReader, VideoWriter
+
+    out = tmp_path / "dup.mp4"
+    with VideoWriter(out, fps=10.0, width=32, height=32) as writer:
+        for t in (0.0, 0.1, 0.2, 0.2, 0.15, 0.4):
+            writer.write(np.zeros((32, 32, 3), np.uint8), t)
+    with VideoReader(out) as reader:
+        times = [f.timestamp_s for f in reader]
+    assert len(times) == 6 and bool(np.all(np.diff(times) > 0))

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from coach.commands.review import add_executor_options, executor_of
 from coach.types import Exercise
 
 
@@ -20,6 +21,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help=f"pose cache folder (default {DEFAULT_CACHE_DIR}); 'none' disables it")
     p.add_argument("--exercise", "-e", choices=[e.value for e in Exercise], help="only clips of this exercise")
     p.add_argument("--strictness", choices=["gentle", "standard", "strict"], default="standard")
+    add_executor_options(p)
     p.set_defaults(func=run)
 
 
@@ -35,10 +37,15 @@ def run(args: argparse.Namespace) -> int:
     if not (Path(args.folder) / "labels.csv").is_file():
         print(f"coach: no labels.csv in {args.folder}", file=sys.stderr)
         return 2
+    try:
+        executor = executor_of(args)
+    except ValueError as exc:
+        print(f"coach: {exc}", file=sys.stderr)
+        return 2
     cache = PoseCache(None if args.cache.lower() == "none" else args.cache)
     print(TABLE_HEADER)
     results = evaluate_folder(args.folder, cache=cache, exercise=args.exercise, thresholds=preset(args.strictness),
-                       on_clip=lambda r: print(clip_line(r), flush=True))
+                              on_clip=lambda r: print(clip_line(r), flush=True), executor=executor)
     doc = summary(results)
     print()
     print(summary_text(doc))

@@ -14,6 +14,7 @@ from coach.speech import speech_html
 from coach.types import Side
 from coach.ui import functional_view
 from coach.ui import settings as prefs
+from coach.ui.rtc import RTC_CONFIGURATION, restrict_host_candidates
 from coach.ui.style import big
 
 COACH_KEY = "live_coach"
@@ -21,14 +22,20 @@ COACH_CONFIG_KEY = "live_coach_config"
 SPOKEN_KEY = "live_spoken_id"
 SILENT_CAMERA_S = 2.0
 """No frame for this long while the camera is on: tell the user (wall-clock, only for this notice)."""
-RTC_CONFIGURATION: dict[str, Any] = {"iceServers": []}
-"""Host candidates only: works offline and on the local network, no STUN/TURN server is contacted."""
+CONNECT_WAIT_S = 15.0
+"""START pressed and no picture for this long: tell the user what to do (wall-clock, only for this notice)."""
+STARTED_AT_KEY = "live_started_at"
+NO_PICTURE = ("The camera picture has not arrived. Check that this browser may use the camera (the camera "
+              "sign next to the address), then press STOP and START again. If it still does not come, reload "
+              'this page. On a phone or another computer, see "Use a phone or another computer" below.')
 
 HELP_OTHER_DEVICE = """
 **Using a phone or another computer on the same network.** Browsers only give a page the camera when it is
-opened as `localhost` or over `https`. Start the app on this computer with your own certificate, for example
-`streamlit run app.py --server.address 0.0.0.0 --server.sslCertFile cert.pem --server.sslKeyFile key.pem`,
-then open `https://<this computer's address>:8501` on the phone (accept the certificate warning once).
+opened as `localhost` or over `https`, and the camera stream only uses this computer's own loopback address
+unless you name others. Start the app on this computer with your own certificate and its network address, e.g.
+`COACH_LIVE_ADDRESSES=127.0.0.1,192.168.1.20 streamlit run app.py --server.address 0.0.0.0
+--server.sslCertFile cert.pem --server.sslKeyFile key.pem`,
+then open `https://192.168.1.20:8501` on the phone (accept the certificate warning once).
 No internet connection is needed: the picture goes straight from the phone to this computer.
 """
 
@@ -88,6 +95,7 @@ def webrtc(coach: LiveCoach) -> Any:
     """The camera component; frames go to `coach.process` on the WebRTC callback thread."""
     from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
+    restrict_host_candidates()
     return webrtc_streamer(
         key="live-camera",
         mode=WebRtcMode.SENDRECV,
@@ -105,9 +113,20 @@ def live_panel(playing: bool, voice: bool) -> None:
     if coach is None:
         return
     snap = coach.snapshot()
-    show_snapshot(snap, playing, time.monotonic())
+    now = time.monotonic()
+    if not playing:
+        st.session_state.pop(STARTED_AT_KEY, None)
+    started = st.session_state.setdefault(STARTED_AT_KEY, now) if playing else now
+    if not_connected(snap, playing, now - started):
+        big(NO_PICTURE, "warn", "live-no-picture")
+    show_snapshot(snap, playing, now)
     if voice:
         speak_new(snap)
+
+
+def not_connected(snap: LiveSnapshot, playing: bool, since_start_s: float) -> bool:
+    """START was pressed CONNECT_WAIT_S ago or more and no picture has arrived."""
+    return playing and snap.frames == 0 and since_start_s >= CONNECT_WAIT_S
 
 
 def show_snapshot(snap: LiveSnapshot, playing: bool, now: float) -> None:

@@ -19,10 +19,11 @@ import streamlit as st
 from coach.exercises import REGISTRY, NotAnalyzedYet, spec_of
 from coach.history import file_key, not_saved_reason
 from coach.labels import measure_heading
+from coach.outputs import process_alive
 from coach.pipeline import review
 from coach.pose import ModelError
 from coach.report import Report, to_csv, to_json
-from coach.suggest import PoseLog, Suggestion, suggest_exercise
+from coach.suggest import PoseLog, Suggestion, guess_exercise, suggest_exercise
 from coach.thresholds import range_text
 from coach.types import Exercise
 from coach.ui import functional_view
@@ -73,12 +74,6 @@ def safe_suffix(name: str) -> str:
     """The upload's extension if it is a known video type, else ".video" (the name is never a path)."""
     ext = Path(name).suffix.lower().lstrip(".")
     return f".{ext}" if ext in VIDEO_TYPES else ".video"
-
-
-def guess_exercise(name: str) -> Exercise | None:
-    """An exercise named in a file name, if any."""
-    low = name.lower().replace("-", "_")
-    return next((ex for ex, spec in REGISTRY.items() if any(w in low for w in spec.file_words)), None)
 
 
 def rep_frame(report: Report) -> pd.DataFrame:
@@ -145,16 +140,6 @@ WORK_PREFIX = "coach-review-"
 OWNER_FILE = "owner.pid"
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def sweep_leftovers(tmp: Path | None = None) -> int:
     """Remove review folders left by a killed app (their owner process is gone); returns how many."""
     removed = 0
@@ -168,7 +153,7 @@ def sweep_leftovers(tmp: Path | None = None) -> int:
                     continue
             except OSError:
                 continue
-        if pid and _alive(pid):
+        if pid and process_alive(pid):
             continue
         shutil.rmtree(work, ignore_errors=True)
         removed += not work.exists()
@@ -217,7 +202,7 @@ def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None,
         sid = None
         hist = prefs.get_history()
         why_not = not_saved_reason(is_sample=upload is None, complete_reps=report.complete_reps,
-                                   other_fits=hint is not None)
+                                   other_fits=hint is not None, history_open=hist is not None)
         if hist is not None and why_not is None:
             t = settings.target
             try:
@@ -225,6 +210,7 @@ def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None,
                                          target_min=t.reps_min, target_max=t.reps_max,
                                          strictness=settings.strictness.value, source_key=file_key(path))
             except Exception as exc:  # the review is still shown and can be downloaded
+                why_not = f"Not saved to your history: {plain(_one_line(exc))}"
                 st.warning(f"The review could not be saved to your history: {plain(_one_line(exc))}")
         st.session_state[RESULT_KEY] = ReviewResult(report, name, video, pdf, sid, hint, why_not,
                                                     recognised)

@@ -87,3 +87,16 @@ def test_odd_paths_get_their_own_one_line_message(tmp_path: Path) -> None:
     for path, words in cases.items():
         with pytest.raises(VideoError, match=re.escape(words)):
             probe(path)
+
+
+def test_animated_webp_is_named_as_such(tmp_path, capsys):
+    from tests.media import write_animated_webp
+
+    webp = write_animated_webp(tmp_path / "moves.webp")
+    assert webp.read_bytes()[12:16] == b"VP8X"
+    assert "'moves.webp' is an animated WebP image, which the coach cannot read" in _review(webp, capsys)
+    renamed = tmp_path / "moves.mp4"
+    renamed.write_bytes(webp.read_bytes())
+    assert "is an animated WebP image" in _review(renamed, capsys)
+    still = write_png(tmp_path / "photo.webp")  # a still image with the suffix stays a still image
+    assert "still image" in _review(still, capsys)

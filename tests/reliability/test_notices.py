@@ -154,3 +154,32 @@ def test_edited_clip_cut_to_another_shot_keeps_counting(tmp_path, shared_videos)
     assert len(cuts) == 1 and "at 9.8 s" in cuts[0]
     blind = dataclasses.replace(Thresholds(), scene_cut_decorrelation=2.5)  # above any decorrelation: no cuts
     assert review(path, "back_extension", thresholds=blind).complete_reps < 3
+
+
+def test_partial_body_is_one_notice_with_both_reasons() -> None:
+    import dataclasses
+
+    import numpy as np
+    from reliability_helpers import standing_pose
+
+    from coach.landmarks import Lm
+    from coach.session import SessionAnalyzer
+    from coach.types import PoseFrame
+
+    session = SessionAnalyzer("squat")
+    for i in range(200):
+        t = i / 10
+        if i % 4:  # tracked in a quarter of the frames only, and then without legs
+            session.push(PoseFrame.empty(t, 640, 480))
+            continue
+        pose = standing_pose(t)
+        lm = pose.landmarks.copy()
+        for part in (Lm.LEFT_KNEE, Lm.RIGHT_KNEE, Lm.LEFT_ANKLE, Lm.RIGHT_ANKLE, Lm.LEFT_HEEL, Lm.RIGHT_HEEL,
+                     Lm.LEFT_FOOT_INDEX, Lm.RIGHT_FOOT_INDEX):
+            lm[part, 3] = 0.0
+            lm[part, 1] = 700.0 + np.float64(i % 3)  # below the picture
+        session.push(dataclasses.replace(pose, landmarks=lm))
+    kinds = [n.kind.value for n in session.finish().notices]
+    assert kinds.count("partial_body") == 1, kinds
+    [text] = [n.message for n in session.finish().notices if n.kind.value == "partial_body"]
+    assert "tracked in only 25%" in text and "out of the picture" in text

@@ -28,7 +28,7 @@ from coach.report import atomic_write_text
 from coach.types import PoseFrame
 from coach.ui import live_page, review_page
 from coach.ui import settings as prefs
-from tests.media import write_audio_only, write_png
+from tests.media import write_audio_only, write_huge_frame_header, write_png
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -94,6 +94,8 @@ BAD_UPLOADS: dict[str, tuple[str, Callable[[], bytes], str]] = {
                      "could not read 'noise.mp4' as a video"),
     "audio_only": ("voice.mp4", _audio_only_mp4, "'voice.mp4' has no video stream (audio only)"),
     "still_image_renamed_mp4": ("photo.mp4", _png, "'photo.mp4' is a still image, not a video"),
+    "frames_over_8k": ("huge.mov", lambda: _bytes_of(write_huge_frame_header, "huge.mov"),
+                       "'huge.mov' has frames of 16000×16000 pixels, larger than the coach reads"),
 }
 
 
