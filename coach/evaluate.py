@@ -23,13 +23,8 @@ from coach.pose_cache import PoseCache, review_cached
 from coach.thresholds import Thresholds
 from coach.types import WarningKind
 
-SCORED_FAULTS: tuple[WarningKind, ...] = (
-    WarningKind.SPINAL_FLEXION,
-    WarningKind.TWIST,
-    WarningKind.LUMBAR_HYPEREXTENSION,
-    WarningKind.HIPS_RISE_FIRST,
-)
-"""Fault kinds scored for recall and false alarms."""
+SCORED_FAULTS: tuple[WarningKind, ...] = tuple(WarningKind)
+"""Fault kinds scored for recall (where labelled) and false alarms (on form=good clips): every warning kind."""
 
 @dataclass(frozen=True, slots=True)
 class LabelRow:
@@ -66,6 +61,18 @@ class ClipResult:
     error: str | None = None
     rep_times: tuple[tuple[float, float], ...] = ()
     values: dict[str, float] = field(default_factory=dict)
+    rep_warnings: tuple[tuple[str, ...], ...] = ()
+    """Warning kinds per complete rep, in rep order."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """One per-clip row for `--json`: labels, counts, flagged kinds, per-rep spans and warnings."""
+        reps = [{"start_s": a, "end_s": b, "warnings": list(w)}
+                for (a, b), w in zip(self.rep_times, self.rep_warnings or [()] * len(self.rep_times), strict=True)]
+        return {"file": self.label.file, "exercise": self.label.exercise, "form": self.label.form,
+                "faults_labelled": list(self.label.faults), "reps_labelled": self.label.reps,
+                "reps_counted": self.counted, "view": self.view, "flagged": list(self.flagged),
+                "reps": reps, "max_values": {k: nan_to_none(v) for k, v in sorted(self.values.items())},
+                "error": self.error}
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +124,8 @@ def fault_score(results: Sequence[ClipResult], kind: str) -> FaultScore:
 
 
 def summary(results: Sequence[ClipResult]) -> dict[str, Any]:
-    """The `--json` document: overall and per-exercise count scores, and a score per scored fault."""
+    """The `--json` document: overall and per-exercise count scores, a score per warning kind, and one row per
+    clip (`clips`)."""
     exercises = sorted({r.label.exercise for r in results})
     out: dict[str, Any] = {
         "overall": count_score(results).to_dict(),
@@ -126,6 +134,7 @@ def summary(results: Sequence[ClipResult]) -> dict[str, Any]:
     }
     for kind in SCORED_FAULTS:
         out[kind.value] = fault_score(results, kind.value).to_dict()
+    out["clips"] = [r.to_dict() for r in results]
     return out
 
 
@@ -144,7 +153,8 @@ def evaluate_clip(folder: Path, label: LabelRow, cache: PoseCache,
             if not math.isnan(v):
                 values[k] = max(values.get(k, -math.inf), v)
     return ClipResult(label, counted=len(reps), flagged=flagged, view=report.session.analysis.view.value,
-                      rep_times=tuple((r.start_s, r.end_s) for r in reps), values=values)
+                      rep_times=tuple((r.start_s, r.end_s) for r in reps), values=values,
+                      rep_warnings=tuple(tuple(w.kind.value for w in r.warnings) for r in reps))
 
 
 @dataclass(frozen=True, slots=True)

@@ -141,6 +141,12 @@ class LiveCoach:
         with self._lock:
             return self._snap
 
+    def reps(self) -> tuple[Rep, ...]:
+        """The complete reps counted so far, with every warning found on them, including those a check adds
+        just after the rep was counted (leaning back at a deadlift's lockout)."""
+        with self._work_lock:
+            return tuple(r for r in self._session.reps() if r.complete)
+
     def set_rest(self, rest_s: float) -> None:
         """Change the rest length (takes effect on the next frame)."""
         with self._lock:
@@ -259,7 +265,7 @@ class LiveCoach:
             prev = self._snap
         warning = cue = None
         warning_rep = None
-        for rep in reversed(self._reps):
+        for rep in reversed([r for r in self._session.reps() if r.complete]):
             if rep.warnings:
                 warning, cue, warning_rep = rep.warnings[0].message, rep.warnings[0].cue, rep.index
                 break

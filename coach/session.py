@@ -166,6 +166,10 @@ class SessionAnalyzer:
         self.last_features, self.last_result = f, result
         return f, result
 
+    def reps(self) -> tuple[Rep, ...]:
+        """The analyzer's reps so far, with the warnings found on them up to now."""
+        return self.analyzer.reps()
+
     def declare_capabilities(self, capabilities: EstimatorCapabilities) -> None:
         """What the estimator feeding this session returns (a needed one it lacks becomes a notice)."""
         self.capabilities = capabilities

@@ -21,6 +21,7 @@ from coach.evaluate import (
     summary,
 )
 from coach.pose_cache import PoseCache, pack_mask, review_cached, unpack_mask
+from coach.types import WarningKind
 from tests.analyzers.sequences import duration, frames_of, rep_profile, side_frame, squat_pose
 
 HEADER = "file,exercise,view,body_visible,reps,reps_confidence,form,faults,fps,duration_s,resolution,notes\n"
@@ -57,12 +58,26 @@ def test_count_and_fault_scores_by_hand() -> None:
     assert flex.n_positive == 2 and flex.recall == pytest.approx(0.5)
     assert flex.n_good == 2 and flex.false_alarm_rate == pytest.approx(0.5)
     doc = summary(results)
-    assert set(doc) == {"overall", "by_exercise", "spinal_flexion", "twist", "lumbar_hyperextension",
-                        "hips_rise_first"}
+    # Every warning kind is scored, not only the spine faults (rapid movement, knee valgus, holds, …).
+    assert set(doc) == {"overall", "by_exercise", "clips"} | {k.value for k in WarningKind}
+    assert doc["rapid_movement"]["n_good"] == 2 and doc["rapid_movement"]["false_alarm_rate"] == 0.0
     assert set(doc["by_exercise"]) == {"squat", "deadlift"}
     assert doc["by_exercise"]["deadlift"]["exact"] == 0.0
     assert doc["twist"]["recall"] is None and doc["twist"]["n_positive"] == 0
+    assert [c["file"] for c in doc["clips"]] == ["a", "b", "c", "d"]
+    assert doc["clips"][0]["flagged"] == ["spinal_flexion"] and doc["clips"][3]["error"] == "VideoError: broken"
     json.dumps(doc, allow_nan=False)
+
+
+def test_clip_rows_carry_each_reps_warnings() -> None:
+    r = ClipResult(row("a", reps=2), counted=2, flagged=("rapid_movement", "twist"),
+                   rep_times=((0.5, 2.0), (2.5, 4.0)), values={"twist_deg": 21.0, "down_s": math.nan},
+                   rep_warnings=(("twist",), ("rapid_movement",)))
+    d = r.to_dict()
+    assert d["reps"] == [{"start_s": 0.5, "end_s": 2.0, "warnings": ["twist"]},
+                         {"start_s": 2.5, "end_s": 4.0, "warnings": ["rapid_movement"]}]
+    assert d["max_values"] == {"down_s": None, "twist_deg": 21.0}
+    assert d["reps_labelled"] == 2 and d["reps_counted"] == 2 and d["form"] == "good"
 
 
 def test_mask_survives_the_cache_format() -> None:

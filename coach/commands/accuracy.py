@@ -15,7 +15,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -51,12 +51,15 @@ class Case:
     fault_reps: tuple[int, ...]
     fps: float
     seed: int
+    camera: str = "default"
+    """A named camera rig (coach.synth.scene.CAMERA_RIGS)."""
 
     @property
     def name(self) -> str:
         """A readable, unique name."""
         fault = self.fault.split(":")[0]
-        return f"{self.exercise.value}-{self.view.value}-{fault}-{self.reps}r-{self.fps:g}fps-s{self.seed}"
+        cam = "" if self.camera == "default" else f"-{self.camera}"
+        return f"{self.exercise.value}-{self.view.value}{cam}-{fault}-{self.reps}r-{self.fps:g}fps-s{self.seed}"
 
 
 def cases(quick: bool, views: tuple[View, ...] | None = None) -> list[Case]:
@@ -88,6 +91,7 @@ def cases(quick: bool, views: tuple[View, ...] | None = None) -> list[Case]:
 
 def _spec(case: Case):
     from coach.synth import Fault, SynthSpec
+    from coach.synth.scene import CAMERA_RIGS
 
     return SynthSpec(
         case.exercise,
@@ -97,6 +101,7 @@ def _spec(case: Case):
         view=case.view,
         fps=case.fps,
         seed=case.seed,
+        camera=CAMERA_RIGS[case.camera],
     )
 
 
@@ -228,6 +233,7 @@ def score(case: Case, truth: Any, report: Any, poses: list[PoseFrame]) -> dict[s
         )
     return {
         "case": case.name,
+        "camera": case.camera,
         "exercise": case.exercise.value,
         "view": case.view.value,
         "fault": case.fault,
@@ -332,6 +338,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help=f"clip cache folder (default {DEFAULT_CACHE})")
     p.add_argument("--exercise", choices=[e.value for e in STRENGTH_EXERCISES], default=None, help="only this exercise")
     p.add_argument("--views", default=None, help="comma-separated views to run (side,front,45,rear)")
+    p.add_argument("--cameras", default="default",
+                   help="comma-separated camera rigs to film every case with (default,floor,table,shelf,rolled)")
     p.set_defaults(func=run)
 
 
@@ -347,7 +355,14 @@ def run(args: argparse.Namespace) -> int:
         except KeyError as exc:
             print(f"coach accuracy: unknown view {exc.args[0]!r} (use side, front, 45, rear)", file=sys.stderr)
             return 2
-    selected = [c for c in cases(args.quick, views) if args.exercise is None or c.exercise.value == args.exercise]
+    from coach.commands.synth import CAMERA_NAMES
+
+    cameras = [c.strip() for c in args.cameras.split(",") if c.strip()]
+    if not cameras or any(c not in CAMERA_NAMES for c in cameras):
+        print(f"coach accuracy: cameras must be among {', '.join(CAMERA_NAMES)}, got {args.cameras!r}", file=sys.stderr)
+        return 2
+    selected = [replace(c, camera=cam) for cam in cameras for c in cases(args.quick, views)
+                if args.exercise is None or c.exercise.value == args.exercise]
     results = []
     try:
         args.cache.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from coach.types import Exercise, View
 
+CAMERA_NAMES = ["default", "floor", "table", "shelf", "rolled"]
+"""The named camera rigs (coach.synth.scene.CAMERA_RIGS; listed here so the CLI loads no renderer)."""
 VIEW_CHOICES = {"side": View.SIDE, "front": View.FRONT, "45": View.OBLIQUE, "oblique": View.OBLIQUE, "rear": View.REAR}
 
 
@@ -38,6 +40,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--size", default="640x480", help="frame size WxH, px (default 640x480)")
     p.add_argument("--fps", type=float, default=30.0, help="frame rate (default 30)")
     p.add_argument("--seed", type=int, default=0, help="seed for body, looks, camera jitter and noise")
+    p.add_argument("--camera", default="default", choices=CAMERA_NAMES,
+                   help="home camera: floor = phone on the floor looking up 15°, table = laptop at 0.75 m looking "
+                        "level, shelf = 2 m up looking down 25°, rolled = the default turned 10° (default: level "
+                        "at about hip height)")
+    p.add_argument("--camera-height", type=float, default=None, metavar="M", help="camera height, m (overrides)")
+    p.add_argument("--camera-pitch", type=float, default=None, metavar="DEG",
+                   help="camera pitch, degrees, + = looking down, − = up (overrides)")
+    p.add_argument("--camera-roll", type=float, default=None, metavar="DEG",
+                   help="camera roll, degrees (overrides; default 0, rolled 10)")
     p.add_argument("-o", "--out", required=True, help="output .mp4 (truth goes to the .json beside it)")
     p.set_defaults(func=run)
 
@@ -63,10 +74,17 @@ def _fault_reps(text: str) -> tuple[int, ...]:
 
 def run(args: argparse.Namespace) -> int:
     """Generate the clip; returns the exit code (2 for bad arguments, 1 for a failed write)."""
+    from dataclasses import replace
+
     from coach.synth import Fault, SynthSpec, generate, sidecar_path
+    from coach.synth.scene import CAMERA_RIGS
 
     try:
         width, height = _size(args.size)
+        rig = CAMERA_RIGS[args.camera]
+        rig = replace(rig, roll_deg=rig.roll_deg if args.camera_roll is None else args.camera_roll,
+                      height_m=rig.height_m if args.camera_height is None else args.camera_height,
+                      pitch_deg=rig.pitch_deg if args.camera_pitch is None else args.camera_pitch)
         spec = SynthSpec(
             exercise=Exercise(args.exercise),
             reps=args.reps,
@@ -79,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
             height=height,
             fps=args.fps,
             seed=args.seed,
+            camera=rig,
         )
         spec.validate()
         out = Path(args.out)

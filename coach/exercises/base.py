@@ -21,7 +21,7 @@ from coach.counter import RepEvent
 from coach.exercises.rep_engine import RepEngine
 from coach.exercises.results import AnalysisResult, Analyzer, FrameResult
 from coach.features import BodyFeatures
-from coach.types import FormWarning, View, WarningKind
+from coach.types import FormWarning, Notice, NoticeKind, View, WarningKind
 
 SMOOTH_S = 0.17
 """Running-median window for per-frame measures, seconds (5 frames at 30 fps, 3 at 15 fps)."""
@@ -245,6 +245,19 @@ class BaseAnalyzer(RepEngine):
     """The spine-flexion check (`check_spinal_flexion`) reads the silhouette's back bulge."""
     twist_unjudged: bool = False
     """Set by `check_twist` when a rep's twist could not be judged from this view (for the notices)."""
+    twist_implausible_reps: int = 0
+    """Reps whose twist readings were mostly beyond `twist_max_plausible_deg` (measurement failures), so
+    twist was not judged on them (for the notices)."""
+
+    def notices(self, view: View) -> list[Notice]:
+        """The engine's notices, plus reps whose twist could not be measured reliably."""
+        out = super().notices(view)
+        if self.twist_implausible_reps:
+            n = self.twist_implausible_reps
+            out.append(Notice(NoticeKind.UNRELIABLE_MEASURE,
+                              f"On {n} {'rep' if n == 1 else 'reps'} the turn of the shoulders could not be measured "
+                              "reliably from this camera, so twisting was not judged there."))
+        return out
 
     # --- shared per-rep checks ----------------------------------------------------------------
     def spine_flexion_series(self, frames: Sequence[BodyFeatures]) -> np.ndarray:
@@ -316,10 +329,13 @@ class BaseAnalyzer(RepEngine):
                     image_views: tuple[View, ...] = IMAGE_TWIST_VIEWS) -> list[FormWarning]:
         """Warn when the shoulders turn against the hips beyond the threshold.
 
-        Filmed from one of `image_views` (default front/back): image evidence (`image_twist_series`, limit
-        `twist_image_deg`). Other views show the shoulder and hip lines nearly edge-on, where their landmarks
-        follow the limbs: with `world_fallback` the 3-D world twist is used with a noise margin (`twist_deg` +
-        `world_twist_margin_deg`, or `limit`), else twist is not judged (`twist_unjudged` is set for the notices).
+        The turn must hold `twist_min_duration_s`; frames beyond `twist_max_plausible_deg` are dropped as
+        measurement failures, and a rep left with under `min_judged_share` of its frames is not judged
+        (`twist_implausible_reps`). Filmed from one of `image_views` (default front/back): image evidence
+        (`image_twist_series`, limit `twist_image_deg`). Other views show the shoulder and hip lines nearly
+        edge-on, where their landmarks follow the limbs: with `world_fallback` the 3-D world twist is used with
+        a noise margin (`twist_deg` + `world_twist_margin_deg`, or `limit`), else twist is not judged
+        (`twist_unjudged` is set for the notices).
         """
         sp = self.th.spine
         if self.view() in image_views:
@@ -330,7 +346,14 @@ class BaseAnalyzer(RepEngine):
         else:
             self.twist_unjudged = True
             return []
-        value, t = peak([f.timestamp_s for f in frames], series)
+        # A turn no trunk can make is a measurement failure: drop it; with too few frames left, not judged.
+        measured = int(np.isfinite(series).sum())
+        with np.errstate(invalid="ignore"):
+            series = np.where(np.abs(series) > sp.twist_max_plausible_deg, np.nan, series)
+        if measured and np.isfinite(series).sum() < sp.min_judged_share * measured:
+            self.twist_implausible_reps += 1
+            return []
+        value, t = sustained_peak([f.timestamp_s for f in frames], series, sp.twist_min_duration_s)
         if math.isnan(value):
             return []
         metrics["twist_deg"] = value

@@ -18,8 +18,18 @@ from typing import ClassVar
 
 import numpy as np
 
+from coach.camera import image_tilt_deg, lean_back_from_tilt_deg, majority_facing, roll_from_legs_deg
 from coach.counter import RepEvent
-from coach.exercises.base import AnalysisResult, BaseAnalyzer, FrameResult, HipDrop, RollingMedian, peak, smoothed
+from coach.exercises.base import (
+    AnalysisResult,
+    BaseAnalyzer,
+    FrameResult,
+    HipDrop,
+    RollingMedian,
+    peak,
+    smoothed,
+    sustained_peak,
+)
 from coach.exercises.spec import ExerciseSpec, Posture, SynthTiming
 from coach.features import BodyFeatures
 from coach.geometry import vertical_inclination_deg
@@ -202,32 +212,54 @@ class DeadliftAnalyzer(BaseAnalyzer):
         self._reps[index] = replace(rep, metrics=metrics, warnings=rep.warnings + tuple(found))
 
     def _check_lockout(self, frames: Sequence[BodyFeatures], metrics: dict[str, float]) -> list[FormWarning]:
-        """Leaning back at the top beyond the standing neutral (lumbar hyperextension), degrees."""
-        facings = [f.facing for f in frames if f.facing]
-        facing = max(set(facings), key=facings.count) if facings else 0
+        """Leaning back at the top beyond the standing neutral (lumbar hyperextension), degrees.
+
+        The trunk's image tilt is taken against the vertical the legs show at the top (`reference_tilt`), so a
+        low, high or rolled camera does not read as a lean; the lean must hold
+        `lean_back_min_duration_s`, and frames beyond `lean_back_max_plausible_deg` are dropped as landmark
+        failures (too few left: not judged)."""
+        sp = self.th.spine
+        facing = self._rep_facing(frames)
         times = [f.timestamp_s for f in frames]
-        lean = smoothed(times, [lean_back_deg(f, facing) for f in frames])
-        base = self._neutral_lean()
-        if np.all(np.isnan(lean)):
+        ref = self.reference_tilt(frames)
+        raw = np.array([lean_back_from_tilt_deg(image_tilt_deg(f.hip_xy, f.shoulder_xy) - ref, facing)
+                        if f.detected else math.nan for f in frames], dtype=float)
+        measured = int(np.isfinite(raw).sum())
+        with np.errstate(invalid="ignore"):
+            raw[np.abs(raw) > sp.lean_back_max_plausible_deg] = np.nan
+        if not measured or np.isfinite(raw).sum() < sp.min_judged_share * measured:
             return []
-        value, t = peak(times, lean - base)
+        value, t = sustained_peak(times, smoothed(times, raw), sp.lean_back_min_duration_s)
+        if math.isnan(value):
+            return []
         metrics["lean_back_deg"] = value
-        limit = self.th.spine.lumbar_hyperextension_deg
+        limit = sp.lumbar_hyperextension_deg
         if not value > limit:
             return []
         return [FormWarning(WarningKind.LUMBAR_HYPEREXTENSION, t, value, limit, "deg",
                             f"You leaned back about {value:.0f}° at the top.", CUE_HYPEREXTENSION)]
 
-    def _neutral_lean(self) -> float:
-        """Standing lean of the calibrated neutral (0 when unknown), degrees (+ = behind the vertical)."""
-        return 0.0
+    def reference_tilt(self, frames: Sequence[BodyFeatures]) -> float:
+        """The image tilt of a world vertical at the person, degrees: the median tilt of the legs (ankle→hip)
+        over the lockout frames, i.e. minus the camera's roll (`roll_from_legs_deg`; 0 when the legs are not
+        seen or lean beyond `camera_roll_max_deg`)."""
+        legs = [image_tilt_deg(f.ankle_xy, f.hip_xy) for f in frames if f.detected and f.lower_body_visible]
+        return -roll_from_legs_deg(legs, self.th.spine.camera_roll_max_deg)
+
+    def _rep_facing(self, frames: Sequence[BodyFeatures]) -> int:
+        """One facing for a rep (+1 image-right, −1 image-left): the whole set's majority, else the frames'.
+        Per-frame facings flip when the head is seen from below or leans back; one flip would turn a forward
+        lean into a lean back."""
+        return 1 if self._facing > 0 else -1 if self._facing < 0 else majority_facing([f.facing for f in frames])
 
     def _check_hips_first(self, frames: Sequence[BodyFeatures], trunk: np.ndarray,
                           metrics: dict[str, float]) -> list[FormWarning]:
         """Hips rise first: on the way up the knees straighten while the trunk stays bent over.
 
         Value: share of the knee extension done (%) minus share of the trunk's rise done, at the time
-        the knees have done `hips_first_knee_share` of their extension.
+        the knees have done `hips_first_knee_share` of their extension (interpolated between frames, so the
+        verdict does not hang on which frames were sampled). Shares of a range do not move with a camera's
+        roll, which shifts every trunk reading alike.
         """
         if trunk.size < 5 or np.all(np.isnan(trunk)):
             return []
@@ -247,7 +279,11 @@ class DeadliftAnalyzer(BaseAnalyzer):
         if idx.size == 0:
             return []
         j = int(idx[0])
-        trunk_done = (t0 - tr[j]) / t_range
+        tr_j = float(tr[j])
+        if j > 0 and math.isfinite(done[j - 1]) and math.isfinite(tr[j - 1]) and done[j] > done[j - 1]:
+            w = (share - done[j - 1]) / (done[j] - done[j - 1])
+            tr_j = float(tr[j - 1] + w * (tr[j] - tr[j - 1]))
+        trunk_done = (t0 - tr_j) / t_range
         value = 100.0 * (share - trunk_done)
         metrics["hips_first_lag_pct"] = value
         limit = self.th.hips_first_lag_pct

@@ -230,6 +230,10 @@ class RepEngine:
         rest = [f for f in frames if f.detected and self.signal_of(f) < c.start_deg]
         return Neutral.from_features(rest) if rest else Neutral()
 
+    def reps(self) -> tuple[Rep, ...]:
+        """The reps so far, with the warnings found on them up to now."""
+        return tuple(self._reps)
+
     def finish(self) -> AnalysisResult:
         """Close the analysis. A rep cut off by the end of the clip is listed as incomplete, unless the
         signal had already reached depth and come back to rest (the clip ended inside the debounce time), or its

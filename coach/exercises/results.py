@@ -55,3 +55,8 @@ class Analyzer(Protocol):
     def finish(self) -> AnalysisResult:
         """Close the analysis and return reps, view and notices."""
         ...
+
+    def reps(self) -> tuple[Rep, ...]:
+        """The reps so far, with the warnings found on them up to now (a check may add one after the rep has
+        closed, as the deadlift's look at the lockout does)."""
+        ...

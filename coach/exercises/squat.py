@@ -12,8 +12,18 @@ import math
 from collections.abc import Sequence
 from typing import ClassVar
 
+import numpy as np
+
 from coach.counter import RepEvent
-from coach.exercises.base import STANDING_KNEE_DEG, BaseAnalyzer, HipDrop, peak, smoothed
+from coach.exercises.base import (
+    STANDING_KNEE_DEG,
+    TWIST_REST_BAND_DEG,
+    BaseAnalyzer,
+    HipDrop,
+    peak,
+    smoothed,
+    sustained_peak,
+)
 from coach.exercises.spec import ExerciseSpec, Posture, SynthTiming
 from coach.features import BodyFeatures
 from coach.thresholds import CounterThresholds
@@ -104,17 +114,39 @@ class SquatAnalyzer(BaseAnalyzer):
             warnings.append(FormWarning(WarningKind.SHALLOW_DEPTH, depth_t, depth, good, "deg",
                                         f"Knees bent to about {depth:.0f}°.", CUE_DEPTH))
         if self.view() in (View.FRONT, View.REAR):
-            valgus = smoothed(times, [max(f.knee_valgus_left_deg, f.knee_valgus_right_deg) for f in frames])
-            value, t = peak(times, valgus)
-            if not math.isnan(value):
-                metrics["knee_valgus_deg"] = value
-                limit = self.th.knee_valgus_deg
-                if value > limit:
-                    warnings.append(FormWarning(WarningKind.KNEE_VALGUS, t, value, limit, "deg",
-                                                f"Your knees drifted about {value:.0f}° inwards.", CUE_VALGUS))
+            warnings += self._check_valgus(frames, knee, metrics)
         warnings += self.check_tempo(frames, event, metrics, CUE_TEMPO)
         return metrics, warnings
 
+    def _check_valgus(self, frames: Sequence[BodyFeatures], knee: np.ndarray,
+                      metrics: dict[str, float]) -> list[FormWarning]:
+        """Knees drifting inwards beyond the rep's own standing reading, degrees, held for
+        `knee_valgus_min_duration_s`.
+
+        Each knee's frontal angle (+ = towards the midline) is taken against its median over the rep's rest
+        frames (knee bend within TWIST_REST_BAND_DEG of the rep's lowest), so a camera that is high, low or
+        off-centre, or a person who stands a little knock-kneed, does not read as valgus; readings beyond
+        `knee_valgus_max_plausible_deg` are dropped (a leg mix-up or a landmark jump)."""
+        times = [f.timestamp_s for f in frames]
+        gate = self.th.knee_valgus_max_plausible_deg
+        sides = []
+        for side in ("left", "right"):
+            raw = np.array([getattr(f, f"knee_valgus_{side}_deg") for f in frames], dtype=float)
+            with np.errstate(invalid="ignore"):
+                raw[np.abs(raw) > gate] = np.nan
+            rest = raw[knee <= np.nanmin(knee) + TWIST_REST_BAND_DEG] if np.isfinite(knee).any() else raw[:0]
+            rest = rest[np.isfinite(rest)]
+            sides.append(smoothed(times, raw - (float(np.median(rest)) if rest.size else 0.0)))
+        valgus = np.fmax(sides[0], sides[1])  # the worse knee; NaN only where neither is seen
+        value, t = sustained_peak(times, valgus, self.th.knee_valgus_min_duration_s)
+        if math.isnan(value):
+            return []
+        metrics["knee_valgus_deg"] = value
+        limit = self.th.knee_valgus_deg
+        if not value > limit:
+            return []
+        return [FormWarning(WarningKind.KNEE_VALGUS, t, value, limit, "deg",
+                            f"Your knees drifted about {value:.0f}° inwards.", CUE_VALGUS)]
 
 SPEC = ExerciseSpec(
     exercise=Exercise.SQUAT,

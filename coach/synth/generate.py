@@ -17,7 +17,7 @@ from coach.synth import angles, functional
 from coach.synth.body import PrimArrays, barbell, body_prims, place
 from coach.synth.motions import READY_S, Fault, Support, Timeline, phase_at, plan, pose_at, timing
 from coach.synth.render import Camera, raycast, shade_body, to_srgb8
-from coach.synth.scene import camera_for, contact_shadows, degrade, draw_body, draw_lighting, draw_look, room
+from coach.synth.scene import CameraRig, camera_for, contact_shadows, degrade, draw_body, draw_lighting, draw_look, room
 from coach.synth.skeleton import BodyDims, forward_kinematics, joints
 from coach.synth.truth import FrameTruth, RepTruth, Truth, sidecar_path
 from coach.types import Exercise, View
@@ -47,6 +47,7 @@ class SynthSpec:
         height: Frame height, px.
         fps: Frame rate, frames/s.
         seed: Seed for body, appearance, lights, camera jitter, rep variation and noise.
+        camera: Camera height, pitch and roll (`CameraRig`; default: the view's level camera).
     """
 
     exercise: Exercise
@@ -60,6 +61,7 @@ class SynthSpec:
     height: int = 480
     fps: float = 30.0
     seed: int = 0
+    camera: CameraRig = field(default_factory=CameraRig)
 
     def validate(self) -> None:
         """Raise ValueError (one-line message) for an impossible spec."""
@@ -78,6 +80,7 @@ class SynthSpec:
                 )
         if not (1 <= self.fps <= 120) or not math.isfinite(self.fps):
             raise ValueError(f"fps must be 1–120, got {self.fps}")
+        self.camera.validate()
         if self.fault is not None:
             self.fault.check(self.exercise)
         elif self.fault_reps:
@@ -132,7 +135,7 @@ class Generator:
         self.dims: BodyDims = draw_body(spec.seed)
         self.look = draw_look(spec.seed)
         self.prims = body_prims(self.look.outfit)
-        self.camera: Camera = camera_for(spec.exercise, spec.view, spec.width, spec.height, spec.seed)
+        self.camera: Camera = camera_for(spec.exercise, spec.view, spec.width, spec.height, spec.seed, spec.camera)
         view_dir = np.asarray(self.camera.position) - np.asarray(self.camera.target)
         view_dir[1] = 0.0
         self.lighting = draw_lighting(spec.seed, view_dir / np.linalg.norm(view_dir))
@@ -280,6 +283,8 @@ class Generator:
                 "target_m": [round(float(v), 4) for v in cam.target],
                 "hfov_deg": cam.hfov_deg,
                 "focal_px": round(cam.focal_px, 3),
+                "pitch_deg": round(_pitch_deg(cam), 4),
+                "roll_deg": cam.roll_deg,
             },
             body={"height_m": self.dims.height_m, "bulk": self.dims.bulk},
             look={
@@ -306,6 +311,12 @@ class Generator:
                          fault=script.rep_faults.get(i), fault_deg=None, peak_spine_flexion_deg=0.0,
                          min_spine_flexion_deg=0.0, peak_abs_twist_deg=0.0)
                 for i, (a, b, c) in enumerate(script.rep_spans, start=1)]
+
+
+def _pitch_deg(cam: Camera) -> float:
+    """The camera's pitch, degrees (+ = looking down)."""
+    fwd = np.asarray(cam.target, float) - np.asarray(cam.position, float)
+    return -math.degrees(math.atan2(fwd[1], float(np.hypot(fwd[0], fwd[2]))))
 
 
 def frames(spec: SynthSpec) -> Iterator[tuple[np.ndarray, FrameTruth]]:

@@ -21,13 +21,16 @@ GAMMA = 2.2
 
 @dataclass(frozen=True)
 class Camera:
-    """A pinhole camera: position and look-at target (m, world frame), horizontal FOV (deg), size (px)."""
+    """A pinhole camera: position and look-at target (m, world frame), horizontal FOV (deg), size (px), and
+    roll about the viewing axis (deg, + = the camera turned clockwise as seen from behind it: the world's
+    verticals then lean to the image-left at the top by roll_deg)."""
 
     position: FloatArray
     target: FloatArray
     hfov_deg: float
     width: int
     height: int
+    roll_deg: float = 0.0
 
     @property
     def focal_px(self) -> float:
@@ -41,6 +44,9 @@ class Camera:
         right = np.cross(fwd, [0.0, 1.0, 0.0])
         right = right / np.linalg.norm(right)
         up = np.cross(right, fwd)
+        if self.roll_deg:
+            c, s = math.cos(math.radians(self.roll_deg)), math.sin(math.radians(self.roll_deg))
+            right, up = c * right - s * up, s * right + c * up
         return right, up, fwd
 
     def to_camera(self, points: FloatArray) -> FloatArray:

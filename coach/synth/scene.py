@@ -138,12 +138,44 @@ def draw_lighting(seed: int, view_dir: FloatArray) -> Lighting:
     )
 
 
-def camera_for(exercise: Exercise, view: View, width: int, height: int, seed: int) -> Camera:
+@dataclass(frozen=True, slots=True)
+class CameraRig:
+    """Where a home camera sits: height above the floor (m; None = the view's default), pitch (deg, + = looking
+    down, − = looking up; None = aimed at the person) and roll about the viewing axis (deg, see `Camera`)."""
+
+    height_m: float | None = None
+    pitch_deg: float | None = None
+    roll_deg: float = 0.0
+
+    def validate(self) -> None:
+        """Raise ValueError (one line) for a rig no home camera has."""
+        if self.height_m is not None and not (0.05 <= self.height_m <= 3.0 and math.isfinite(self.height_m)):
+            raise ValueError(f"camera height must be 0.05–3 m, got {self.height_m}")
+        if self.pitch_deg is not None and not (-40.0 <= self.pitch_deg <= 45.0 and math.isfinite(self.pitch_deg)):
+            raise ValueError(f"camera pitch must be −40…45° (+ = looking down), got {self.pitch_deg}")
+        if not (-30.0 <= self.roll_deg <= 30.0 and math.isfinite(self.roll_deg)):
+            raise ValueError(f"camera roll must be −30…30°, got {self.roll_deg}")
+
+
+CAMERA_RIGS: dict[str, CameraRig] = {
+    "default": CameraRig(),
+    "floor": CameraRig(height_m=0.15, pitch_deg=-15.0),
+    "table": CameraRig(height_m=0.75, pitch_deg=0.0),
+    "shelf": CameraRig(height_m=2.0, pitch_deg=25.0),
+    "rolled": CameraRig(roll_deg=10.0),
+}
+"""Named home cameras: a phone on the floor looking up 15°, a laptop on a table looking level, a camera on a
+shelf looking down 25°, the default camera rolled 10° (`coach synth --camera`; `--camera-roll` sets roll)."""
+
+
+def camera_for(exercise: Exercise, view: View, width: int, height: int, seed: int,
+               rig: CameraRig = CameraRig()) -> Camera:
     """The camera for an exercise and view, 60° HFOV.
 
     Standing exercises: ~2.7 m away at 1.0 m height. Floor exercises from the side or 45°: ~2.4 m away at
     0.6 m (bird-dog) or 0.95 m (back extension); from the front or rear ~2.3 m away at 1.25 m.
-    Seeded jitter: ±0.1 m distance, ±0.05 m height, ±3° azimuth.
+    Seeded jitter: ±0.1 m distance, ±0.05 m height, ±3° azimuth. A `rig` sets the height (m, no jitter), the
+    pitch (deg, + down; the look-at point moves up or down the person's vertical) and the roll (deg).
     """
     rng = np.random.default_rng([seed, 404])
     floor = not spec_of(exercise).posture.upright
@@ -165,8 +197,12 @@ def camera_for(exercise: Exercise, view: View, width: int, height: int, seed: in
     c, s = math.cos(az), math.sin(az)
     d = np.array([c * d[0] - s * d[2], 0.0, s * d[0] + c * d[2]])
     position = target + d * dist
-    position[1] = cam_h
-    return Camera(position=position, target=target, hfov_deg=60.0, width=width, height=height)
+    position[1] = cam_h if rig.height_m is None else rig.height_m
+    if rig.pitch_deg is not None:
+        target = target.copy()
+        target[1] = position[1] - math.tan(math.radians(rig.pitch_deg)) * float(np.hypot(*(target - position)[[0, 2]]))
+    return Camera(position=position, target=target, hfov_deg=60.0, width=width, height=height,
+                  roll_deg=rig.roll_deg)
 
 
 def room(
