@@ -14,6 +14,7 @@ import numpy as np
 
 from coach import geometry as g
 from coach import view as view_mod
+from coach.feet import EMPTY_LIMBS, Limbs, limbs_of
 from coach.landmarks import Lm
 from coach.silhouette import back_bulge
 from coach.types import PoseFrame, Side, View
@@ -114,6 +115,8 @@ class BodyFeatures:
     shoulder_line_px: Point = NAN_POINT
     hip_line_px: Point = NAN_POINT
     scene_cut: bool = False
+    limbs: Limbs = EMPTY_LIMBS
+    """Both feet and hands, px (coach.feet): the balance and functional exercises read each foot."""
 
     @classmethod
     def empty(cls, timestamp_s: float, people: int = 0, brightness: float = NAN) -> BodyFeatures:
@@ -320,4 +323,5 @@ def extract(frame: PoseFrame, *, with_silhouette: bool = True) -> BodyFeatures:
         knees_visible=_visible(rows, _KNEES, w, h),
         shoulder_line_px=_pt(ls - rs),
         hip_line_px=_pt(lh - rh),
+        limbs=limbs_of(frame),
     )

@@ -8,7 +8,7 @@ warning and notice kind has an entry.
 from __future__ import annotations
 
 from coach.exercises import REGISTRY
-from coach.types import NoticeKind, WarningKind
+from coach.types import HoldEnd, NoticeKind, Stance, Verdict, WarningKind
 
 SHARED_MEASURE_WORDS: dict[str, str] = {
     "spinal_flexion_deg": "Back rounding",
@@ -39,6 +39,10 @@ WARNING_WORDS: dict[WarningKind, str] = {
     WarningKind.NECK_EXTENSION: "Head tipped back",
     WarningKind.LIMB_BELOW_HORIZONTAL: "Arm or leg not lifted to level",
     WarningKind.SHORT_HOLD: "Hold too short",
+    WarningKind.ARM_PUSH: "Pushed off with the hands",
+    WarningKind.BENT_KNEES: "Landed on bent knees",
+    WarningKind.TRUNK_DROP: "Upper body dropped forward",
+    WarningKind.AFTER_TIME_LIMIT: "Finished after the 30 seconds",
 }
 
 NOTICE_WORDS: dict[NoticeKind, str] = {
@@ -56,9 +60,44 @@ NOTICE_WORDS: dict[NoticeKind, str] = {
     NoticeKind.NO_REPS: "No repetitions counted",
     NoticeKind.SCENE_CUTS: "The video changes shot",
     NoticeKind.MISSING_CAPABILITY: "Some checks were not possible",
+    NoticeKind.SAFETY: "Safety first",
+    NoticeKind.UNSTEADY: "Looked unsteady",
 }
 
-UNITS = (("_deg", "°"), ("_s", "s"))
+STANCE_WORDS: dict[Stance, str] = {
+    Stance.SIDE_BY_SIDE: "Feet side by side",
+    Stance.SEMI_TANDEM: "One foot half a step ahead",
+    Stance.TANDEM: "One foot in front of the other, heel to toe",
+    Stance.SINGLE_LEG: "Standing on one leg",
+}
+
+HOLD_END_WORDS: dict[HoldEnd, str] = {
+    HoldEnd.FOOT_DOWN: "The raised foot came down",
+    HoldEnd.SUPPORT: "A hand reached for support",
+    HoldEnd.STEPPED: "A foot moved",
+    HoldEnd.TARGET_REACHED: "Held for the full time",
+    HoldEnd.VIDEO_END: "The video ended",
+}
+
+VERDICT_WORDS: dict[Verdict, str] = {
+    Verdict.BELOW_AVERAGE: "Below average for your age",
+    Verdict.AVERAGE_OR_BETTER: "Average or better for your age",
+    Verdict.HIGHER_FALL_RISK: "A higher risk of falling: talk to your physiotherapist or doctor",
+    Verdict.NO_ADDED_RISK: "No added risk of falling from this test",
+    Verdict.TARGET_REACHED: "Daily target reached",
+    Verdict.BELOW_TARGET: "Below the daily target so far",
+    Verdict.NOT_RATED: "Not compared with a norm (add your age and sex to compare)",
+}
+
+TEST_WORDS: dict[str, str] = {
+    "chair_stand": "30-second chair stand",
+    "balance_test": "4-stage balance test",
+    "heel_drops": "Heel drops today",
+}
+"""A functional test's name (`FunctionalTest.name`) in plain words."""
+UNIT_WORDS: dict[str, str] = {"stands": "stands", "stages": "stages held", "impacts": "impacts"}
+
+UNITS = (("_deg", "°"), ("_cm", "cm"), ("_s", "s"))
 """Key suffix → unit shown."""
 
 AMOUNT_KEYS = frozenset({"spinal_flexion_deg", "twist_deg", "knee_valgus_deg", "lean_back_deg", "neck_flexion_deg",

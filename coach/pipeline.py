@@ -18,7 +18,7 @@ from coach.estimator import FULL_CAPABILITIES, EstimatorCapabilities, PendingPos
 from coach.report import Report
 from coach.session import SessionAnalyzer
 from coach.thresholds import OSTEOPOROSIS_TARGET, SetTarget, Thresholds
-from coach.types import Exercise, Notice, NoticeKind, PoseFrame
+from coach.types import Exercise, FunctionalSetup, Notice, NoticeKind, PoseFrame
 from coach.video import TIMESTAMP_SLACK_S, VideoFrame, VideoInfo, VideoReader, VideoWriter, probe
 
 T = TypeVar("T")
@@ -66,10 +66,12 @@ def review(
     recorded: RecordedPoses | None = None,
     analysis_max_fps: float | None = None,
     on_pose: Callable[[PoseFrame], None] | None = None,
+    setup: FunctionalSetup | None = None,
 ) -> Report:
     """Review a video file and return its report.
 
     With `recorded`, its pose frames are analysed instead of decoding the video (no annotated copy).
+    `setup` tells the functional tests the person's age, sex and height, "Go" and a hold's target.
     `on_pose` is called with every analysed pose frame, in order (e.g. `coach.suggest.PoseLog.append`).
     `analysis_max_fps` caps the frames whose pose is estimated, per second of video time (None: the module's
     ANALYSIS_MAX_FPS, read at call time; 0: every frame).
@@ -80,7 +82,7 @@ def review(
         coach.exercises.NotAnalyzedYet: the exercise has no analyzer.
     """
     info = probe(path)
-    session = SessionAnalyzer(exercise, thresholds, target, neutral)
+    session = SessionAnalyzer(exercise, thresholds, target, neutral, setup=setup)
     duration = max(info.duration_s, 1e-6)
     if recorded is not None:
         if annotated:

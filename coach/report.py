@@ -15,8 +15,13 @@ from typing import Any
 
 from coach.jsonable import nan_to_none
 from coach.labels import (
+    HOLD_END_WORDS,
     NO,
+    STANCE_WORDS,
     TABLE_MEASURES,
+    TEST_WORDS,
+    UNIT_WORDS,
+    VERDICT_WORDS,
     YES,
     measure_heading,
     measure_text,
@@ -27,7 +32,7 @@ from coach.labels import (
 from coach.outputs import write_text
 from coach.session import SessionResult
 from coach.thresholds import range_text
-from coach.types import Exercise, Rep
+from coach.types import HOLD_EXERCISES, Exercise, FunctionalTest, Hold, Rep
 from coach.videoinfo import VideoInfo
 
 SCHEMA_VERSION = 1
@@ -69,6 +74,8 @@ class Report:
             "notices": [{"kind": n.kind.value, "message": n.message} for n in s.notices],
             "frames": {"total": s.frames_total, "with_person": s.frames_with_person},
             "reps_by_side": self.reps_by_side(),
+            "holds": [hold_to_dict(h) for h in s.analysis.holds],
+            "test": test_to_dict(s.analysis.test),
         }
 
     def reps_by_side(self) -> dict[str, int]:
@@ -94,6 +101,21 @@ def rep_to_dict(r: Rep) -> dict[str, Any]:
     }
 
 
+def hold_to_dict(h: Hold) -> dict[str, Any]:
+    """One timed hold as JSON-ready data (seconds; sway metrics in cm, NaN becomes null)."""
+    return {"index": h.index, "stance": h.stance.value, "leg": h.leg.value if h.leg else None, "start_s": h.start_s,
+            "end_s": h.end_s, "duration_s": h.duration_s, "ended_by": h.ended_by.value,
+            "metrics": {k: nan_to_none(v) for k, v in h.metrics.items()}}
+
+
+def test_to_dict(test: FunctionalTest | None) -> dict[str, Any] | None:
+    """A functional test's result as JSON-ready data (None when the exercise is not a test)."""
+    if test is None:
+        return None
+    return {"name": test.name, "score": test.score, "unit": test.unit, "norm": test.norm,
+            "verdict": test.verdict.value}
+
+
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     """Write text to `path` safely (`coach.outputs.write_text`: atomic for files, through for devices)."""
     write_text(path, text)
@@ -106,10 +128,22 @@ def to_json(report: Report) -> str:
 
 def to_csv(report: Report) -> str:
     """One row per rep for a person and their physiotherapist: headings in words with units, times in s, the
-    measures in whole units ("not measured" when not seen), counted yes/no, warnings in words and what to do.
+    measures in whole units ("not measured" when not seen), counted yes/no, warnings in words and what to do; for a
+    hold exercise one row per hold (stance, leg, times, how it ended, sway). A test's score follows as a last row.
     (`to_json` keeps the stable keys for programs.)"""
     buf = io.StringIO()
     w = csv.writer(buf)
+    holds = report.session.analysis.holds
+    if holds or report.exercise in HOLD_EXERCISES:
+        names = sorted({k for h in holds for k in h.metrics}, key=_measure_order)
+        w.writerow(["Hold", "Stance", "Leg", "Start (s)", "End (s)", "Held (s)", "How it ended",
+                    *[measure_heading(k) for k in names]])
+        for h in holds:
+            w.writerow([h.index, STANCE_WORDS[h.stance], h.leg.value if h.leg else "", f"{h.start_s:.1f}",
+                        f"{h.end_s:.1f}", f"{h.duration_s:.1f}", HOLD_END_WORDS[h.ended_by],
+                        *[measure_text(k, h.metrics.get(k), unit=False) for k in names]])
+        _test_row(w, report)
+        return buf.getvalue()
     names = sorted({k for r in report.reps for k in r.metrics}, key=_measure_order)
     w.writerow(["Rep", "Start (s)", "End (s)", "Counted", "Side", *[measure_heading(k) for k in names],
                 "Warnings", "What to do"])
@@ -118,12 +152,21 @@ def to_csv(report: Report) -> str:
                     r.side.value if r.side else "", *[measure_text(k, r.metrics.get(k), unit=False) for k in names],
                     "; ".join(warning_words(x.kind) for x in r.warnings) or "none",
                     " ".join(x.cue for x in r.warnings)])
+    _test_row(w, report)
     return buf.getvalue()
 
 
 def _measure_order(key: str) -> tuple[int, str]:
     """Table measures first, in their order, then the rest by name."""
     return (TABLE_MEASURES.index(key), "") if key in TABLE_MEASURES else (len(TABLE_MEASURES), key)
+
+
+def _test_row(w: Any, report: Report) -> None:
+    """The test's result as one last row: Test, its name, score, unit, verdict (nothing when not a test)."""
+    test = report.session.analysis.test
+    if test is not None:
+        w.writerow(["Test", TEST_WORDS.get(test.name, test.name), f"{test.score:g}",
+                    UNIT_WORDS.get(test.unit, test.unit), VERDICT_WORDS[test.verdict]])
 
 
 def rep_table(report: Report) -> str:
@@ -141,6 +184,13 @@ def rep_table(report: Report) -> str:
     for st in report.session.sets:
         target = range_text(st.target_min, st.target_max, ascii_only=True)
         lines.append(f"set {st.index}: {st.reps} reps (target {target}) → {st.verdict.value}")
+    for h in report.session.analysis.holds:
+        leg = f" on the {h.leg.value} leg" if h.leg else ""
+        lines.append(f"hold {h.index}: {h.stance.value}{leg} {h.start_s:.2f}-{h.end_s:.2f} s "
+                     f"({h.duration_s:.1f} s, {h.ended_by.value})")
+    test = report.session.analysis.test
+    if test is not None:
+        lines.append(f"test {test.name}: {test.score:g} {test.unit} → {test.verdict.value}")
     for n in report.session.notices:
         lines.append(f"note ({n.kind.value}): {n.message}")
     return "\n".join(lines)

@@ -23,7 +23,7 @@ from coach.exercises import AnalysisResult, FrameResult, analyzer_for, spec_of
 from coach.features import BodyFeatures, extract
 from coach.plausibility import PlausibilityCheck
 from coach.thresholds import OSTEOPOROSIS_TARGET, SET_BREAK_S, SetTarget, Thresholds
-from coach.types import Exercise, Notice, NoticeKind, PoseFrame, Rep
+from coach.types import Exercise, FunctionalSetup, Notice, NoticeKind, PoseFrame, Rep
 
 LEFT_FRAME_S = 5.0
 """Nobody in view for this long ends the set, seconds."""
@@ -133,11 +133,11 @@ class SessionAnalyzer:
 
     def __init__(self, exercise: Exercise | str, thresholds: Thresholds | None = None,
                  target: SetTarget = OSTEOPOROSIS_TARGET, neutral: Neutral | None = None,
-                 keep_series: bool = True) -> None:
+                 keep_series: bool = True, setup: FunctionalSetup | None = None) -> None:
         self.exercise = Exercise(exercise)
         self.th = thresholds or Thresholds()
         self.target = target
-        self.analyzer = analyzer_for(self.exercise, self.th, neutral)
+        self.analyzer = analyzer_for(self.exercise, self.th, neutral, setup)
         self.stats = FrameStats()
         self.keep_series = keep_series
         self._series: list[SeriesPoint] = []

@@ -15,7 +15,7 @@ from coach.exercises import REGISTRY, spec_of
 from coach.report import Report
 from coach.session import SessionAnalyzer
 from coach.thresholds import Thresholds
-from coach.types import Exercise, NoticeKind, PoseFrame
+from coach.types import STRENGTH_EXERCISES, Exercise, NoticeKind, PoseFrame
 
 MAX_POSES = 9000
 """Pose frames kept for the replay (10 minutes at 15 analysed frames a second; ~2 KiB each without the mask)."""
@@ -64,7 +64,9 @@ def suggest_exercise(report: Report, poses: Iterable[PoseFrame],
         return None
     frames = list(poses)
     best: Suggestion | None = None
-    for exercise in REGISTRY:
+    if report.exercise not in STRENGTH_EXERCISES:
+        return None  # the functional tests are chosen on purpose; hints choose among the strength exercises
+    for exercise in STRENGTH_EXERCISES:
         if exercise is report.exercise:
             continue
         session = SessionAnalyzer(exercise, thresholds, keep_series=False)

@@ -130,6 +130,71 @@ class CounterThresholds:
 
 
 @dataclass(frozen=True, slots=True)
+class StandThresholds:
+    """Sit-to-stand counting, relative to the person's own standing heights (view-independent: a level camera
+    never foreshortens a vertical extent). Heights are the hips' and shoulders' height above the ankles, px."""
+
+    stood_ratio: float = 0.95
+    """A stand counts when the hips *and* shoulders reach this share of their standing heights (knees and hips
+    extended: a 30° knee bend leaves the hips at cos 15° = 0.966, a 25° forward lean the shoulders at ≈ 0.96)."""
+    seated_ratio: float = 0.82
+    """Back down (seated) once the hips drop below this share of their standing height (seated hips ≈ 0.55)."""
+    extension_tolerance: float = 0.008
+    """Full extension is reached when the hips and shoulders are each within this share of their standing height
+    of the highest they reach in that stand (the time a stand is dated, for the 30 s limit)."""
+    min_phase_s: float = 0.1
+    """A change of state must hold this long, s (debounce)."""
+    arm_push_reach_share: float = 0.85
+    """Arms push off when, during a rise, a wrist is farther than this share of the torso length from its shoulder
+    (arms crossed on the chest: ≈ 0.6 on the synthetic figure; hands on the thighs or the seat: ≥ 1)."""
+
+
+@dataclass(frozen=True, slots=True)
+class HeelDropThresholds:
+    """Heel-drop counting on the heel lift: the ankle's height above the toes minus its flat-foot height, as a
+    share of the standing body height (view-independent)."""
+
+    up_share: float = 0.022
+    """On the toes once the lift reaches this share of body height (≈ 3.7 cm at 1.70 m)."""
+    down_share: float = 0.008
+    """Heels down (an impact) once the lift falls below this share of body height."""
+    min_phase_s: float = 0.08
+    """A state must hold this long, s."""
+    bent_knee_deg: float = 25.0
+    """Knees bent more than this at the landing (side view) is flagged: land on straight, soft knees."""
+    trunk_drop_deg: float = 20.0
+    """Trunk leaning more than this from the vertical at the landing (side view) is a fall of the trunk."""
+
+
+@dataclass(frozen=True, slots=True)
+class StanceThresholds:
+    """Stance recognition and hold timing, from the feet (front view). Shares are of the standing body height."""
+
+    foot_lift_share: float = 0.06
+    """A foot is off the floor when its lowest point is this far above the other foot's (px share of height)."""
+    foot_down_share: float = 0.03
+    """A lifted foot is down again below this."""
+    tandem_lateral_share: float = 0.02
+    """Tandem: ankles less than this apart sideways (synthetic tandem ≈ 0.006, semi-tandem ≈ 0.03)."""
+    semi_lateral_share: float = 0.045
+    """Semi-tandem: ankles less than this apart sideways, and offset front to back."""
+    side_by_side_share: float = 0.09
+    """Side by side (feet together): ankles less than this apart, not offset (at ease, hip-width ≈ 0.18)."""
+    depth_offset_share: float = 0.03
+    """Tandem: the heels' height difference in the image (the nearer foot sits lower) above this; semi-tandem
+    above half of it; side by side at most half of it (synthetic: tandem 0.057, semi 0.026, side by side 0,
+    camera 2.7 m away at 1 m height)."""
+    step_share: float = 0.04
+    """A foot moving this far from where the hold started (either axis) is a step."""
+    support_reach_share: float = 0.30
+    """A hand this far sideways from the hips, at hip height, is reaching for support."""
+    min_state_s: float = 0.15
+    """A stance (or its loss) must hold this long to count, s; the hold is dated from its first frame."""
+    unsteady_sway_cm_s: float = 40.0
+    """A body-centre speed above this is a large sudden sway: the live page stops and says so, cm/s."""
+
+
+@dataclass(frozen=True, slots=True)
 class HoldThresholds:
     """Hold-timer settings for one held position's signal (`coach.exercises.hold_engine`), degrees and seconds."""
 
@@ -198,6 +263,9 @@ class Thresholds:
     """Mean luma (0–255) below which the clip is called too dark."""
     min_detection_share: float = 0.5
     """Share of frames with a person below which the notice "person often lost" is given."""
+    stand: StandThresholds = StandThresholds()
+    heel_drop: HeelDropThresholds = HeelDropThresholds()
+    stance: StanceThresholds = StanceThresholds()
     scene_cut_decorrelation: float = 0.75
     """Consecutive analysed frames whose 16 × 16 luma thumbnails decorrelate by at least this (1 − Pearson r,
     0–2; coach.cuts) are a camera cut, and the analyzer learns its camera-dependent references again. On the
@@ -262,3 +330,41 @@ SUPERVISED_5X5_TARGET = SetTarget(reps_min=5, reps_max=5, sets_min=5, sets_max=5
 SITTING_GAP_H = 3.0
 """Sets and reviews that start less than this many hours after the previous one belong to the same sitting
 (one exercise session as a person counts it; the weekly guidance is 2–3 such sittings), hours."""
+
+
+# --- Balance and functional tests (#17) ---------------------------------------------------------------------
+
+CHAIR_STAND_TEST_S = 30.0
+"""The 30-second chair stand: stands completed within this many seconds after "Go" count (CDC STEADI)."""
+
+CHAIR_STAND_NORMS: dict[tuple[int, int], tuple[int, int]] = {
+    (60, 64): (14, 12),
+    (65, 69): (12, 11),
+    (70, 74): (12, 10),
+    (75, 79): (11, 10),
+    (80, 84): (10, 9),
+    (85, 89): (8, 8),
+    (90, 94): (7, 4),
+}
+"""30-second chair stand, below-average scores by age band (years, inclusive): (men, women) — a score *below*
+this number is below average. Source: CDC STEADI, "Assessment: 30-Second Chair Stand" (Centers for Disease
+Control and Prevention, 2017), from Rikli & Jones, "Functional fitness normative scores for community-residing
+older adults, ages 60–94", J Aging Phys Act 1999;7:162–181."""
+CHAIR_STAND_NORM_SOURCE = "CDC STEADI 30-Second Chair Stand (Rikli & Jones 1999)"
+
+BALANCE_STAGE_S = 10.0
+"""4-stage balance test: each stance is held this long without support (CDC STEADI)."""
+BALANCE_TANDEM_MIN_S = 10.0
+"""Not holding the tandem stance (stage 3) this long flags a higher risk of falling (CDC STEADI, "Assessment:
+The 4-Stage Balance Test", 2017)."""
+BALANCE_NORM_SOURCE = "CDC STEADI 4-Stage Balance Test"
+
+HEEL_DROP_DAILY_TARGET = 50
+"""Heel drops a day: about 50 moderate impacts most days (Royal Osteoporosis Society, "Exercise and
+osteoporosis" / Strong, Steady and Straight, 2019)."""
+
+SINGLE_LEG_TARGET_S = 30.0
+"""Single-leg stand training target per hold, s (e.g. 3 × 30 s each side; ROS / Too Fit To Fracture)."""
+
+DEFAULT_HEIGHT_CM = 165.0
+"""The person's height when not given, cm (sway in cm is scaled from it)."""

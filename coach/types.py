@@ -25,6 +25,18 @@ class Exercise(StrEnum):
     DEADLIFT = "deadlift"
     BACK_EXTENSION = "back_extension"
     BIRD_DOG = "bird_dog"
+    CHAIR_STAND = "chair_stand"
+    SIT_TO_STAND = "sit_to_stand"
+    HEEL_DROP = "heel_drop"
+    SINGLE_LEG_STAND = "single_leg_stand"
+    BALANCE_TEST = "balance_test"
+
+
+STRENGTH_EXERCISES: tuple[Exercise, ...] = (Exercise.SQUAT, Exercise.DEADLIFT, Exercise.BACK_EXTENSION,
+                                            Exercise.BIRD_DOG)
+"""The spine-safe strength exercises (the exercise hint and the accuracy matrix choose among these)."""
+HOLD_EXERCISES: tuple[Exercise, ...] = (Exercise.SINGLE_LEG_STAND, Exercise.BALANCE_TEST)
+"""Exercises timed as holds (report `holds`), not counted as reps."""
 
 
 class View(StrEnum):
@@ -57,6 +69,10 @@ class WarningKind(StrEnum):
     NECK_EXTENSION = "neck_extension"
     LIMB_BELOW_HORIZONTAL = "limb_below_horizontal"
     SHORT_HOLD = "short_hold"
+    ARM_PUSH = "arm_push"
+    BENT_KNEES = "bent_knees"
+    TRUNK_DROP = "trunk_drop"
+    AFTER_TIME_LIMIT = "after_time_limit"
 
 
 class NoticeKind(StrEnum):
@@ -76,6 +92,8 @@ class NoticeKind(StrEnum):
     NO_REPS = "no_reps"
     SCENE_CUTS = "scene_cuts"
     MISSING_CAPABILITY = "missing_capability"
+    SAFETY = "safety"
+    UNSTEADY = "unsteady"
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,3 +186,80 @@ class Notice:
 
     kind: NoticeKind
     message: str
+
+
+class Stance(StrEnum):
+    """Foot positions of the 4-stage balance test (CDC STEADI) and of a single-leg stand."""
+
+    SIDE_BY_SIDE = "side_by_side"
+    SEMI_TANDEM = "semi_tandem"
+    TANDEM = "tandem"
+    SINGLE_LEG = "single_leg"
+
+
+class HoldEnd(StrEnum):
+    """Why a timed hold ended."""
+
+    FOOT_DOWN = "foot_down"
+    SUPPORT = "support"
+    STEPPED = "stepped"
+    TARGET_REACHED = "target_reached"
+    VIDEO_END = "video_end"
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """One timed hold: its stance, standing leg (single-leg stances), span (s) and why it ended.
+
+    `metrics` holds sway measures in cm (scaled from the person's height) and their trend, cm/s."""
+
+    index: int
+    stance: Stance
+    leg: Side | None
+    start_s: float
+    end_s: float
+    ended_by: HoldEnd
+    metrics: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def duration_s(self) -> float:
+        """How long the hold lasted, s."""
+        return self.end_s - self.start_s
+
+
+class Verdict(StrEnum):
+    """How a functional test's score compares with its norm."""
+
+    BELOW_AVERAGE = "below_average"
+    AVERAGE_OR_BETTER = "average_or_better"
+    HIGHER_FALL_RISK = "higher_fall_risk"
+    NO_ADDED_RISK = "no_added_risk"
+    TARGET_REACHED = "target_reached"
+    BELOW_TARGET = "below_target"
+    NOT_RATED = "not_rated"
+    """No norm applies (age or sex not given, or the test was not finished)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionalTest:
+    """A functional test's result: its score in `unit`, the norm it was compared with (JSON-ready, None when
+    none applies) and the verdict."""
+
+    name: str
+    score: float
+    unit: str
+    norm: dict[str, float | int | str] | None
+    verdict: Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionalSetup:
+    """What the functional tests need to know: the person (age in years and sex for the chair-stand norms, height
+    in cm for sway in cm), when "Go" was said (s of video time; None: the first rise) and a hold's target (s;
+    None: the exercise's own)."""
+
+    age: int | None = None
+    sex: str | None = None
+    height_cm: float | None = None
+    go_s: float | None = None
+    target_s: float | None = None

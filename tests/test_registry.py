@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 
 from coach.exercises import REGISTRY, NotAnalyzedYet, analyzer_for, spec_of
+from coach.exercises.functional_base import NO_BAND, FunctionalAnalyzer
 from coach.exercises.spec import ExerciseSpec, Posture
 from coach.labels import SHARED_MEASURE_WORDS, measure_words
+from coach.synth.functional import FUNCTIONAL_EXERCISES, script_for
 from coach.synth.motions import MOTIONS, timing
 from coach.thresholds import Thresholds, preset
-from coach.types import Exercise
+from coach.types import STRENGTH_EXERCISES, Exercise
 
 KEY = re.compile(r'"([a-z_]+_(?:deg|s))"')
 SPECS = list(REGISTRY.values())
@@ -24,7 +26,21 @@ def test_every_exercise_has_a_spec_under_its_own_key() -> None:
     assert all(key is spec.exercise for key, spec in REGISTRY.items())
 
 
-@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.exercise.value)
+STRENGTH_SPECS = [s for s in SPECS if s.exercise in STRENGTH_EXERCISES]
+FUNCTIONAL_SPECS = [s for s in SPECS if s.exercise not in STRENGTH_EXERCISES]
+
+
+@pytest.mark.parametrize("spec", FUNCTIONAL_SPECS, ids=lambda s: s.exercise.value)
+def test_a_functional_spec_is_complete(spec: ExerciseSpec) -> None:
+    """The balance and functional tests: scripted by `coach.synth.functional`, not counted on a band."""
+    assert spec.name and spec.title and spec.signal_words and spec.name.lower() == spec.name
+    assert issubclass(spec.analyzer, FunctionalAnalyzer) and spec.analyzer.exercise is spec.exercise
+    assert all(measure_words(k) != "Measure" for k in spec.columns)
+    assert spec.exercise in FUNCTIONAL_EXERCISES and script_for(spec.exercise).exercise is spec.exercise
+    assert spec.band() is NO_BAND
+
+
+@pytest.mark.parametrize("spec", STRENGTH_SPECS, ids=lambda s: s.exercise.value)
 def test_a_spec_is_complete(spec: ExerciseSpec) -> None:
     assert spec.name and spec.title and spec.signal_words
     assert spec.name.lower() == spec.name and "_" not in spec.name
@@ -51,7 +67,7 @@ def test_a_key_two_exercises_show_has_the_same_words() -> None:
 
 
 @pytest.mark.parametrize("strictness", ["gentle", "standard", "strict"])
-@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.exercise.value)
+@pytest.mark.parametrize("spec", STRENGTH_SPECS, ids=lambda s: s.exercise.value)
 def test_the_analyzer_counts_on_its_spec_band(spec: ExerciseSpec, strictness: str) -> None:
     th = preset(strictness)
     analyzer = analyzer_for(spec.exercise, th)

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from coach.landmarks import Lm
-from coach.types import Exercise, PoseFrame, View, WarningKind
+from coach.types import STRENGTH_EXERCISES, Exercise, PoseFrame, View, WarningKind
 
 DEFAULT_CACHE = Path(".cache") / "accuracy"
 FAULT_KINDS = (
@@ -73,7 +73,7 @@ def cases(quick: bool, views: tuple[View, ...] | None = None) -> list[Case]:
         views = (View.SIDE,) if quick else VIEWS
     reps, fps, fault_reps = (3, 15.0, (2,)) if quick else (4, 30.0, (2, 4))
     out = []
-    for i, exercise in enumerate(Exercise):
+    for i, exercise in enumerate(STRENGTH_EXERCISES):
         for view in views:
             faults = ["none"]
             for kind in FAULT_KINDS:
@@ -336,7 +336,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--quick", action="store_true", help="side view only, 3 reps at 15 fps (a few minutes)")
     p.add_argument("--json", type=Path, default=None, help="write per-clip results and the summary here")
     p.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help=f"clip cache folder (default {DEFAULT_CACHE})")
-    p.add_argument("--exercise", choices=[e.value for e in Exercise], default=None, help="only this exercise")
+    p.add_argument("--exercise", choices=[e.value for e in STRENGTH_EXERCISES], default=None, help="only this exercise")
     p.add_argument("--views", default=None, help="comma-separated views to run (side,front,45,rear)")
     p.add_argument("--cameras", default="default",
                    help="comma-separated camera rigs to film every case with (default,floor,table,shelf,rolled)")

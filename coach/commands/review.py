@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coach.types import Exercise
+from coach.types import Exercise, FunctionalSetup
 
 if TYPE_CHECKING:
     from coach.batch import Executor, SummaryRow, VideoTask
@@ -37,6 +37,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.add_argument("--out-dir", metavar="REPORTS", help="batch: the folder for the reports and summary.csv")
     add_executor_options(p)
+    t = p.add_argument_group("balance and functional tests")
+    t.add_argument("--age", type=int, help="your age in years (chair-stand norms)")
+    t.add_argument("--sex", choices=["female", "male"], help="for the chair-stand norms")
+    t.add_argument("--height-cm", type=float, help="your height in cm (sway in cm; default 165)")
+    t.add_argument("--go-s", type=float, help="when 'Go' was said, seconds into the video (default: the first rise)")
+    t.add_argument("--target-s", type=float, help="seconds to hold each stance (single-leg default 30)")
     p.set_defaults(func=run)
 
 
@@ -108,8 +114,10 @@ def run(args: argparse.Namespace) -> int:
     progress = _Progress("reviewing", enabled=not args.quiet and sys.stderr.isatty())
     thresholds = preset(args.strictness)
     log = PoseLog()
+    setup = FunctionalSetup(age=args.age, sex=args.sex, height_cm=args.height_cm, go_s=args.go_s,
+                            target_s=args.target_s)
     report = review(video, args.exercise, thresholds=thresholds, annotated=args.annotated,
-                    progress=progress, on_pose=log.append)
+                    progress=progress, on_pose=log.append, setup=setup)
     print(rep_table(report))
     hint = suggest_exercise(report, log.frames, thresholds)
     if hint is not None:

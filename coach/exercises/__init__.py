@@ -5,14 +5,17 @@ place reads. Adding an exercise: a module with its analyzer and SPEC, one line h
 from __future__ import annotations
 
 from coach.calibration import Neutral
-from coach.exercises import back_extension, bird_dog, deadlift, squat
+from coach.exercises import back_extension, bird_dog, chair_stand, deadlift, heel_drop, squat, stances
 from coach.exercises.base import AnalysisResult, Analyzer, FrameResult
+from coach.exercises.functional_base import FunctionalAnalyzer
 from coach.exercises.spec import ExerciseSpec, Posture, SynthTiming
 from coach.thresholds import Thresholds
-from coach.types import Exercise
+from coach.types import Exercise, FunctionalSetup
 
 REGISTRY: dict[Exercise, ExerciseSpec] = {
-    s.exercise: s for s in (squat.SPEC, deadlift.SPEC, back_extension.SPEC, bird_dog.SPEC)
+    s.exercise: s for s in (squat.SPEC, deadlift.SPEC, back_extension.SPEC, bird_dog.SPEC, chair_stand.SPEC,
+                            chair_stand.SIT_TO_STAND_SPEC, heel_drop.SPEC, stances.SINGLE_LEG_SPEC,
+                            stances.BALANCE_TEST_SPEC)
 }
 """Every exercise's spec, in the order the exercise picker shows them."""
 
@@ -30,9 +33,13 @@ def spec_of(exercise: Exercise | str) -> ExerciseSpec:
 
 
 def analyzer_for(exercise: Exercise | str, thresholds: Thresholds | None = None,
-                 neutral: Neutral | None = None) -> Analyzer:
-    """A fresh analyzer for an exercise (raises NotAnalyzedYet for an unknown one)."""
-    return spec_of(exercise).analyzer(thresholds, neutral)
+                 neutral: Neutral | None = None, setup: FunctionalSetup | None = None) -> Analyzer:
+    """A fresh analyzer for an exercise (raises NotAnalyzedYet for an unknown one); `setup` reaches the
+    balance and functional tests (age, sex, height, "Go", a hold's target)."""
+    cls = spec_of(exercise).analyzer
+    if issubclass(cls, FunctionalAnalyzer):
+        return cls(thresholds, neutral, setup)
+    return cls(thresholds, neutral)
 
 
 __all__ = ["REGISTRY", "AnalysisResult", "Analyzer", "ExerciseSpec", "FrameResult", "NotAnalyzedYet", "Posture",

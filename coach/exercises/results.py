@@ -10,7 +10,7 @@ from typing import ClassVar, Protocol
 from coach.calibration import Neutral
 from coach.counter import Phase
 from coach.features import BodyFeatures
-from coach.types import Exercise, Notice, Rep, View
+from coach.types import Exercise, FunctionalTest, Hold, Notice, Rep, View
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,10 @@ class AnalysisResult:
     view: View
     notices: tuple[Notice, ...]
     neutral: Neutral
+    holds: tuple[Hold, ...] = ()
+    """Timed holds with their stance, leg and ending (single-leg stand, balance test); empty otherwise."""
+    test: FunctionalTest | None = None
+    """A functional test's score against its norm (chair stand, balance test, heel drops)."""
 
 
 class Analyzer(Protocol):

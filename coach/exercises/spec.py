@@ -18,6 +18,7 @@ from coach.types import Exercise
 
 if TYPE_CHECKING:
     from coach.exercises.base import BaseAnalyzer
+    from coach.exercises.functional_base import FunctionalAnalyzer
 
 
 class Posture(StrEnum):
@@ -68,8 +69,8 @@ class ExerciseSpec:
     """The depth signal on a chart axis, with its unit: "knee bend (°)"."""
     counter: Callable[[Thresholds], CounterThresholds]
     """The counter band of its depth signal, read from the thresholds in force (degrees)."""
-    analyzer: type[BaseAnalyzer]
-    """Its signal, checks and notices."""
+    analyzer: type[BaseAnalyzer] | type[FunctionalAnalyzer]
+    """Its signal, checks and notices (the balance and functional tests: `FunctionalAnalyzer`s)."""
     words: Mapping[str, str]
     columns: tuple[str, ...]
     synth: SynthTiming | None = None

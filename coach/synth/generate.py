@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from coach.synth import angles
+from coach.synth import angles, functional
 from coach.synth.body import PrimArrays, barbell, body_prims, place
 from coach.synth.motions import READY_S, Fault, Support, Timeline, phase_at, plan, pose_at, timing
 from coach.synth.render import Camera, raycast, shade_body, to_srgb8
@@ -91,7 +91,11 @@ class SynthSpec:
 
     def tempo(self) -> float:
         """Seconds per rep (the exercise's default when not given)."""
-        return timing(self.exercise).tempo_s if self.tempo_s is None else float(self.tempo_s)
+        if self.tempo_s is not None:
+            return float(self.tempo_s)
+        if self.exercise in functional.FUNCTIONAL_EXERCISES:
+            return functional.DEFAULT_TEMPO_S
+        return timing(self.exercise).tempo_s
 
     def faulty_reps(self) -> tuple[int, ...]:
         """1-based reps that carry the fault."""
@@ -101,6 +105,9 @@ class SynthSpec:
 
     def timeline(self) -> Timeline:
         """The rep plan for this spec."""
+        if self.exercise in functional.FUNCTIONAL_EXERCISES:
+            script = functional.script_for(self.exercise, self.reps)
+            return Timeline(self.exercise, self.tempo(), 0.0, (), script.duration_s)
         faults = {r - 1: self.fault for r in self.faulty_reps() if self.fault is not None}
         return plan(self.exercise, self.reps, faults, self.tempo(), self.rest_s, self.seed)
 
@@ -139,9 +146,13 @@ class Generator:
         self.background8 = to_srgb8(self.background)
         self.albedo = self.look.albedo()
         self.shininess = self.look.shininess()
+        self.script = (functional.script_for(spec.exercise, spec.reps)
+                       if spec.exercise in functional.FUNCTIONAL_EXERCISES else None)
 
     def pose(self, t: float) -> tuple[_Posed, float, int | None]:
         """The posed body at time t (s), its phase (0–1) and 1-based rep (or None)."""
+        if self.script is not None:
+            return self._scripted(t)
         phase = phase_at(self.timeline, t)
         pose, support = pose_at(self.spec.exercise, self.dims, phase)
         frames = forward_kinematics(self.dims, pose)
@@ -158,6 +169,20 @@ class Generator:
         posed = _Posed(joints(self.dims, frames), prims.translated(delta), angles.spine_flexion(frames))
         rep = phase.rep.index + 1 if phase.rep is not None else None
         return posed, phase.q, rep
+
+    def _scripted(self, t: float) -> tuple[_Posed, float, int | None]:
+        """The posed body of a scripted (functional) clip at t, s: feet planted, lowest point on the floor."""
+        script = self.script
+        assert script is not None
+        frames, _ = functional.posed(script, self.dims, t)
+        prims = place(self.prims, self.dims, frames)
+        lift = np.array([0.0, -prims.lowest_y(), 0.0])
+        frames, prims = frames.translated(lift), prims.translated(lift)
+        if script.chair:
+            prims = prims.concat(functional.chair_prims(self.dims))
+        body = script.body_at(t)
+        posed = _Posed(joints(self.dims, frames), prims, angles.spine_flexion(frames))
+        return posed, max(body.sit, body.heel, body.lift_left, body.lift_right), script.rep_at(t)
 
     def truth_for(self, index: int) -> tuple[FrameTruth, _Posed]:
         """Ground truth of frame `index` (and the posed body used to render it)."""
@@ -214,7 +239,7 @@ class Generator:
     def truth(self, frames: list[FrameTruth]) -> Truth:
         """The clip's Truth given its per-frame truth."""
         spec = self.spec
-        reps = []
+        reps = self._scripted_reps() if self.script is not None else []
         for rp in self.timeline.reps:
             inside = [f for f in frames if f.rep == rp.index + 1]
             flex = [f.spine_flexion_deg for f in inside] or [0.0]
@@ -272,7 +297,20 @@ class Generator:
             },
             reps=reps,
             frames=frames,
+            holds=list(self.script.holds) if self.script is not None else [],
+            test=self.script.test if self.script is not None else None,
+            go_s=self.script.go_s if self.script is not None else None,
         )
+
+    def _scripted_reps(self) -> list[RepTruth]:
+        """A scripted clip's reps: stands (start, full extension, seated again) or heel drops (start, impact,
+        end), with their injected faults."""
+        script = self.script
+        assert script is not None
+        return [RepTruth(index=i, start_s=round(a, 6), bottom_s=round(b, 6), end_s=round(c, 6), side=None,
+                         fault=script.rep_faults.get(i), fault_deg=None, peak_spine_flexion_deg=0.0,
+                         min_spine_flexion_deg=0.0, peak_abs_twist_deg=0.0)
+                for i, (a, b, c) in enumerate(script.rep_spans, start=1)]
 
 
 def _pitch_deg(cam: Camera) -> float:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +76,12 @@ class Truth:
     look: dict[str, Any]
     reps: list[RepTruth]
     frames: list[FrameTruth]
+    holds: list[dict[str, Any]] = field(default_factory=list)
+    """Timed holds, as the report lists them: index, stance, leg, start_s, end_s, duration_s, ended_by."""
+    test: dict[str, Any] | None = None
+    """A functional test's exact result: name, score, unit (and verdict where it follows from the script)."""
+    go_s: float | None = None
+    """When the timed test starts ("Go"), s."""
     schema_version: int = SCHEMA_VERSION
     generator: str = "coach synth"
 

@@ -8,10 +8,11 @@ from typing import Any
 
 import streamlit as st
 
-from coach.labels import measure_words
+from coach.labels import measure_unit, measure_words
 from coach.live import LiveCoach, LivePhase, LiveSnapshot
 from coach.speech import speech_html, spoken_text
 from coach.types import Side
+from coach.ui import functional_view
 from coach.ui import settings as prefs
 from coach.ui.rtc import RTC_CONFIGURATION, restrict_host_candidates
 from coach.ui.style import big, big_html
@@ -79,6 +80,7 @@ def render() -> None:
         prefs.exercise_picker(key="live_exercise")
     how.markdown("<div class='coach-small'>Press <b>START</b>, allow the camera, and stand side-on with your "
                  "whole body in view.</div>", unsafe_allow_html=True)
+    functional_view.show_setup_help(prefs.get_settings().exercise)
     settings = prefs.get_settings()
     coach = get_coach(settings)
     left, right = st.columns([1, 1], gap="medium")
@@ -164,7 +166,7 @@ def show_snapshot(snap: LiveSnapshot, playing: bool, now: float) -> None:
         parts.append(big_html(text, "ok", "live-rest"))
     parts.append(big_html(f"Set {snap.set_number} · {snap.count} rep{'s' if snap.count != 1 else ''} in total",
                           "mid", "live-set"))
-    angles = [f"{measure_words(k)} {v:.0f}°" for k, v in snap.angles.items() if not math.isnan(v)]
+    angles = [f"{measure_words(k)} {v:.0f}{measure_unit(k)}" for k, v in snap.angles.items() if not math.isnan(v)]
     if angles and playing and now - snap.last_frame_at < 1.0:  # gone at STOP, never left from the last frame
         parts.append(big_html(" · ".join(angles), "small", "live-angles"))
     st.markdown("".join(parts), unsafe_allow_html=True)

@@ -25,6 +25,7 @@ from coach.report import Report, to_csv, to_json
 from coach.suggest import PoseLog, Suggestion, guess_exercise, suggest_exercise
 from coach.thresholds import range_text
 from coach.types import Exercise
+from coach.ui import functional_view
 from coach.ui import settings as prefs
 from coach.ui.charts import angle_chart
 from coach.ui.settings import exercise_title
@@ -339,6 +340,7 @@ def show_result(result: ReviewResult, settings: prefs.Settings) -> None:
         if st.button(f"Review again as a {hint.name}", type="primary", key="review_again"):
             st.session_state[AGAIN_KEY] = hint.exercise.value
             st.rerun()
+    functional_view.show_results(report)
     for note in report.session.notices:
         st.info(note.message)
     table = rep_frame(report)
@@ -356,7 +358,7 @@ def show_result(result: ReviewResult, settings: prefs.Settings) -> None:
     if result.annotated:
         left, _ = st.columns([3, 2])
         left.video(result.annotated, format="video/mp4", start_time=start)
-    if report.session.series:
+    if report.session.series and not functional_view.is_functional(report.exercise):
         st.subheader("Angle over time")
         st.altair_chart(angle_chart(report.session.series, report.reps, report.exercise, settings.thresholds),
                         width="stretch")

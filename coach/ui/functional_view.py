@@ -1,0 +1,65 @@
+"""The balance and functional results on the page: the safety note, the test score against its norm, and the holds
+(plain words from `coach.labels`)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from coach.exercises.functional_base import SAFETY_NOTE
+from coach.labels import HOLD_END_WORDS, STANCE_WORDS, TEST_WORDS, UNIT_WORDS, VERDICT_WORDS
+from coach.report import Report
+from coach.types import HOLD_EXERCISES, STRENGTH_EXERCISES, Exercise, FunctionalTest, Hold
+
+VIEW_HELP: dict[Exercise, str] = {
+    Exercise.CHAIR_STAND: "Film from the side, with the chair and your whole body in view. Arms crossed on your "
+                          "chest; stand up fully and sit down as many times as you can in 30 seconds.",
+    Exercise.SIT_TO_STAND: "Film from the side, with the chair and your whole body in view.",
+    Exercise.HEEL_DROP: "Film from the side with your feet in view. Rise onto your toes, then drop onto your heels.",
+    Exercise.SINGLE_LEG_STAND: "Film from the front with your feet in view. Lift one foot and hold; put it down "
+                               "when you need to.",
+    Exercise.BALANCE_TEST: "Film from the front with your feet in view. Hold each stance for 10 seconds: feet side "
+                           "by side, one foot half a step ahead, heel to toe, then on one leg.",
+}
+"""Which view each functional exercise needs, and how to do it."""
+
+
+def is_functional(exercise: Exercise) -> bool:
+    """Whether the exercise is one of the balance and functional ones."""
+    return exercise not in STRENGTH_EXERCISES
+
+
+def test_text(test: FunctionalTest) -> str:
+    """The test's result in one sentence: "30-second chair stand: 14 stands. Average or better for your age"."""
+    name = TEST_WORDS.get(test.name, "Test")
+    return f"{name}: {test.score:g} {UNIT_WORDS.get(test.unit, '')}. {VERDICT_WORDS[test.verdict]}."
+
+
+def holds_frame(holds: tuple[Hold, ...]) -> pd.DataFrame:
+    """One row per hold, in plain words (times in seconds, sway in cm)."""
+    rows = [{"Hold": h.index, "Stance": STANCE_WORDS[h.stance],
+             "Standing leg": h.leg.value if h.leg else "both", "From (s)": round(h.start_s, 1),
+             "Held (s)": round(h.duration_s, 1), "How it ended": HOLD_END_WORDS[h.ended_by],
+             "Sway (cm)": round(h.metrics["sway_range_cm"], 1) if "sway_range_cm" in h.metrics else None}
+            for h in holds]
+    return pd.DataFrame(rows)
+
+
+def show_setup_help(exercise: Exercise) -> None:
+    """The one-line safety note and the view help, before a functional exercise."""
+    if is_functional(exercise):
+        st.warning(SAFETY_NOTE)
+        st.caption(VIEW_HELP[exercise])
+
+
+def show_results(report: Report) -> None:
+    """The test result and the holds of a reviewed functional exercise."""
+    analysis = report.session.analysis
+    if analysis.test is not None:
+        st.markdown(f"**{test_text(analysis.test)}**")
+    if analysis.holds or report.exercise in HOLD_EXERCISES:
+        st.subheader("Holds")
+        if analysis.holds:
+            st.dataframe(holds_frame(analysis.holds), hide_index=True, width="stretch")
+        else:
+            st.caption("No hold was seen. Check that your feet are in view.")
