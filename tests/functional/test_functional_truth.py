@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from coach.labels import STANCE_WORDS, TEST_WORDS, UNIT_WORDS, VERDICT_WORDS
 from coach.pipeline import RecordedPoses, review
 from coach.report import to_csv, to_json
 from coach.session import SessionAnalyzer
@@ -165,5 +166,8 @@ def test_report_json_and_csv_carry_holds_and_test(tmp_path):
                             "verdict": "higher_fall_risk"}
     assert data["notices"][0]["kind"] == "safety"
     csv_text = to_csv(report)
-    assert csv_text.splitlines()[0].startswith("index,stance,leg,start_s,end_s,duration_s,ended_by")
-    assert csv_text.splitlines()[-1].startswith("test,balance_test,2,stages,higher_fall_risk")
+    lines = csv_text.splitlines()  # in words for the person and their physiotherapist
+    assert lines[0].startswith("Hold,Stance,Leg,Start (s),End (s),Held (s),How it ended")
+    assert lines[1].split(",")[1] == STANCE_WORDS[Stance.SIDE_BY_SIDE]
+    assert lines[-1] == (f"Test,{TEST_WORDS['balance_test']},2,{UNIT_WORDS['stages']},"
+                         f"{VERDICT_WORDS[Verdict.HIGHER_FALL_RISK]}")
