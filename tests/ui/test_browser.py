@@ -60,7 +60,7 @@ def test_upload_shows_rep_table_with_count_and_warning(server: App) -> None:
         page.get_by_role("button", name="Review this video").click()
         expect(page.locator('[data-testid="review-count"]')).to_have_text(f"{reps} reps counted", timeout=240_000)
         expect(page.locator('[data-testid="review-warned"]')).to_contain_text("with a warning")
-        expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible()
+        expect(page.locator('[data-testid="rep-table"]').first).to_be_visible()
         page.wait_for_timeout(1500)
         shot(page, "review.png")
         # The table is a canvas grid: read its rows through the CSV download instead.

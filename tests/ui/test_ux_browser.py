@@ -105,6 +105,15 @@ def in_viewport(page: Any, selector: str) -> bool:
             and box["y"] + box["height"] <= vp["height"] + 1)
 
 
+def comes_into_view(page: Any, selector: str, timeout_ms: int = 15_000) -> bool:
+    """`in_viewport`, waiting up to `timeout_ms` for the page's own scroll (it runs after the page settles)."""
+    for _ in range(timeout_ms // 250):
+        if in_viewport(page, selector):
+            return True
+        page.wait_for_timeout(250)
+    return in_viewport(page, selector)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     need_browser()
@@ -186,7 +195,7 @@ def test_upload_of_each_exercise_is_recognised_and_readable(server: App, name: s
         expect(count).to_contain_text("counted", timeout=240_000)
         page.wait_for_timeout(1000)
         snap(page, f"review-{clip.stem}-1280x800.png")
-        assert in_viewport(page, '[data-testid="review-count"]')  # brought into view, not below the fold
+        assert comes_into_view(page, '[data-testid="review-count"]')  # brought into view, not below the fold
         checked = page.locator('[data-testid="stRadio"] label:has(input[type="radio"]:checked)').all_inner_texts()
         assert any(UPLOADS[name] in label for label in checked), checked  # the picker names the exercise reviewed
         assert count.inner_text() == f"{reps} reps counted"
@@ -220,7 +229,7 @@ def test_sample_review_on_a_phone(server: App) -> None:
         expect(count).to_contain_text("counted", timeout=240_000)
         page.wait_for_timeout(1000)
         snap(page, "review-sample-390x844.png")
-        assert in_viewport(page, '[data-testid="review-count"]')  # the whole line: "5 reps counted", not cut
+        assert comes_into_view(page, '[data-testid="review-count"]')  # the whole line: "5 reps counted", not cut
         table = page.locator('[data-testid="rep-table"]')
         table.scroll_into_view_if_needed()
         snap(page, "review-sample-table-390x844.png")
@@ -251,7 +260,7 @@ def test_a_bad_file_says_what_is_wrong_and_what_to_do_where_the_eye_is(server: A
         text = err.inner_text()
         assert "damaged or is not a video" in text and "What to do:" in text
         assert "Invalid data" not in text
-        assert in_viewport(page, '[data-testid="stAlertContentError"]')
+        assert comes_into_view(page, '[data-testid="stAlertContentError"]')
         browser.close()
 
 
