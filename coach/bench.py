@@ -43,8 +43,17 @@ LIVE_FPS = 30.0
 
 
 def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far, MiB (Linux ru_maxrss is in KiB)."""
-    kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    """Peak resident set size of this process so far, MiB.
+
+    On Linux it is /proc/self/status VmHWM, which starts again at exec: getrusage's ru_maxrss keeps the
+    forking parent's peak, so a small command started from a large one would report the parent's size."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return float(line.split()[1]) / 1024.0  # kB
+    except OSError:
+        pass
+    kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # macOS: bytes; elsewhere KiB
     return kib / 1024.0 if sys.platform != "darwin" else kib / (1024.0 * 1024.0)
 
 

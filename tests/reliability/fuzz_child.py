@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import resource
 import signal
 import sys
 import time
@@ -19,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reliability_helpers import ConstantEstimator
 
 import coach.pose
+from coach.bench import peak_rss_mb
 from coach.cli import main
 
 FUZZ_CASE_TIMEOUT_S = 30
@@ -67,7 +67,7 @@ def run() -> None:
     for i, line in enumerate(sys.stdin):
         if line.strip():
             print(json.dumps(run_case(Path(line.strip()), annotated=i % ANNOTATED_EVERY == 0)), flush=True)
-    print(json.dumps({"peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}), flush=True)
+    print(json.dumps({"peak_mib": int(peak_rss_mb())}), flush=True)
 
 
 if __name__ == "__main__":

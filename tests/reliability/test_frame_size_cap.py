@@ -32,10 +32,11 @@ def test_8k_itself_is_read(tmp_path):
 
 
 CHILD = """
-import resource, sys
+import sys
+from coach.bench import peak_rss_mb
 from coach.cli import main
 rc = main(sys.argv[1:])
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)  # peak resident memory, MiB (KiB on Linux)
+print(int(peak_rss_mb()))  # this process's own peak resident memory, MiB
 sys.exit(rc)
 """
 

@@ -23,7 +23,8 @@ MAX_GROWTH_MB = 40.0
 """Allowed peak-RSS difference between a 30-minute and a 3-minute review, MiB."""
 
 SCRIPT = """
-import json, resource, sys
+import json, sys
+from coach.bench import peak_rss_mb
 sys.path.insert(0, {here!r})
 import coach.pose
 from reliability_helpers import ConstantEstimator
@@ -31,7 +32,7 @@ coach.pose.review_estimator = lambda with_mask=True: ConstantEstimator()
 from coach.pipeline import review
 report = review(sys.argv[1], "squat")
 print(json.dumps({{"frames": report.session.frames_total,
-                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0}}))
+                   "peak_rss_mb": peak_rss_mb()}}))
 """
 
 
