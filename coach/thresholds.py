@@ -195,22 +195,6 @@ class StanceThresholds:
 
 
 @dataclass(frozen=True, slots=True)
-class HoldThresholds:
-    """Hold-timer settings for one held position's signal (`coach.exercises.hold_engine`), degrees and seconds."""
-
-    enter_deg: float
-    """In the position: the signal at or above this."""
-    leave_deg: float
-    """Out of the position: the signal below this (hysteresis: leave_deg < enter_deg)."""
-    target_s: float
-    """The hold asked for, seconds (a hold that lasts this long is complete)."""
-    min_phase_s: float = 0.3
-    """Getting in or out must last this long to count (debounce, seconds of video time)."""
-    max_gap_s: float = 1.0
-    """Lost visibility for longer than this ends the hold where it was last seen, seconds."""
-
-
-@dataclass(frozen=True, slots=True)
 class Thresholds:
     """The complete, immutable configuration for one analysis."""
 

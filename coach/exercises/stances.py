@@ -20,10 +20,10 @@ import numpy as np
 from coach.counter import Phase
 from coach.exercises.base import FrameResult, smoothed
 from coach.exercises.functional_base import NO_BAND, FunctionalAnalyzer
+from coach.exercises.hold_engine import HoldReading, HoldTimer
 from coach.exercises.spec import ExerciseSpec, Posture
 from coach.features import BodyFeatures
 from coach.feet import Limbs
-from coach.holds import HoldReading, HoldTimer
 from coach.thresholds import (
     BALANCE_NORM_SOURCE,
     BALANCE_STAGE_S,

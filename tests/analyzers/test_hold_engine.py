@@ -1,46 +1,59 @@
-"""The hold engine times a held position: in, stay, out; a short dip is not the end, a short lift not a hold."""
+"""The hold engine times a held stance: in, stay, out; a short loss is not the end, a short stance not a hold."""
 
 from __future__ import annotations
 
 import pytest
 
-from coach.exercises.hold_engine import HoldEvent, HoldTimer
-from coach.thresholds import HoldThresholds
+from coach.exercises.hold_engine import HoldReading, HoldTimer
+from coach.types import Hold, HoldEnd, Side, Stance
 
-TH = HoldThresholds(enter_deg=20.0, leave_deg=10.0, target_s=10.0)
-
-
-def run(samples: list[tuple[float, float]], visible_from_s: float = -1.0, visible_until_s: float = 1e9,
-        ) -> list[HoldEvent]:
-    timer = HoldTimer(TH)
-    events = [timer.update(t, v, visible_from_s <= t <= visible_until_s) for t, v in samples]
-    return [e for e in [*events, timer.finish()] if e is not None]
+MIN_STATE_S = 0.15
 
 
-def frames(fps: float, duration_s: float, value: object) -> list[tuple[float, float]]:
-    return [(i / fps, value(i / fps)) for i in range(int(duration_s * fps))]  # type: ignore[operator]
+def run(fps: float, duration_s: float, reading, target_s: float | None = None) -> list[Hold]:
+    """Feed `reading(t)` (a HoldReading or None) at `fps` for `duration_s`, then finish; the holds."""
+    timer = HoldTimer(MIN_STATE_S, target_s)
+    for i in range(int(duration_s * fps)):
+        timer.update(i / fps, reading(i / fps))
+    timer.finish()
+    return timer.holds
+
+
+ON = HoldReading(True, Stance.SINGLE_LEG, Side.LEFT)
+DOWN = HoldReading(False, Stance.SIDE_BY_SIDE, cause=HoldEnd.FOOT_DOWN)
 
 
 @pytest.mark.parametrize("fps", [15.0, 30.0])
-def test_a_12_s_hold_with_a_short_dip_is_one_complete_hold(fps: float) -> None:
-    lifted = lambda t: 30.0 if 2.0 <= t < 14.0 and not 7.0 <= t < 7.1 else 0.0  # noqa: E731
-    (hold,) = run(frames(fps, 18.0, lifted))
-    assert hold.complete
-    assert hold.start_s == pytest.approx(2.0, abs=0.1)
-    assert hold.held_s == pytest.approx(12.0, abs=0.2)
+def test_a_hold_with_a_short_loss_is_one_hold_ended_by_its_cause(fps: float) -> None:
+    def reading(t: float) -> HoldReading:
+        return ON if 2.0 <= t < 14.0 and not 7.0 <= t < 7.1 else DOWN
+
+    (hold,) = run(fps, 18.0, reading)
+    assert hold.start_s == pytest.approx(2.0, abs=1 / fps)
+    assert hold.end_s == pytest.approx(14.0, abs=1 / fps)
+    assert hold.ended_by is HoldEnd.FOOT_DOWN and hold.leg is Side.LEFT
 
 
-def test_a_short_lift_is_no_hold_and_a_short_hold_is_incomplete() -> None:
-    assert run(frames(30.0, 5.0, lambda t: 30.0 if 1.0 <= t < 1.2 else 0.0)) == []
-    (hold,) = run(frames(30.0, 8.0, lambda t: 30.0 if 1.0 <= t < 5.0 else 0.0))
-    assert not hold.complete and hold.held_s == pytest.approx(4.0, abs=0.1)
+def test_a_short_stance_is_no_hold() -> None:
+    assert run(30.0, 5.0, lambda t: ON if 1.0 <= t < 1.1 else DOWN) == []
 
 
-def test_losing_sight_ends_the_hold_where_it_was_last_seen() -> None:
-    (hold,) = run(frames(30.0, 20.0, lambda t: 30.0), visible_until_s=6.0)
-    assert hold.end_s == pytest.approx(6.0, abs=0.05) and not hold.complete
+def test_the_target_ends_a_hold_and_the_next_needs_a_fresh_start() -> None:
+    (hold,) = run(30.0, 20.0, lambda t: ON if t >= 1.0 else DOWN, target_s=10.0)
+    assert hold.ended_by is HoldEnd.TARGET_REACHED and hold.duration_s == pytest.approx(10.0, abs=0.05)
 
 
-def test_thresholds_must_have_hysteresis() -> None:
-    with pytest.raises(ValueError, match="leave_deg < enter_deg"):
-        HoldTimer(HoldThresholds(enter_deg=10.0, leave_deg=10.0, target_s=5.0))
+def test_a_hold_under_way_when_the_video_ends_ends_with_it() -> None:
+    (hold,) = run(30.0, 6.0, lambda t: ON if t >= 1.0 else DOWN)
+    assert hold.ended_by is HoldEnd.VIDEO_END and hold.end_s == pytest.approx(6.0 - 1 / 30, abs=1e-6)
+
+
+def test_unseen_frames_do_not_end_a_hold() -> None:
+    (hold,) = run(30.0, 10.0, lambda t: None if 3.0 <= t < 5.0 else (ON if t >= 1.0 else DOWN))
+    assert hold.ended_by is HoldEnd.VIDEO_END and hold.start_s == pytest.approx(1.0, abs=0.04)
+
+
+def test_a_settled_time_dates_the_start_when_the_feet_stop_moving() -> None:
+    settled = HoldReading(True, Stance.TANDEM, settled_s=1.1)
+    (hold,) = run(30.0, 4.0, lambda t: settled if t >= 1.0 else DOWN)
+    assert hold.start_s == pytest.approx(1.1) and hold.stance is Stance.TANDEM
