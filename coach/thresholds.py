@@ -181,9 +181,11 @@ class StanceThresholds:
     side_by_side_share: float = 0.09
     """Side by side (feet together): ankles less than this apart, not offset (at ease, hip-width ≈ 0.18)."""
     depth_offset_share: float = 0.03
-    """Tandem: the heels' height difference in the image (the nearer foot sits lower) above this; semi-tandem
-    above half of it; side by side at most half of it (synthetic: tandem 0.057, semi 0.026, side by side 0,
-    camera 2.7 m away at 1 m height)."""
+    """Tandem: the heels' height difference in the image (the nearer foot sits lower) above this (synthetic:
+    tandem 0.057, semi 0.026, side by side 0, camera 2.7 m away at 1 m height)."""
+    semi_depth_share: float = 0.008
+    """Semi-tandem: the heels' height difference above this; side by side at most this (the real model on the
+    rendered test: side by side 0–0.005, semi-tandem 0.010–0.019)."""
     step_share: float = 0.04
     """A foot moving this far from where the hold started (either axis) is a step."""
     support_reach_share: float = 0.30

@@ -3,7 +3,8 @@
 Filmed from the front. Shares are of the person's standing nose-to-floor height in the image:
 - a foot is lifted when its lowest point is clearly above the other foot's (`foot_lift_share`), or somewhat
   above it with its shank foreshortened (knee bent behind or in front: its ankle–knee extent under
-  `SHANK_LIFTED` of the other leg's);
+  `SHANK_LIFTED` of the other leg's); a lifted foot that the model loses behind the standing leg stays lifted
+  while its shank stays short, and a straight leg's foot lost right behind the other is heel to toe;
 - with both feet down, the sideways gap between the ankles and their front-to-back offset (the nearer foot's
   heel sits lower in the image) tell tandem, semi-tandem and side by side apart;
 - a hand far out to the side below the shoulders is reaching for a support;
@@ -37,6 +38,10 @@ SHANK_LIFTED = 0.75
 SHANK_DOWN = 0.9
 """A lifted leg whose ankle–knee extent is back over this share of the other leg's is down again (a foot placed
 behind the other sits higher in the image from the front, so height alone cannot tell)."""
+SHANK_BEHIND = 0.6
+"""A foot hidden right behind the other is on the floor while its ankle–knee extent is over this share of the
+other leg's (the real model on the rendered tandem stance: 0.74–0.9, farther from the camera; a lifted foot
+lost behind the standing leg: 0.24–0.4)."""
 SETTLE_SPEED_SHARE_S = 0.12
 """The feet have settled into a stance once the ankles move slower than this share of the height a second."""
 STAGES: tuple[Stance, ...] = (Stance.SIDE_BY_SIDE, Stance.SEMI_TANDEM, Stance.TANDEM, Stance.SINGLE_LEG)
@@ -64,8 +69,10 @@ class StanceReader:
         the feet are not seen."""
         lm = f.limbs
         h = self.a.standing.stature_px
-        if not (lm.left.visible and lm.right.visible and math.isfinite(h) and h > 0):
+        if not (math.isfinite(h) and h > 0):
             return None, None
+        if not (lm.left.visible and lm.right.visible):
+            return self._one_foot_hidden(lm, h)
         self._speed(f, h)
         lift_l = (lm.right.floor_y - lm.left.floor_y) / h  # > 0: the left foot is higher
         shank_l, shank_r = _shank_px(lm, Side.LEFT), _shank_px(lm, Side.RIGHT)
@@ -83,10 +90,29 @@ class StanceReader:
         depth = abs(lift_l)
         if lateral < c.tandem_lateral_share and depth > c.depth_offset_share:
             return Stance.TANDEM, None
-        if lateral < c.semi_lateral_share and depth > c.depth_offset_share / 2:
+        if lateral < c.semi_lateral_share and depth > c.semi_depth_share:
             return Stance.SEMI_TANDEM, None
-        if lateral < c.side_by_side_share and depth <= c.depth_offset_share / 2:
+        if lateral < c.side_by_side_share and depth <= c.semi_depth_share:
             return Stance.SIDE_BY_SIDE, None
+        return None, None
+
+    def _one_foot_hidden(self, lm: Limbs, h: float) -> tuple[Stance | None, Side | None]:
+        """One foot unseen, as the model often loses a foot behind the other from the front: a lifted foot bent
+        behind the standing leg keeps the single-leg stance while the standing foot is seen and the lifted leg's
+        shank stays short; a straight leg whose ankle is right behind the other's is heel to toe (tandem)."""
+        lifted = self.lifted
+        if lifted is not None:
+            standing = Side.RIGHT if lifted is Side.LEFT else Side.LEFT
+            up, down = _shank_px(lm, lifted), _shank_px(lm, standing)
+            if lm.foot(standing).visible and down > 0 and up / down < SHANK_LIFTED:
+                return Stance.SINGLE_LEG, standing
+            self.lifted = None
+            return None, None
+        shank_l, shank_r = _shank_px(lm, Side.LEFT), _shank_px(lm, Side.RIGHT)
+        straight = shank_l > 0 and shank_r > 0 and min(shank_l, shank_r) / max(shank_l, shank_r) > SHANK_BEHIND
+        lateral = abs(lm.left.ankle[0] - lm.right.ankle[0]) / h
+        if (lm.left.visible or lm.right.visible) and straight and lateral < self.cfg.tandem_lateral_share:
+            return Stance.TANDEM, None
         return None, None
 
     def _speed(self, f: BodyFeatures, h: float) -> None:
@@ -126,7 +152,7 @@ class HoldAnalyzer(FunctionalAnalyzer):
         self._moving = True
         self._still_s = math.nan
         self._last_step_ok_s = math.nan
-        self._anchor: tuple[float, float, float, float] | None = None
+        self._anchor: dict[Side, tuple[float, float]] = {}
 
     def expected(self) -> Stance | None:
         """The stance asked for now (None: any test stance)."""
@@ -155,7 +181,7 @@ class HoldAnalyzer(FunctionalAnalyzer):
             if moved < self.th.stance.step_share / 4:
                 self._last_step_ok_s = f.timestamp_s
         if not self.timer.holding:
-            self._anchor = None
+            self._anchor = {}
         if holding:
             # Two feet down: the hold starts once they stop moving into the stance; one foot up: as it leaves.
             settled = self._still_s if not self._moving and stance is not Stance.SINGLE_LEG else math.nan
@@ -164,16 +190,18 @@ class HoldAnalyzer(FunctionalAnalyzer):
         return HoldReading(False, stance or Stance.SIDE_BY_SIDE, leg, cause)
 
     def _moved_share(self, f: BodyFeatures) -> float:
-        """How far the feet on the floor moved since the hold began, share of the height."""
+        """How far a seen foot on the floor moved since it was first seen in the hold, share of the height (a
+        foot hidden behind the other is not judged: its estimated ankle wanders)."""
         lm = f.limbs
         h = self.standing.stature_px
-        feet = [ft for side, ft in ((Side.LEFT, lm.left), (Side.RIGHT, lm.right)) if side is not self.reader.lifted]
-        now = tuple(v for ft in feet for v in ft.ankle)
-        if self._anchor is None or len(self._anchor) != len(now):
-            self._anchor = now  # type: ignore[assignment]
-            return 0.0
-        return max(math.hypot(now[i] - self._anchor[i], now[i + 1] - self._anchor[i + 1])
-                   for i in range(0, len(now), 2)) / h
+        moved = 0.0
+        for side in (Side.LEFT, Side.RIGHT):
+            foot = lm.foot(side)
+            if side is self.reader.lifted or not foot.visible:
+                continue
+            anchor = self._anchor.setdefault(side, foot.ankle)
+            moved = max(moved, math.hypot(foot.ankle[0] - anchor[0], foot.ankle[1] - anchor[1]) / h)
+        return moved
 
     def step(self, f: BodyFeatures) -> FrameResult:
         reading = self.reading(f) if f.detected and self.standing.known else None

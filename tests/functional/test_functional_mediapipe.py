@@ -34,8 +34,6 @@ def test_heel_drops_counted_exactly_from_rendered_clip(tmp_path, view):
     assert len(report.reps) == len(truth.reps) == 8
 
 
-@pytest.mark.xfail(reason="issue #17: through the real model a second hold splits and semi-tandem reads as a "
-                          "step; the stance thresholds are not yet tuned on real-model output", strict=False)
 @pytest.mark.parametrize("exercise", [Exercise.SINGLE_LEG_STAND, Exercise.BALANCE_TEST])
 def test_holds_timed_from_rendered_clip(tmp_path, exercise):
     spec = SynthSpec(exercise, view=View.FRONT, fps=15.0)
