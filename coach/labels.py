@@ -156,3 +156,15 @@ def warning_words(kind: WarningKind) -> str:
 def notice_words(kind: NoticeKind) -> str:
     """Plain words for a notice kind."""
     return NOTICE_WORDS[kind]
+
+LIVE_TEST_WORDS: dict[str, str] = {
+    "get_ready": "Get ready: {n}",
+    "go": "Go!",
+    "seconds_left": "{n} seconds left",
+    "stop": "Stop: the 30 seconds are over. Sit and rest.",
+    "stands": "{n} stands.",
+    "holding": "Holding: {n} s",
+    "hold_ended": "{why}: held {n} seconds.",
+    "unsteady": "You look unsteady: hold on to your chair or the counter. The timer has stopped.",
+}
+"""What the live page shows and says during the chair-stand clock and the balance holds ({n}: a number)."""

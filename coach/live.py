@@ -20,13 +20,17 @@ import numpy as np
 import numpy.typing as npt
 
 from coach.annotate import Annotator
+from coach.countdown import GoCountdown
 from coach.counter import Phase
+from coach.exercises.chair_stand import ChairStandAnalyzer
+from coach.exercises.stances import HoldAnalyzer
 from coach.features import BodyFeatures
 from coach.history import History
+from coach.labels import HOLD_END_WORDS, LIVE_TEST_WORDS
 from coach.session import SessionAnalyzer, ends_set
 from coach.speech import SpeechGate
 from coach.thresholds import OSTEOPOROSIS_TARGET, SetTarget, Thresholds, range_text
-from coach.types import Exercise, Rep, Side, View
+from coach.types import Exercise, FunctionalSetup, Rep, Side, View
 
 MAX_SIDE_PX = 960
 """Larger webcam frames are scaled down before pose estimation."""
@@ -74,6 +78,11 @@ class LiveSnapshot:
     session_id: int | None = None
     save_error: str | None = None
     """Why reps stopped being saved to the history (the count goes on), if they did."""
+    test_status: str = ""
+    """Balance and functional tests: the chair-stand clock ("Get ready: 3", "Go!", "12 seconds left") or the
+    hold under way, the last hold's end, or that the person looks unsteady (empty for the other exercises)."""
+    unsteady: bool = False
+    """A balance hold stopped cheering on: the person looked unsteady (a large sudden sway)."""
 
     @property
     def target_text(self) -> str:
@@ -104,7 +113,7 @@ class LiveCoach:
                  target: SetTarget = OSTEOPOROSIS_TARGET, *, rest_s: float = 90.0, side: Side | None = None,
                  history: History | None = None, strictness: str = "standard",
                  estimator_factory: Callable[[], Any] | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, setup: FunctionalSetup | None = None) -> None:
         self.exercise = Exercise(exercise)
         self.thresholds = thresholds or Thresholds()
         self.target = target
@@ -116,7 +125,17 @@ class LiveCoach:
         self._clock = clock
         self._lock = threading.Lock()
         self._work_lock = threading.Lock()
-        self._session = SessionAnalyzer(self.exercise, self.thresholds, target, keep_series=False)
+        self._session = SessionAnalyzer(self.exercise, self.thresholds, target, keep_series=False, setup=setup)
+        analyzer = self._session.analyzer
+        self._chair = analyzer if isinstance(analyzer, ChairStandAnalyzer) and analyzer.timed else None
+        self._holder = analyzer if isinstance(analyzer, HoldAnalyzer) else None
+        self._countdown = GoCountdown() if self._chair is not None else None
+        if self._chair is not None:
+            self._chair.wait_for_go()
+        self._holds_said = 0
+        self._last_hold_text = ""
+        self._unsteady_said = False
+        self._test_status = ""
         self._sagittal = bool(getattr(self._session.analyzer, "sagittal", True))
         self._annotator = Annotator(self.exercise, target.reps_text(ascii_only=True))
         self._estimator: Any = None
@@ -215,11 +234,43 @@ class LiveCoach:
         elif not features.detected:
             message = "I cannot see you. Step back into the picture."
         self._idle = result.phase in (Phase.REST, Phase.NOT_READY)
+        if self._started:
+            self._test_status = self._functional(t)
         if result.rep is not None and result.rep.complete:
             self._on_rep(result.rep, t)
         drawn = self._annotator.draw(small, pose, features, result)
         self._publish(now, t, message=message, angles=dict(result.angles), calibrated=result.calibrated)
         return drawn
+
+    def _functional(self, t: float) -> str:
+        """The chair-stand clock or the balance hold at video time `t` (s): the status line; says what is new."""
+        words = LIVE_TEST_WORDS
+        if self._countdown is not None and self._chair is not None:
+            self._countdown.start(t)
+            state = self._countdown.update(t)
+            assert state is not None
+            if state.go_s is not None and self._chair.awaiting_go:
+                self._chair.call_go(state.go_s)
+            if state.say is not None:
+                self._say(state.say, f"clock:{state.say}", t)
+            return f"{state.text} {words['stands'].format(n=self._chair.count)}" if state.over else state.text
+        holder = self._holder
+        if holder is None:
+            return ""
+        if len(holder.holds) > self._holds_said:
+            self._holds_said = len(holder.holds)
+            h = holder.holds[-1]
+            self._last_hold_text = words["hold_ended"].format(why=HOLD_END_WORDS[h.ended_by],
+                                                              n=f"{h.duration_s:.0f}")
+            self._say(self._last_hold_text, f"hold:{h.index}", t)
+        if holder.paused:
+            if not self._unsteady_said:
+                self._unsteady_said = self._say(words["unsteady"], "unsteady", t)
+            return words["unsteady"]
+        self._unsteady_said = False
+        if holder.timer.holding:
+            return words["holding"].format(n=f"{holder.timer.elapsed_s(t):.0f}")
+        return self._last_hold_text
 
     def _make_estimator(self) -> Any:
         if self._factory is not None:
@@ -292,7 +343,8 @@ class LiveCoach:
             target_max=self.target.reps_max, angles=angles or {}, warning=warning, cue=cue,
             warning_rep=warning_rep, warnings=tuple((w.message, w.cue) for w in shown), rest_left_s=rest_left,
             utterances=tuple(self._utterances),
-            calibrated=calibrated, error=error, session_id=self._session_id, save_error=self._save_error)
+            calibrated=calibrated, error=error, session_id=self._session_id, save_error=self._save_error,
+            test_status=self._test_status, unsteady=self._holder is not None and self._holder.paused)
         with self._lock:
             self._snap = snap
 

@@ -51,6 +51,8 @@ class ChairStandAnalyzer(FunctionalAnalyzer):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.go_s = self.setup.go_s
+        self.awaiting_go = False
+        """Live: "Go" is still to be said (`call_go`); no stand counts until it is."""
         self.age, self.sex = self.setup.age, self.setup.sex
         self.cfg = self.th.stand
         self._down = False
@@ -68,6 +70,14 @@ class ChairStandAnalyzer(FunctionalAnalyzer):
         """The lowest hip height share of this sitting (on the seat)."""
         self._up: list[tuple[float, float, float]] = []
         """(time s, hip ratio, shoulder ratio) since the stand passed `stood_ratio`."""
+
+    def wait_for_go(self) -> None:
+        """Live: a "Go" will be said; until `call_go`, no stand counts (none is taken as the start)."""
+        self.awaiting_go = self.go_s is None
+
+    def call_go(self, go_s: float) -> None:
+        """Live: "Go" was said at `go_s` (s of video time): the 30 s run from here."""
+        self.go_s, self.awaiting_go = go_s, False
 
     @property
     def count(self) -> int:
@@ -156,11 +166,12 @@ class ChairStandAnalyzer(FunctionalAnalyzer):
         """A stand is over (back seated at `end_s`, s): list it."""
         self._stood_s = self._extended_s()
         start = self._rise_start if math.isfinite(self._rise_start) else self._stood_s
-        if self.timed and self.go_s is None:
+        early = self.timed and self.awaiting_go  # live, before "Go"
+        if self.timed and self.go_s is None and not early:
             self.go_s = start  # no "Go" given: the test starts with the first rise
         stood = self._stood_s
         go = self.go_s if self.go_s is not None else start
-        in_time = not self.timed or go - 1e-9 <= stood <= go + CHAIR_STAND_TEST_S + 1e-9  # not before "Go" either
+        in_time = not self.timed or (not early and go - 1e-9 <= stood <= go + CHAIR_STAND_TEST_S + 1e-9)
         warnings: list[FormWarning] = []
         share = self._widest_reach
         if math.isfinite(share) and share > self.cfg.arm_push_reach_share:

@@ -1,8 +1,8 @@
 """Heel drops (impact): rise onto the toes and drop onto the heels; impacts counted toward 50 a day.
 
-The heel lift is the ankle's height above the toes, less its flat-foot height, as a share of the person's
-standing height (a level camera sees it from the front and the side). An impact is counted when the lift falls
-back below `down_share` after reaching `up_share`. A sudden drop is the point; bent knees or a falling trunk at
+The heel lift is the ankle's height above the toes (from the side) or the ankles' rise in the image (from the
+front or back, where the foot is foreshortened), each less its flat-foot value, as a share of the person's
+standing height. An impact is counted when the lift falls back below `down_share` after reaching `up_share`. A sudden drop is the point; bent knees or a falling trunk at
 the landing are flagged, read from the hips' and shoulders' heights against standing (view-independent).
 """
 
@@ -18,7 +18,7 @@ from coach.exercises.functional_base import NO_BAND, FunctionalAnalyzer
 from coach.exercises.spec import ExerciseSpec, Posture
 from coach.features import BodyFeatures
 from coach.thresholds import HEEL_DROP_DAILY_TARGET
-from coach.types import Exercise, FormWarning, FunctionalTest, Rep, Verdict, WarningKind
+from coach.types import Exercise, FormWarning, FunctionalTest, Rep, Verdict, View, WarningKind
 
 LANDING_S = 0.35
 """The landing is judged over this many seconds after the heels come down, s."""
@@ -38,6 +38,8 @@ class HeelDropAnalyzer(FunctionalAnalyzer):
         self.cfg = self.th.heel_drop
         self._flat = RollingMedian(FLAT_S, min_count=3)
         self._flat_px = math.nan
+        self._flat_rise = RollingMedian(FLAT_S, min_count=3)
+        self._flat_rise_px = math.nan
         self._up = False
         self._since = math.nan
         self._pending = False
@@ -51,16 +53,35 @@ class HeelDropAnalyzer(FunctionalAnalyzer):
         lifts = [ft.lift_px for ft in (f.limbs.left, f.limbs.right) if math.isfinite(ft.lift_px)]
         return max(lifts) if lifts else math.nan
 
+    def _ankle_height_px(self, f: BodyFeatures) -> float:
+        """How high the ankles are in the image (minus their mean y), px: they rise with the heels."""
+        ys = [ft.ankle[1] for ft in (f.limbs.left, f.limbs.right) if ft.visible and math.isfinite(ft.ankle[1])]
+        return -sum(ys) / len(ys) if ys else math.nan
+
     def lift_share(self, f: BodyFeatures) -> float:
-        """The heel lift as a share of the standing height (0 flat), NaN when not seen."""
-        raw = self._lift_px(f)
+        """The heel lift as a share of the standing height (0 flat), NaN when not seen: the ankle's height above
+        the toes (clear from the side) or, filmed from the front or back (the view seen most so far), where the
+        foot is foreshortened, the ankles' rise in the image; each against its own flat-foot value."""
         stature = self.standing.stature_px
-        if not (math.isfinite(raw) and math.isfinite(stature) and stature > 0):
+        if not (math.isfinite(stature) and stature > 0):
             return math.nan
-        if not self._up and (math.isnan(self._flat_px) or raw < self._flat_px + self.cfg.down_share * stature):
-            held = self._flat.push(f.timestamp_s, raw)  # heels down: learn the flat-foot ankle height
-            self._flat_px = held if math.isfinite(held) else raw
-        return (raw - self._flat_px) / stature
+        shape = self._against_flat(self._lift_px(f), f.timestamp_s, stature, rise=False)
+        rise = self._against_flat(self._ankle_height_px(f), f.timestamp_s, stature, rise=True)
+        return rise if self.view() in (View.FRONT, View.REAR) else shape
+
+    def _against_flat(self, raw: float, t: float, stature: float, rise: bool) -> float:
+        """`raw` (px) above its flat-foot value, share of the height; heels down: the flat value is learnt."""
+        if not math.isfinite(raw):
+            return math.nan
+        median, flat = (self._flat_rise, self._flat_rise_px) if rise else (self._flat, self._flat_px)
+        if not self._up and (math.isnan(flat) or raw < flat + self.cfg.down_share * stature):
+            held = median.push(t, raw)  # heels down: learn the flat-foot value
+            flat = held if math.isfinite(held) else raw
+            if rise:
+                self._flat_rise_px = flat
+            else:
+                self._flat_px = flat
+        return (raw - flat) / stature
 
     def step(self, f: BodyFeatures) -> FrameResult:
         lift = self.lift_share(f) if f.detected else math.nan

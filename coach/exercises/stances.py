@@ -31,7 +31,7 @@ from coach.thresholds import (
     BALANCE_TANDEM_MIN_S,
     SINGLE_LEG_TARGET_S,
 )
-from coach.types import Exercise, FunctionalTest, Hold, HoldEnd, Side, Stance, Verdict, View
+from coach.types import Exercise, FunctionalTest, Hold, HoldEnd, Notice, NoticeKind, Side, Stance, Verdict, View
 
 SHANK_LIFTED = 0.75
 """A leg whose ankle–knee image extent is under this share of the other leg's is bent away from the floor."""
@@ -44,6 +44,8 @@ other leg's (the real model on the rendered tandem stance: 0.74–0.9, farther f
 lost behind the standing leg: 0.24–0.4)."""
 SETTLE_SPEED_SHARE_S = 0.12
 """The feet have settled into a stance once the ankles move slower than this share of the height a second."""
+UNSTEADY_WINDOW_S = 0.2
+"""The body centre's speed (for a large sudden sway) is measured over this long, s."""
 STAGES: tuple[Stance, ...] = (Stance.SIDE_BY_SIDE, Stance.SEMI_TANDEM, Stance.TANDEM, Stance.SINGLE_LEG)
 """The 4-stage balance test's stances in order (CDC STEADI)."""
 
@@ -140,6 +142,8 @@ class HoldAnalyzer(FunctionalAnalyzer):
     """Shared by the single-leg stand and the balance test: reads stances and times holds."""
 
     best_view: ClassVar[View] = View.FRONT
+    sagittal: ClassVar[bool] = False
+    """Filmed from the front: the live page must not ask to turn side-on."""
     target_s: ClassVar[float | None] = None
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -153,6 +157,8 @@ class HoldAnalyzer(FunctionalAnalyzer):
         self._still_s = math.nan
         self._last_step_ok_s = math.nan
         self._anchor: dict[Side, tuple[float, float]] = {}
+        self.unsteady_s: list[float] = []
+        """When a large sudden sway was seen in a hold, s (one per hold)."""
 
     def expected(self) -> Stance | None:
         """The stance asked for now (None: any test stance)."""
@@ -210,9 +216,35 @@ class HoldAnalyzer(FunctionalAnalyzer):
             self._close(ended)
         if self.timer.holding and f.detected:
             self._hips.append((f.timestamp_s, *f.limbs.hip))
+            if not self.paused and self.sway_speed_cm_s() > self.th.stance.unsteady_sway_cm_s:
+                self.paused = True  # live: no cheering on; the page says so until the next hold starts
+                self.unsteady_s.append(f.timestamp_s)
+        elif not self.timer.holding and reading is not None and reading.holding:
+            self.paused = False
         elapsed = self.timer.elapsed_s(f.timestamp_s)
         angles = {"hold_s": elapsed} if self.timer.holding else {}
         return self.result(f, Phase.DEEP if self.timer.holding else Phase.REST, len(self.holds), elapsed, angles)
+
+    def sway_speed_cm_s(self) -> float:
+        """The hips' speed over the last UNSTEADY_WINDOW_S of the hold under way, cm/s (NaN: too few frames)."""
+        rows = self._hips
+        if len(rows) < 2:
+            return math.nan
+        t, x, y = rows[-1]
+        first = next(r for r in rows if r[0] >= t - UNSTEADY_WINDOW_S)
+        dt = t - first[0]
+        if dt <= 0:
+            return math.nan
+        return math.hypot(x - first[1], y - first[2]) / dt * self.cm_per_px()
+
+    def notices(self, view: View) -> list[Notice]:
+        out = super().notices(view)
+        if self.unsteady_s:
+            at = ", ".join(f"{t:.0f} s" for t in self.unsteady_s)
+            out.append(Notice(NoticeKind.UNSTEADY, f"You looked unsteady (a large, sudden sway) at {at}. Keep a "
+                                                   "chair or a counter within reach, and ask your physiotherapist "
+                                                   "before making the stance harder."))
+        return out
 
     def _close(self, hold: Hold) -> None:
         """A hold ended: add its sway (cm) and keep it."""

@@ -27,8 +27,7 @@ def test_chair_stand_score_from_rendered_clip(tmp_path, view):
     assert len(report.reps) == 15 and not report.reps[-1].complete
 
 
-@pytest.mark.parametrize("view", [View.SIDE, pytest.param(View.FRONT, marks=pytest.mark.xfail(
-    reason="issue #17: from the front the real model's ankles do not yet give every heel drop", strict=False))])
+@pytest.mark.parametrize("view", [View.SIDE, View.FRONT])
 def test_heel_drops_counted_exactly_from_rendered_clip(tmp_path, view):
     truth, report = _review(tmp_path, SynthSpec(Exercise.HEEL_DROP, reps=8, view=view, fps=15.0))
     assert len(report.reps) == len(truth.reps) == 8
