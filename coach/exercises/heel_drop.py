@@ -2,8 +2,9 @@
 
 The heel lift is the ankle's height above the toes (from the side) or the ankles' rise in the image (from the
 front or back, where the foot is foreshortened), each less its flat-foot value, as a share of the person's
-standing height. An impact is counted when the lift falls back below `down_share` after reaching `up_share`. A sudden drop is the point; bent knees or a falling trunk at
-the landing are flagged, read from the hips' and shoulders' heights against standing (view-independent).
+standing height. An impact is counted when the lift falls back below `down_share` after reaching `up_share`.
+A sudden drop is the point; bent knees or a falling trunk at the landing are flagged, read from the hips' and
+shoulders' heights against standing (view-independent).
 """
 
 from __future__ import annotations
