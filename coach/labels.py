@@ -8,7 +8,7 @@ warning and notice kind has an entry.
 from __future__ import annotations
 
 from coach.exercises import REGISTRY
-from coach.types import HoldEnd, NoticeKind, Stance, Verdict, WarningKind
+from coach.types import FunctionalTest, Hold, HoldEnd, NoticeKind, Stance, Verdict, WarningKind
 
 SHARED_MEASURE_WORDS: dict[str, str] = {
     "spinal_flexion_deg": "Back rounding",
@@ -96,6 +96,19 @@ TEST_WORDS: dict[str, str] = {
 }
 """A functional test's name (`FunctionalTest.name`) in plain words."""
 UNIT_WORDS: dict[str, str] = {"stands": "stands", "stages": "stages held", "impacts": "impacts"}
+
+
+def test_sentence(test: FunctionalTest) -> str:
+    """A test's result in one sentence: "30-second chair stand: 14 stands. Average or better for your age"."""
+    name = TEST_WORDS.get(test.name, "Test")
+    return f"{name}: {test.score:g} {UNIT_WORDS.get(test.unit, '')}. {VERDICT_WORDS[test.verdict]}."
+
+
+def hold_sentence(hold: Hold) -> str:
+    """A hold in one sentence: "Hold 1: standing on one leg (the left), 12.3 s. The raised foot came down"."""
+    leg = f" (the {hold.leg.value})" if hold.leg is not None else ""
+    return (f"Hold {hold.index}: {STANCE_WORDS[hold.stance].lower()}{leg}, {hold.duration_s:.1f} s. "
+            f"{HOLD_END_WORDS[hold.ended_by]}.")
 
 UNITS = (("_deg", "°"), ("_cm", "cm"), ("_s", "s"))
 """Key suffix → unit shown."""

@@ -13,7 +13,16 @@ from collections.abc import Sequence
 from fpdf import FPDF
 
 from coach.exercises import spec_of
-from coach.labels import NO, YES, measure_heading, measure_text, table_measures, warning_words
+from coach.labels import (
+    NO,
+    YES,
+    hold_sentence,
+    measure_heading,
+    measure_text,
+    table_measures,
+    test_sentence,
+    warning_words,
+)
 from coach.report import Report
 from coach.session import VERDICT_ADVICE, SeriesPoint
 from coach.thresholds import CounterThresholds, range_text
@@ -41,6 +50,7 @@ def report_pdf(report: Report, *, title: str = "Exercise review", band: CounterT
     pdf.multi_cell(0, 7, plain(f"{ex.capitalize()}: {report.complete_reps} complete reps, filmed from the "
                                f"{report.session.analysis.view.value}, {report.video.duration_s:.0f} s of "
                                f"video."), new_x="LMARGIN", new_y="NEXT")
+    _functional(pdf, report)
     pdf.ln(2)
     pdf.set_font("Helvetica", "B", 15)
     pdf.cell(0, 9, "Sets", new_x="LMARGIN", new_y="NEXT")
@@ -68,6 +78,21 @@ def report_pdf(report: Report, *, title: str = "Exercise review", band: CounterT
         draw_chart(pdf, report.session.series, [w.time_s for r in report.reps for w in r.warnings], band,
                    x=pdf.l_margin, y=pdf.get_y() + 2, w=pdf.epw, h=70)
     return bytes(pdf.output())
+
+
+def _functional(pdf: FPDF, report: Report) -> None:
+    """The test result and the holds, in words (balance and functional exercises only)."""
+    analysis = report.session.analysis
+    if analysis.test is None and not analysis.holds:
+        return
+    pdf.ln(2)
+    pdf.set_font("Helvetica", "B", 15)
+    pdf.cell(0, 9, "Test result" if analysis.test is not None else "Holds", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 12)
+    if analysis.test is not None:
+        pdf.multi_cell(0, 7, plain(test_sentence(analysis.test)), new_x="LMARGIN", new_y="NEXT")
+    for hold in analysis.holds:
+        pdf.multi_cell(0, 7, plain(hold_sentence(hold)), new_x="LMARGIN", new_y="NEXT")
 
 
 def _rep_table(pdf: FPDF, report: Report) -> None:

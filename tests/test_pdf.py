@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import zlib
 from pathlib import Path
@@ -12,7 +13,20 @@ from coach.pdf import plain, report_pdf
 from coach.report import Report
 from coach.session import SeriesPoint, SessionResult, SetSummary, SetVerdict
 from coach.thresholds import Thresholds
-from coach.types import Exercise, FormWarning, Notice, NoticeKind, Rep, View, WarningKind
+from coach.types import (
+    Exercise,
+    FormWarning,
+    FunctionalTest,
+    Hold,
+    HoldEnd,
+    Notice,
+    NoticeKind,
+    Rep,
+    Stance,
+    Verdict,
+    View,
+    WarningKind,
+)
 from coach.videoinfo import VideoInfo
 
 
@@ -30,13 +44,18 @@ def make_report(with_series: bool = True) -> Report:
     return Report(info, Exercise.SQUAT, session)
 
 
+def pdf_text(data: bytes) -> bytes:
+    """The PDF's page text (fpdf2 compresses page streams by default)."""
+    return b"".join(zlib.decompress(m) for m in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S)
+                    if m[:1] == b"x")
+
+
 def test_pdf_is_a_pdf_with_the_content() -> None:
     data = report_pdf(make_report(), title="Review of clip.mp4", band=Thresholds().squat_counter)
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
     assert len(data) > 1500
-    # fpdf2 compresses page streams by default; decompress them to look for the text
-    text = b"".join(zlib.decompress(m) for m in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S)
-                    if m[:1] == b"x")
+    text = pdf_text(data)
+    assert b"Test result" not in text and b"Holds" not in text
     for needle in (b"Set 1: 2 reps", b"Your back rounded", b"The video is very dark", b"Reps"):
         assert needle in text, needle
 
@@ -50,3 +69,18 @@ def test_plain_spells_out_typographic_characters() -> None:
     assert plain("8–12 × 2 → ok …") == "8-12 x 2 -> ok ..."
     assert plain("45°") == "45°"
     assert plain("日本") == "??"
+
+
+def test_pdf_gives_the_test_result_and_the_holds_in_words() -> None:
+    base = make_report(with_series=False)
+    test = FunctionalTest("balance_test", 2, "stages", None, Verdict.HIGHER_FALL_RISK)
+    holds = (Hold(1, Stance.SIDE_BY_SIDE, None, 1.0, 11.0, HoldEnd.TARGET_REACHED),
+             Hold(2, Stance.TANDEM, None, 12.0, 16.2, HoldEnd.STEPPED))
+    analysis = dataclasses.replace(base.session.analysis, exercise=Exercise.BALANCE_TEST, reps=(), holds=holds,
+                                   test=test)
+    report = dataclasses.replace(base, exercise=Exercise.BALANCE_TEST,
+                                 session=dataclasses.replace(base.session, analysis=analysis, sets=()))
+    text = pdf_text(report_pdf(report))
+    for needle in (b"Test result", b"4-stage balance test: 2 stages held. A higher risk of falling",
+                   b"Hold 2: one foot in front of the other, heel to toe, 4.2 s. A foot moved."):
+        assert needle in text, needle

@@ -7,9 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from coach.exercises.functional_base import SAFETY_NOTE
-from coach.labels import HOLD_END_WORDS, STANCE_WORDS, TEST_WORDS, UNIT_WORDS, VERDICT_WORDS
+from coach.labels import HOLD_END_WORDS, STANCE_WORDS, test_sentence
 from coach.report import Report
-from coach.types import HOLD_EXERCISES, STRENGTH_EXERCISES, Exercise, FunctionalTest, Hold
+from coach.types import HOLD_EXERCISES, STRENGTH_EXERCISES, Exercise, Hold
 
 VIEW_HELP: dict[Exercise, str] = {
     Exercise.CHAIR_STAND: "Film from the side, with the chair and your whole body in view. Arms crossed on your "
@@ -27,12 +27,6 @@ VIEW_HELP: dict[Exercise, str] = {
 def is_functional(exercise: Exercise) -> bool:
     """Whether the exercise is one of the balance and functional ones."""
     return exercise not in STRENGTH_EXERCISES
-
-
-def test_text(test: FunctionalTest) -> str:
-    """The test's result in one sentence: "30-second chair stand: 14 stands. Average or better for your age"."""
-    name = TEST_WORDS.get(test.name, "Test")
-    return f"{name}: {test.score:g} {UNIT_WORDS.get(test.unit, '')}. {VERDICT_WORDS[test.verdict]}."
 
 
 def holds_frame(holds: tuple[Hold, ...]) -> pd.DataFrame:
@@ -56,7 +50,7 @@ def show_results(report: Report) -> None:
     """The test result and the holds of a reviewed functional exercise."""
     analysis = report.session.analysis
     if analysis.test is not None:
-        st.markdown(f"**{test_text(analysis.test)}**")
+        st.markdown(f"**{test_sentence(analysis.test)}**")
     if analysis.holds or report.exercise in HOLD_EXERCISES:
         st.subheader("Holds")
         if analysis.holds:
