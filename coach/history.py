@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.thresholds import SITTING_GAP_H
-from coach.types import Rep
+from coach.types import FunctionalTest, Rep
 
 DB_NAME = "history.sqlite3"
 APP_DIR_NAME = "bone-safe-coach"
@@ -65,6 +65,19 @@ MIGRATIONS: tuple[str, ...] = (
     # 2 → 3: a fingerprint of the reviewed file, so a second review of the same file replaces the first
     """
     ALTER TABLE sessions ADD COLUMN source_key TEXT NOT NULL DEFAULT '';
+    """,
+    # 3 → 4: functional test results (the 30-second chair stand, the balance test), with the norm they met
+    """
+    CREATE TABLE tests (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        score REAL NOT NULL,
+        unit TEXT NOT NULL,
+        verdict TEXT NOT NULL,
+        norm TEXT NOT NULL DEFAULT 'null'
+    );
+    CREATE INDEX tests_session ON tests(session_id);
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -225,9 +238,25 @@ class History:
                 (session_id, rep.index, set_index, rep.start_s, rep.end_s, int(rep.complete), metrics,
                  _warnings_json(rep), len(rep.warnings)))
 
+    def add_test(self, session_id: int, test: FunctionalTest) -> None:
+        """Store a functional test's result (score, verdict and the norm it was compared with)."""
+        with self._connect() as con:
+            con.execute("INSERT INTO tests (session_id, name, score, unit, verdict, norm) VALUES (?, ?, ?, ?, ?, ?)",
+                        (session_id, test.name, test.score, test.unit, test.verdict.value,
+                         json.dumps({k: _clean(v) for k, v in (test.norm or {}).items()})))
+
+    def test_results(self, name: str) -> list[dict[str, Any]]:
+        """Every stored result of the test `name`, oldest first: started_at, score, unit, verdict and norm."""
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT s.started_at, t.score, t.unit, t.verdict, t.norm FROM tests t JOIN sessions s ON "
+                "s.id = t.session_id WHERE t.name = ? ORDER BY s.started_at, t.id", (name,)).fetchall()
+        return [{"started_at": r["started_at"], "score": r["score"], "unit": r["unit"], "verdict": r["verdict"],
+                 "norm": json.loads(r["norm"]) or {}} for r in rows]
+
     def save_reviewed(self, exercise: str, reps: Sequence[Rep], set_of: dict[int, int], *, title: str,
                       target_min: int, target_max: int, strictness: str = "standard",
-                      load_kg: float | None = None, source_key: str = "") -> int:
+                      load_kg: float | None = None, source_key: str = "", test: FunctionalTest | None = None) -> int:
         """Store a reviewed file as one session; `set_of` maps rep index → set number.
 
         A non-empty `source_key` (a fingerprint of the file) replaces any earlier review of the same file.
@@ -245,6 +274,8 @@ class History:
                 con.execute("UPDATE sessions SET source_key = ? WHERE id = ?", (source_key, sid))
         for rep in reps:
             self.add_rep(sid, rep, set_of.get(rep.index, 0))
+        if test is not None:
+            self.add_test(sid, test)
         return sid
 
     def set_load(self, session_id: int, load_kg: float | None) -> None:

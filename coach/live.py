@@ -30,7 +30,7 @@ from coach.labels import HOLD_END_WORDS, LIVE_TEST_WORDS
 from coach.session import SessionAnalyzer, ends_set
 from coach.speech import SpeechGate
 from coach.thresholds import OSTEOPOROSIS_TARGET, SetTarget, Thresholds, range_text
-from coach.types import Exercise, FunctionalSetup, Rep, Side, View
+from coach.types import Exercise, FunctionalSetup, FunctionalTest, Rep, Side, View
 
 MAX_SIDE_PX = 960
 """Larger webcam frames are scaled down before pose estimation."""
@@ -136,6 +136,7 @@ class LiveCoach:
         self._last_hold_text = ""
         self._unsteady_said = False
         self._test_status = ""
+        self._test_saved = False
         self._sagittal = bool(getattr(self._session.analyzer, "sagittal", True))
         self._annotator = Annotator(self.exercise, target.reps_text(ascii_only=True))
         self._estimator: Any = None
@@ -253,6 +254,9 @@ class LiveCoach:
                 self._chair.call_go(state.go_s)
             if state.say is not None:
                 self._say(state.say, f"clock:{state.say}", t)
+            if state.over and not self._test_saved:
+                self._test_saved = True
+                self._save_test(self._chair.conclude())
             return f"{state.text} {words['stands'].format(n=self._chair.count)}" if state.over else state.text
         holder = self._holder
         if holder is None:
@@ -271,6 +275,19 @@ class LiveCoach:
         if holder.timer.holding:
             return words["holding"].format(n=f"{holder.timer.elapsed_s(t):.0f}")
         return self._last_hold_text
+
+    def _save_test(self, test: FunctionalTest | None) -> None:
+        """Keep the live test's result in the history (the page says so if it cannot be saved)."""
+        if test is None or self.history is None:
+            return
+        try:
+            if self._session_id is None:
+                self._session_id = self.history.start_session(self.exercise.value, "live", title="Live test",
+                                                              strictness=self.strictness)
+            self.history.add_test(self._session_id, test)
+        except Exception as exc:  # never stop coaching because the disk is full; the page says so
+            self.history = None
+            self._save_error = " ".join(str(exc).split()) or type(exc).__name__
 
     def _make_estimator(self) -> Any:
         if self._factory is not None:

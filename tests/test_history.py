@@ -238,3 +238,23 @@ def test_a_review_not_saved_because_history_is_unavailable_says_so() -> None:
     assert not_saved_reason(is_sample=False, complete_reps=5, other_fits=False) is None
     why = not_saved_reason(is_sample=False, complete_reps=5, other_fits=False, history_open=False)
     assert why is not None and why.startswith("Not saved to your history: the history cannot be opened just now")
+
+
+def test_chair_stand_results_are_kept_with_their_norm(tmp_path) -> None:
+    from coach.types import FunctionalTest, Verdict
+    from coach.ui.functional_view import chair_stand_history
+
+    hist = History(tmp_path / "h.sqlite3")
+    norm = {"age_band": "70-74", "sex": "female", "below_average_under": 10}
+    for day, score in (("2026-11-01", 9), ("2026-11-15", 11)):
+        verdict = Verdict.BELOW_AVERAGE if score < 10 else Verdict.AVERAGE_OR_BETTER
+        hist.save_reviewed("chair_stand", [], {}, title=day, target_min=8, target_max=12,
+                           test=FunctionalTest("chair_stand", score, "stands", norm, verdict))
+    results = hist.test_results("chair_stand")
+    assert [r["score"] for r in results] == [9, 11]
+    assert [r["verdict"] for r in results] == ["below_average", "average_or_better"]
+    assert results[0]["norm"]["below_average_under"] == 10
+    assert list(chair_stand_history(hist)["Below average under"]) == [10, 10]
+    sid = hist.sessions()[0].id
+    hist.delete_session(sid)
+    assert len(hist.test_results("chair_stand")) == 1

@@ -7,6 +7,7 @@ import sqlite3
 import streamlit as st
 
 from coach.history import History
+from coach.ui import functional_view
 from coach.ui import settings as prefs
 from coach.ui.charts import weekly_chart
 from coach.ui.settings import exercise_title
@@ -48,6 +49,7 @@ def _show(hist: History) -> None:
         st.info("No sessions yet. Exercise with the camera, or review a video, and your sessions appear here.")
         return
 
+    functional_view.show_test_history(hist)
     per_week = hist.sessions_per_week()
     if per_week:
         this = per_week[-1]

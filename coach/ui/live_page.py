@@ -11,7 +11,7 @@ import streamlit as st
 from coach.labels import measure_unit, measure_words
 from coach.live import LiveCoach, LivePhase, LiveSnapshot
 from coach.speech import speech_html, spoken_text
-from coach.types import Side
+from coach.types import FunctionalSetup, Side
 from coach.ui import functional_view
 from coach.ui import settings as prefs
 from coach.ui.rtc import RTC_CONFIGURATION, restrict_host_candidates
@@ -50,9 +50,9 @@ def make_estimator() -> Any:
     return live_estimator()
 
 
-def get_coach(settings: prefs.Settings) -> LiveCoach:
-    """This browser session's live coach, rebuilt only when the exercise or its rules change."""
-    key = (settings.exercise, settings.strictness, settings.target_choice, settings.side)
+def get_coach(settings: prefs.Settings, setup: FunctionalSetup | None = None) -> LiveCoach:
+    """This browser session's live coach, rebuilt only when the exercise, its rules or the person change."""
+    key = (settings.exercise, settings.strictness, settings.target_choice, settings.side, setup)
     coach: LiveCoach | None = st.session_state.get(COACH_KEY)
     if coach is None or st.session_state.get(COACH_CONFIG_KEY) != key:
         if coach is not None:
@@ -60,7 +60,7 @@ def get_coach(settings: prefs.Settings) -> LiveCoach:
         side = None if settings.side is prefs.CameraSide.AUTO else Side(settings.side.name.lower())
         coach = LiveCoach(settings.exercise, settings.thresholds, settings.target, rest_s=settings.rest_s,
                           side=side, history=prefs.get_history(), strictness=settings.strictness.value,
-                          estimator_factory=make_estimator)
+                          estimator_factory=make_estimator, setup=setup)
         st.session_state[COACH_KEY] = coach
         st.session_state[COACH_CONFIG_KEY] = key
         st.session_state.pop(SPOKEN_KEY, None)
@@ -82,7 +82,7 @@ def render() -> None:
                  "whole body in view.</div>", unsafe_allow_html=True)
     functional_view.show_setup_help(prefs.get_settings().exercise)
     settings = prefs.get_settings()
-    coach = get_coach(settings)
+    coach = get_coach(settings, functional_view.person_setup(settings.exercise))
     left, right = st.columns([1, 1], gap="medium")
     with left:
         ctx = webrtc(coach)
@@ -146,6 +146,8 @@ def show_snapshot(snap: LiveSnapshot, playing: bool, now: float) -> None:
         st.error(snap.error or "Something went wrong.")
         return
     parts = [big_html(f"{snap.set_reps} of {snap.target_text}", "big", "live-count")]
+    if snap.test_status:
+        parts.append(big_html(snap.test_status, "warn" if snap.unsteady else "mid", "live-test"))
     if silent:
         parts.append(big_html("The camera stopped sending pictures. Your set is kept: check the camera, or press "
                               "START again.", "warn", "live-camera-lost"))

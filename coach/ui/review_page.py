@@ -227,7 +227,8 @@ def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None,
             try:
                 sid = hist.save_reviewed(exercise.value, report.reps, set_numbers(report), title=name,
                                          target_min=t.reps_min, target_max=t.reps_max,
-                                         strictness=settings.strictness.value, source_key=file_key(path))
+                                         strictness=settings.strictness.value, source_key=file_key(path),
+                                         test=report.session.analysis.test)
             except Exception as exc:  # the review is still shown and can be downloaded
                 why_not = f"Not saved to your history: {plain(_one_line(exc))}"
                 st.warning(f"The review could not be saved to your history: {plain(_one_line(exc))}")

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from coach.countdown import GoCountdown
+from coach.history import History
 from coach.labels import LIVE_TEST_WORDS
 from coach.landmarks import Lm
 from coach.live import LiveCoach
@@ -21,8 +22,8 @@ from tests.test_live_matches_review import PoseAtTime
 IMAGE = np.zeros((48, 64, 3), dtype=np.uint8)
 
 
-def _live(exercise: Exercise, poses: list[PoseFrame], setup: FunctionalSetup | None = None):
-    live = LiveCoach(exercise, estimator_factory=lambda: PoseAtTime(poses), setup=setup)
+def _live(exercise: Exercise, poses: list[PoseFrame], setup: FunctionalSetup | None = None, history=None):
+    live = LiveCoach(exercise, estimator_factory=lambda: PoseAtTime(poses), setup=setup, history=history)
     statuses = []
     for p in poses:
         live.process_image(IMAGE, p.timestamp_s)
@@ -42,9 +43,10 @@ def test_countdown_says_3_2_1_go_then_the_seconds_left_then_stop():
     assert clock.update(43.0).over and not clock.update(42.9).over
 
 
-def test_live_chair_stand_counts_from_its_go_for_30_seconds():
+def test_live_chair_stand_counts_from_its_go_for_30_seconds(tmp_path):
     poses = list(truth_poses(SynthSpec(Exercise.CHAIR_STAND, view=View.SIDE, fps=15.0)))
-    live, statuses = _live(Exercise.CHAIR_STAND, poses, FunctionalSetup(age=72, sex="female"))
+    hist = History(tmp_path / "h.sqlite3")
+    live, statuses = _live(Exercise.CHAIR_STAND, poses, FunctionalSetup(age=72, sex="female"), hist)
     spoken = [text for _, text in live.snapshot().utterances]
     go = live._chair.go_s
     assert go is not None and go == pytest.approx(statuses[0][0] + 3.0, abs=0.1)
@@ -54,6 +56,8 @@ def test_live_chair_stand_counts_from_its_go_for_30_seconds():
     assert "Stop" in spoken
     assert statuses[-1][1].startswith(LIVE_TEST_WORDS["stop"]) and f"{len(counted)} stands" in statuses[-1][1]
     assert any(s == LIVE_TEST_WORDS["go"] for _, s in statuses)
+    (saved,) = hist.test_results("chair_stand")  # the result is kept with the norm for a 72-year-old woman
+    assert saved["score"] == len(counted) and saved["norm"]["below_average_under"] == 10
 
 
 def test_live_single_leg_stand_shows_the_hold_and_says_how_it_ended():
