@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -119,3 +119,14 @@ def live_total(page: Any) -> int:
     texts = page.locator('[data-testid="live-set"]').all_inner_texts()
     m = re.search(r"(\d+) reps? in total", texts[0]) if texts else None
     return int(m.group(1)) if m else 0
+
+
+def serve_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    """A module fixture's body: the app on a private data folder, stopped afterwards."""
+    need_browser()
+    data = tmp_path_factory.mktemp("coach-data")
+    app = start_app(data, data / "streamlit.log")
+    try:
+        yield app
+    finally:
+        app.stop()

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_helpers import REPO, WEBRTC_IFRAME, App, fake_camera, launch, live_total, need_browser, shot, start_app
+from browser_helpers import REPO, WEBRTC_IFRAME, App, fake_camera, launch, live_total, serve_app, shot
 
 pytestmark = pytest.mark.browser
 
@@ -35,13 +35,7 @@ def faulty_reps(t: dict) -> set[int]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    need_browser()
-    data = tmp_path_factory.mktemp("coach-data")
-    app = start_app(data, data / "streamlit.log")
-    try:
-        yield app
-    finally:
-        app.stop()
+    yield from serve_app(tmp_path_factory)
 
 
 def test_upload_shows_rep_table_with_count_and_warning(server: App) -> None:

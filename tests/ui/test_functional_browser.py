@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_helpers import WEBRTC_IFRAME, App, fake_camera, launch, need_browser, shot, start_app
+from browser_helpers import WEBRTC_IFRAME, App, fake_camera, launch, serve_app, shot
 
 from coach.exercises.functional_base import SAFETY_NOTE
 from coach.synth import SynthSpec, generate
@@ -18,13 +18,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    need_browser()
-    data = tmp_path_factory.mktemp("coach-data")
-    app = start_app(data, data / "streamlit.log")
-    try:
-        yield app
-    finally:
-        app.stop()
+    yield from serve_app(tmp_path_factory)
 
 
 def test_live_single_leg_hold_is_shown_and_its_end_said(server: App, tmp_path: Path) -> None:
