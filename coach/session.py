@@ -23,7 +23,7 @@ from coach.exercises import AnalysisResult, FrameResult, analyzer_for, spec_of
 from coach.features import BodyFeatures, extract
 from coach.plausibility import PlausibilityCheck
 from coach.thresholds import OSTEOPOROSIS_TARGET, SET_BREAK_S, SetTarget, Thresholds
-from coach.types import Exercise, FunctionalSetup, Notice, NoticeKind, PoseFrame, Rep
+from coach.types import HOLD_EXERCISES, Exercise, FunctionalSetup, Notice, NoticeKind, PoseFrame, Rep
 
 LEFT_FRAME_S = 5.0
 """Nobody in view for this long ends the set, seconds."""
@@ -258,7 +258,7 @@ class SessionAnalyzer:
         wrong = self._plausible.notice(sum(r.complete for r in analysis.reps))
         if wrong is not None:
             out.append(wrong)
-        elif s.with_person and not any(r.complete for r in analysis.reps):
+        elif s.with_person and not any(r.complete for r in analysis.reps) and self.exercise not in HOLD_EXERCISES:
             out.append(Notice(NoticeKind.NO_REPS, f"No complete {self.exercise.value.replace('_', ' ')} rep was "
                                                   "seen. Check the chosen exercise and that your whole body "
                                                   "is in view."))
