@@ -65,6 +65,9 @@ class FunctionalAnalyzer:
     uses_back_bulge: ClassVar[bool] = False
     best_view: ClassVar[View] = View.SIDE
     """The view the exercise needs (the notice names it when filmed otherwise)."""
+    sagittal: ClassVar[bool] = False
+    """Stands, heel drops and stances are all read from the front too: the live page never waits for a turn
+    side-on (a chair stand filmed from the front would otherwise never get its "Go")."""
 
     def __init__(self, thresholds: Thresholds | None = None, neutral: Neutral | None = None,
                  setup: FunctionalSetup | None = None) -> None:

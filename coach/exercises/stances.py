@@ -142,8 +142,6 @@ class HoldAnalyzer(FunctionalAnalyzer):
     """Shared by the single-leg stand and the balance test: reads stances and times holds."""
 
     best_view: ClassVar[View] = View.FRONT
-    sagittal: ClassVar[bool] = False
-    """Filmed from the front: the live page must not ask to turn side-on."""
     target_s: ClassVar[float | None] = None
 
     def __init__(self, *args: object, **kwargs: object) -> None:

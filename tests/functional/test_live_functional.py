@@ -107,3 +107,10 @@ def test_no_sudden_sway_in_the_plain_holds():
     notices = {n.kind for n in session.finish().notices}
     assert NoticeKind.UNSTEADY not in notices
     assert NoticeKind.NO_REPS not in notices  # holds are not reps: no "no complete rep was seen"
+
+
+def test_a_chair_stand_filmed_from_the_front_gets_its_go():
+    poses = list(truth_poses(SynthSpec(Exercise.CHAIR_STAND, view=View.FRONT, fps=15.0)))[:90]
+    live, statuses = _live(Exercise.CHAIR_STAND, poses)
+    assert "Go" in [text for _, text in live.snapshot().utterances]
+    assert live._chair.go_s == pytest.approx(statuses[0][0] + 3.0, abs=0.1)
