@@ -324,6 +324,11 @@ SET_BREAK_S = 10.0
 shorter, a rest between sets (30–240 s, the rest setting) longer."""
 
 
+LIVE_TURN_MESSAGE_MIN_S = 1.0
+"""Live setup: "Turn side-on" (or to the other side) is asked only after the wrong view has been read this long
+without a break, seconds of frame time; the per-frame view estimate flips for single frames of a side-on person."""
+
+
 OSTEOPOROSIS_TARGET = SetTarget()
 SUPERVISED_5X5_TARGET = SetTarget(reps_min=5, reps_max=5, sets_min=5, sets_max=5)
 
