@@ -15,6 +15,7 @@ SHARED_MEASURE_WORDS: dict[str, str] = {
     "twist_deg": "Twist",
     "down_s": "Time going down",
     "up_s": "Time coming up",
+    "trunk_speed_deg_per_s": "Speed of bending",
 }
 """The measure keys the shared checks write (`coach.exercises.base`), in plain words, without units."""
 
@@ -110,7 +111,8 @@ def hold_sentence(hold: Hold) -> str:
     return (f"Hold {hold.index}: {STANCE_WORDS[hold.stance].lower()}{leg}, {hold.duration_s:.1f} s. "
             f"{HOLD_END_WORDS[hold.ended_by]}.")
 
-UNITS = (("_deg", "°"), ("_cm", "cm"), ("_s", "s"))
+
+UNITS = (("_deg_per_s", "°/s"), ("_deg", "°"), ("_cm", "cm"), ("_s", "s"))
 """Key suffix → unit shown."""
 
 AMOUNT_KEYS = frozenset({"spinal_flexion_deg", "twist_deg", "knee_valgus_deg", "lean_back_deg", "neck_flexion_deg",

@@ -29,7 +29,7 @@ from coach.history import History
 from coach.labels import HOLD_END_WORDS, LIVE_TEST_WORDS
 from coach.session import SessionAnalyzer, ends_set
 from coach.speech import SpeechGate
-from coach.thresholds import OSTEOPOROSIS_TARGET, SetTarget, Thresholds, range_text
+from coach.thresholds import LIVE_TURN_MESSAGE_MIN_S, OSTEOPOROSIS_TARGET, SetTarget, Thresholds, range_text
 from coach.types import Exercise, FunctionalSetup, FunctionalTest, Rep, Side, View
 
 MAX_SIDE_PX = 960
@@ -90,20 +90,55 @@ class LiveSnapshot:
         return range_text(self.target_min, self.target_max)
 
 
+TURN_SIDE_ON = "Turn side-on to the camera."
+
+
+def turn_message(f: BodyFeatures, sagittal: bool, side: Side | None) -> str | None:
+    """The turn this frame's view asks for, in plain words; None when the view is right or unknown."""
+    if sagittal and f.view in (View.FRONT, View.REAR):
+        return TURN_SIDE_ON
+    if side is not None and f.near_side is not None and f.near_side is not side:
+        return f"Turn so that your {side.value} side faces the camera."
+    return None
+
+
 def setup_message(f: BodyFeatures, sagittal: bool, side: Side | None) -> str | None:
-    """What to fix before counting can start, in plain words; None when ready. Not being calibrated yet is no
-    reason to wait: reps count from the first one while the coach learns the neutral back."""
+    """What to fix before counting can start, judged on this frame alone, in plain words; None when ready. Not
+    being calibrated yet is no reason to wait: reps count from the first one while the coach learns the neutral
+    back. `SetupGate` asks for a turn only when the wrong view lasts."""
     if not f.detected:
         return "Step into the picture so the camera can see you."
     if not f.lower_body_visible or not f.feet_visible:
         return "Step back until your feet are visible."
     if not f.head_visible and not f.upper_body_visible:
         return "Step back until your head is visible."
-    if sagittal and f.view in (View.FRONT, View.REAR):
-        return "Turn side-on to the camera."
-    if side is not None and f.near_side is not None and f.near_side is not side:
-        return f"Turn so that your {side.value} side faces the camera."
-    return None  # calibration needs no wait: the neutral back is learnt from the standing moments between reps
+    return turn_message(f, sagittal, side)  # calibration needs no wait: learnt between reps
+
+
+class SetupGate:
+    """Live setup, frame by frame: whether counting may start, and the message to show.
+
+    A turn is asked for only once the same wrong view has been read for `hold_s` seconds of frame time without a
+    break (the per-frame view flips on single frames of a side-on person); until then the coach waits and says
+    nothing. Visibility messages show at once."""
+
+    def __init__(self, sagittal: bool, side: Side | None, hold_s: float = LIVE_TURN_MESSAGE_MIN_S) -> None:
+        self.sagittal = sagittal
+        self.side = side
+        self.hold_s = hold_s
+        self._turn: tuple[str, float] | None = None  # the pending turn message and the time it was first read
+
+    def check(self, f: BodyFeatures) -> tuple[bool, str | None]:
+        """(ready to count, message to show or None) for one frame."""
+        message = setup_message(f, self.sagittal, self.side)
+        turn = turn_message(f, self.sagittal, self.side) if f.detected else None
+        if turn is None or message != turn:
+            self._turn = None
+            return message is None, message
+        if self._turn is None or self._turn[0] != turn:
+            self._turn = (turn, f.timestamp_s)
+        held = f.timestamp_s - self._turn[1] >= self.hold_s
+        return False, turn if held else None
 
 
 class LiveCoach:
@@ -137,7 +172,8 @@ class LiveCoach:
         self._unsteady_said = False
         self._test_status = ""
         self._test_saved = False
-        self._sagittal = bool(getattr(self._session.analyzer, "sagittal", True))
+        self._sagittal = self._session.analyzer.sagittal
+        self._setup = SetupGate(self._sagittal, side)
         self._annotator = Annotator(self.exercise, target.reps_text(ascii_only=True))
         self._estimator: Any = None
         self._speech = SpeechGate()
@@ -227,8 +263,8 @@ class LiveCoach:
         features, result = self._session.push(pose)
         message = None
         if not self._started:
-            message = setup_message(features, self._sagittal, self.side)
-            if message is None or result.count > 0:
+            ready, message = self._setup.check(features)
+            if ready or result.count > 0:
                 self._started = True
                 message = None
                 self._say("Ready. Start when you are.", "ready", t)

@@ -98,7 +98,19 @@ class MovementThresholds:
     """Tempo and control thresholds (guidance: no rapid or jerky spinal movement)."""
 
     rapid_phase_s: float = 0.45
-    """A lowering or lifting phase quicker than this is "rapid"."""
+    """Back extension: a lift or lowering quicker than this is "rapid", seconds (its depth signal is the back's
+    own movement)."""
+    rapid_trunk_deg_per_s: float = 200.0
+    """Squat and hip hinge: the trunk tipping forwards or back faster than this is "rapid", degrees per second
+    (its lean's change over 0.3 s; guidance: no rapid or jerky spinal movement). The knees' speed is not used: a
+    brisk bodyweight squat bends the knees fast with a steady trunk. A controlled hinge (about 2 s each way,
+    70°) moves the trunk at 35–55°/s, an 80° hinge in 0.5 s at about 215°/s. Shared clips (`coach eval`, tune
+    half): good reps peaked at ≤ 177°/s (the fastest are 1-s bodyweight squats, kaiakol_correct_012); the
+    shared clips hold no rep labelled rapid."""
+    trunk_lean_max_plausible_deg: float = 110.0
+    """Quality gate, not a limit: a trunk lean from the vertical beyond this (degrees; a deep good-morning
+    reaches about 90°) is a landmark failure, dropped before the trunk's speed is read (a good pull read 174°
+    for two frames, bichraix_good009)."""
     min_hold_s: float = 2.0
     """Bird-dog: target hold at full extension (configurable)."""
     limb_below_horizontal_deg: float = 20.0
@@ -308,6 +320,11 @@ def range_text(low: int, high: int, *, ascii_only: bool = False) -> str:
 SET_BREAK_S = 10.0
 """No rep for this long, s, ends a set, live and in a review (`coach.session.ends_set`): a pause inside a set is
 shorter, a rest between sets (30–240 s, the rest setting) longer."""
+
+
+LIVE_TURN_MESSAGE_MIN_S = 1.0
+"""Live setup: "Turn side-on" (or to the other side) is asked only after the wrong view has been read this long
+without a break, seconds of frame time; the per-frame view estimate flips for single frames of a side-on person."""
 
 
 OSTEOPOROSIS_TARGET = SetTarget()

@@ -21,6 +21,7 @@ from coach.counter import RepEvent
 from coach.exercises.rep_engine import RepEngine
 from coach.exercises.results import AnalysisResult, Analyzer, FrameResult
 from coach.features import BodyFeatures
+from coach.geometry import vertical_inclination_deg
 from coach.types import FormWarning, Notice, NoticeKind, View, WarningKind
 
 SMOOTH_S = 0.17
@@ -238,6 +239,65 @@ class HipDrop:
         return self.value(f)
 
 
+TORSO_HISTORY = 600
+"""Torso lengths kept for the standing estimate, frames."""
+
+
+class StandingTorso:
+    """The person's standing torso length (90th percentile of the hip→shoulder lengths seen, px) and the trunk
+    lean it implies from any camera azimuth: a level camera never foreshortens the torso's vertical extent."""
+
+    def __init__(self) -> None:
+        self._px: list[float] = []
+
+    @property
+    def known(self) -> bool:
+        """At least one torso length was learned."""
+        return bool(self._px)
+
+    def observe(self, f: BodyFeatures) -> None:
+        """Learn the frame's torso length, px."""
+        length = f.torso_length_px
+        if f.detected and math.isfinite(length) and length > 0:
+            self._px.append(length)
+            if len(self._px) > TORSO_HISTORY:
+                del self._px[: TORSO_HISTORY // 2]
+
+    def lean_deg(self, f: BodyFeatures) -> float:
+        """Trunk tilt from the vertical, degrees: the larger of the image angle (which reads short off the side)
+        and the vertical extent of hip→shoulder over the standing length; the image angle while nothing is
+        learned."""
+        if not f.detected:
+            return math.nan
+        if not self._px:
+            return f.trunk_from_vertical_deg
+        standing = float(np.percentile(self._px, 90))
+        dy = f.hip_xy[1] - f.shoulder_xy[1]
+        return float(np.nanmax([vertical_inclination_deg(dy, standing), f.trunk_from_vertical_deg, -1.0]))
+
+
+TRUNK_SPEED_WINDOW_S = 0.3
+"""The trunk's angular speed is its change over this span, seconds: longer than the smoothing (SMOOTH_S), so a
+landmark jump that the running median keeps reads at most jump / span, and the same at 15 or 30 frames a second."""
+
+
+def angular_speed_deg_s(times: npt.ArrayLike, angles: npt.ArrayLike,
+                        window_s: float = TRUNK_SPEED_WINDOW_S) -> np.ndarray:
+    """|angle(t + w/2) − angle(t − w/2)| / w at each frame time t, degrees per second, linearly interpolated
+    between the finite frames; NaN where the span reaches outside them."""
+    t = np.asarray(times, dtype=float)
+    a = np.asarray(angles, dtype=float)
+    out = np.full(t.size, np.nan)
+    ok = np.isfinite(a)
+    if ok.sum() < 2:
+        return out
+    tk, ak = t[ok], a[ok]
+    lo, hi = t - window_s / 2.0, t + window_s / 2.0
+    inside = (lo >= tk[0] - 1e-9) & (hi <= tk[-1] + 1e-9)
+    out[inside] = np.abs(np.interp(hi[inside], tk, ak) - np.interp(lo[inside], tk, ak)) / window_s
+    return out
+
+
 class BaseAnalyzer(RepEngine):
     """The rep engine plus the spine checks every exercise shares (rounding, twist, tempo)."""
 
@@ -362,34 +422,58 @@ class BaseAnalyzer(RepEngine):
         return [FormWarning(WarningKind.TWIST, t, value, limit, "deg",
                             f"Your shoulders turned about {value:.0f}° against your hips.", cue)]
 
-    def check_tempo(self, frames: Sequence[BodyFeatures], ev: RepEvent, metrics: dict[str, float],
-                    cue: str) -> list[FormWarning]:
-        """Warn when the way to depth or back was quicker than the rapid-movement threshold, seconds.
+    def phase_times(self, frames: Sequence[BodyFeatures], ev: RepEvent, metrics: dict[str, float]) -> float:
+        """Time the way to depth and back (`down_s`, `up_s` into `metrics`), seconds; the quicker, NaN if neither.
 
-        A way is rapid only when two timings agree: from the rep's start (or to its end) to the deepest frame,
+        Each way takes the longer of two timings: from the rep's start (or to its end) to the deepest frame,
         which a hold at depth shifts and which stops at the counter's thresholds (the way back of a 20° lift
         reads short); and the mid-range time scaled to a whole smooth move (`phase_durations_s` on the
-        median-smoothed depth signal), which a landmark jump makes near zero. The longer one is kept. A rep the
-        recording opened inside has no way down to judge, one it stopped at depth (`lift_ends_at_depth`) no
-        way back."""
+        median-smoothed depth signal), which a landmark jump makes near zero. A rep the recording opened inside
+        has no way down to judge, one it stopped at depth (`lift_ends_at_depth`) no way back."""
         if not ev.seen_from_start or math.isnan(ev.peak_time_s):
-            return []
+            return math.nan
         times = [f.timestamp_s for f in frames]
         depth = smoothed(times, [self.signal_of(f) if self.visible(f) else math.nan for f in frames])
         down, up = phase_durations_s(times, depth, self.counter.thresholds.return_deg)
         down = nanmax(down, ev.peak_time_s - ev.start_s)
         up = nanmax(up, ev.end_s - ev.peak_time_s) if ev.end_s > ev.peak_time_s else math.nan
         judged = {k: v for k, v in (("down_s", down), ("up_s", up)) if not math.isnan(v)}
-        if not judged:
-            return []
         metrics.update(judged)
-        quickest = min(judged.values())
+        return min(judged.values()) if judged else math.nan
+
+    def check_tempo(self, frames: Sequence[BodyFeatures], ev: RepEvent, metrics: dict[str, float],
+                    cue: str) -> list[FormWarning]:
+        """Warn when the way to depth or back was quicker than `rapid_phase_s` (`phase_times`), seconds: for
+        exercises whose depth signal is the back's own movement (back extension)."""
+        quickest = self.phase_times(frames, ev, metrics)
         limit = self.th.movement.rapid_phase_s
-        if quickest >= limit:
+        if math.isnan(quickest) or quickest >= limit:
             return []
-        t = ev.peak_time_s
-        return [FormWarning(WarningKind.RAPID_MOVEMENT, t, quickest, limit, "s",
+        return [FormWarning(WarningKind.RAPID_MOVEMENT, ev.peak_time_s, quickest, limit, "s",
                             f"That rep moved fast ({quickest:.1f} s for one direction).", cue)]
+
+    def check_trunk_speed(self, frames: Sequence[BodyFeatures], lean_deg: Sequence[float], metrics: dict[str, float],
+                          cue: str) -> list[FormWarning]:
+        """Warn when the trunk tipped forwards or back faster than `rapid_trunk_deg_per_s`: the angular speed
+        (`angular_speed_deg_s`) of the rep's per-frame trunk lean from the vertical, degrees, median-smoothed;
+        frames leaning beyond `trunk_lean_max_plausible_deg` are landmark failures and are dropped first.
+
+        Rapid movement matters for fragile vertebrae as a quick bend or jerk of the spine: a brisk squat with a
+        steady trunk is not rapid, a hinge snapped down or jerked up is, whatever the size of the person or their
+        distance from the camera."""
+        times = [f.timestamp_s for f in frames]
+        raw = np.asarray(lean_deg, dtype=float)
+        mv = self.th.movement
+        with np.errstate(invalid="ignore"):
+            raw = np.where(np.abs(raw) > mv.trunk_lean_max_plausible_deg, np.nan, raw)
+        value, t = peak(times, angular_speed_deg_s(times, smoothed(times, raw)))
+        if math.isnan(value):
+            return []
+        metrics["trunk_speed_deg_per_s"] = value
+        if value <= mv.rapid_trunk_deg_per_s:
+            return []
+        return [FormWarning(WarningKind.RAPID_MOVEMENT, t, value, mv.rapid_trunk_deg_per_s, "deg/s",
+                            f"Your upper body tipped fast (about {value:.0f}° a second).", cue)]
 
 
 __all__ = ["AnalysisResult", "Analyzer", "BaseAnalyzer", "FrameResult"]  # the first three live in results

@@ -26,13 +26,13 @@ from coach.exercises.base import (
     FrameResult,
     HipDrop,
     RollingMedian,
+    StandingTorso,
     peak,
     smoothed,
     sustained_peak,
 )
 from coach.exercises.spec import ExerciseSpec, Posture, SynthTiming
 from coach.features import BodyFeatures
-from coach.geometry import vertical_inclination_deg
 from coach.thresholds import CounterThresholds
 from coach.types import Exercise, FormWarning, Notice, NoticeKind, View, WarningKind
 
@@ -86,7 +86,7 @@ class DeadliftAnalyzer(BaseAnalyzer):
 
     def on_scene_cut(self) -> None:
         """Standing torso length and hip height are in pixels of the old shot, the rest level in its angles."""
-        self._torso_px: list[float] = []
+        self._torso = StandingTorso()
         self._drop = HipDrop()
         self._recent = RollingMedian()
         self._floor = math.inf
@@ -106,16 +106,11 @@ class DeadliftAnalyzer(BaseAnalyzer):
         vertical extent of hip→shoulder over its standing length (a high percentile of lengths seen)."""
         if not f.detected:
             return math.nan
-        length = f.torso_length_px
-        if learn and math.isfinite(length) and length > 0:
-            self._torso_px.append(length)
-            if len(self._torso_px) > 600:
-                del self._torso_px[:300]
-        if self.view() in SIDE_VIEWS or not self._torso_px:
+        if learn:
+            self._torso.observe(f)
+        if self.view() in SIDE_VIEWS:
             return f.trunk_from_vertical_deg
-        standing = float(np.percentile(self._torso_px, 90))
-        dy = f.hip_xy[1] - f.shoulder_xy[1]
-        return float(np.nanmax([vertical_inclination_deg(dy, standing), f.trunk_from_vertical_deg, -1.0]))
+        return self._torso.lean_deg(f)
 
     def signal(self, f: BodyFeatures) -> float:
         """Hinge depth above the lowest level held so far (capped; see `raw_signal`), degrees.
@@ -166,7 +161,8 @@ class DeadliftAnalyzer(BaseAnalyzer):
 
     def evaluate(self, frames: Sequence[BodyFeatures], event: RepEvent) -> tuple[dict[str, float], list[FormWarning]]:
         times = [f.timestamp_s for f in frames]
-        trunk = smoothed(times, [self.trunk_inclination(f, learn=False) for f in frames])
+        lean = [self.trunk_inclination(f, learn=False) for f in frames]
+        trunk = smoothed(times, lean)
         depth, _ = peak(times, trunk)
         metrics: dict[str, float] = {"trunk_inclination_deg": depth}
         hip, _ = peak(times, smoothed(times, [f.hip_flexion_deg for f in frames]))
@@ -178,7 +174,8 @@ class DeadliftAnalyzer(BaseAnalyzer):
         warnings += self.check_twist(frames, metrics, CUE_TWIST, image_views=())
         if self.view() in SIDE_VIEWS:
             warnings += self._check_hips_first(frames, trunk, metrics)
-        warnings += self.check_tempo(frames, event, metrics, CUE_TEMPO)
+        self.phase_times(frames, event, metrics)
+        warnings += self.check_trunk_speed(frames, lean, metrics, CUE_TEMPO)
         return metrics, warnings
 
     def update(self, features: BodyFeatures) -> FrameResult:

@@ -47,6 +47,8 @@ class Analyzer(Protocol):
     exercise: ClassVar[Exercise]
     uses_back_bulge: ClassVar[bool]
     """Whether the analyzer reads `BodyFeatures.back_bulge` (else the session skips the silhouette)."""
+    sagittal: ClassVar[bool]
+    """Whether its checks need a side view (the live page then asks a person filmed from the front to turn)."""
 
     def update(self, features: BodyFeatures) -> FrameResult:
         """Consume one frame's features (in time order)."""

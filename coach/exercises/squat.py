@@ -20,6 +20,7 @@ from coach.exercises.base import (
     TWIST_REST_BAND_DEG,
     BaseAnalyzer,
     HipDrop,
+    StandingTorso,
     peak,
     smoothed,
     sustained_peak,
@@ -49,10 +50,12 @@ class SquatAnalyzer(BaseAnalyzer):
 
     def learn(self, f: BodyFeatures) -> None:
         self._drop.observe(f)
+        self._torso.observe(f)
 
     def on_scene_cut(self) -> None:
-        """The standing hip height is in pixels of the old shot."""
+        """The standing hip height and torso length are in pixels of the old shot."""
         self._drop = HipDrop()
+        self._torso = StandingTorso()
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -82,6 +85,7 @@ class SquatAnalyzer(BaseAnalyzer):
         return drop
 
     def signal(self, f: BodyFeatures) -> float:
+        self._torso.observe(f)
         return self.knee_flexion(f)
 
     def visible(self, f: BodyFeatures) -> bool:
@@ -115,7 +119,9 @@ class SquatAnalyzer(BaseAnalyzer):
                                         f"Knees bent to about {depth:.0f}°.", CUE_DEPTH))
         if self.view() in (View.FRONT, View.REAR):
             warnings += self._check_valgus(frames, knee, metrics)
-        warnings += self.check_tempo(frames, event, metrics, CUE_TEMPO)
+        self.phase_times(frames, event, metrics)
+        lean = [self._torso.lean_deg(f) if f.upper_body_visible else math.nan for f in frames]
+        warnings += self.check_trunk_speed(frames, lean, metrics, CUE_TEMPO)
         return metrics, warnings
 
     def _check_valgus(self, frames: Sequence[BodyFeatures], knee: np.ndarray,

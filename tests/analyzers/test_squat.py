@@ -88,12 +88,20 @@ def test_twist_is_flagged() -> None:
     assert all("twist" in kinds(r) for r in done)
 
 
-def test_rapid_reps_are_flagged() -> None:
-    fs = with_bulge(feats(frames_of(rep_profile(2, rep_s=0.9), duration(2, rep_s=0.9), squat_pose)),
-                    lambda f: NEUTRAL_BULGE)
-    done = [r for r in run("squat", fs).reps if r.complete]
-    assert len(done) == 2
-    assert all("rapid_movement" in kinds(r) for r in done)
+def test_a_brisk_squat_with_a_steady_trunk_is_not_rapid_but_a_trunk_thrown_forward_is() -> None:
+    """0.9-s squats: the knees bend 110° either way; rapid is the trunk's speed, not the knees'. A trunk tipping
+    38° reads about 120°/s, one thrown 80° forward about 250°/s (limit 200°/s)."""
+    def thrown(d: float) -> Pose:
+        return dataclasses.replace(squat_pose(d), trunk=80.0 * d)
+
+    for pose, rapid in ((squat_pose, False), (thrown, True)):
+        fs = with_bulge(feats(frames_of(rep_profile(2, rep_s=0.9), duration(2, rep_s=0.9), pose)),
+                        lambda f: NEUTRAL_BULGE)
+        done = [r for r in run("squat", fs).reps if r.complete]
+        assert len(done) == 2
+        assert [("rapid_movement" in kinds(r)) for r in done] == [rapid, rapid]
+        speeds = [r.metrics["trunk_speed_deg_per_s"] for r in done]
+        assert all((s > 200.0) is rapid for s in speeds), speeds
 
 
 def test_left_right_swap_does_not_break_the_count() -> None:

@@ -3,14 +3,16 @@ signals with known durations, and the rapid-movement check on whole reps."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 import pytest
 
 from coach.exercises.back_extension import BackExtensionAnalyzer
-from coach.exercises.base import phase_durations_s
+from coach.exercises.base import angular_speed_deg_s, phase_durations_s
 from coach.types import WarningKind
+from tests.analyzers.sequences import duration, feats, frames_of, hinge_pose, rep_profile, run
 from tests.analyzers.test_back_extension import frame
 
 
@@ -69,3 +71,39 @@ def test_a_small_slow_lift_with_a_hold_is_not_rapid_but_a_fast_one_is():
     # hold can be its last: start → deepest → return alone read the 0.7 s lowering as about 0.4 s.
     assert [WarningKind.RAPID_MOVEMENT in w for w in run_superman(1.3, 0.8, 0.7)] == [False] * 3
     assert [WarningKind.RAPID_MOVEMENT in w for w in run_superman(0.35, 0.3, 0.35)] == [True] * 3
+
+
+@pytest.mark.parametrize("fps", [15.0, 30.0])
+def test_trunk_speed_of_a_cosine_hinge_is_known_whatever_the_frame_rate(fps):
+    # 80° in 0.5 s (half-cosine): peak speed π/2 · 80 / 0.5 = 251°/s; over a 0.3-s span sin(0.3π)/(0.3π) of it.
+    t, v = cosine_rep(0.5, 0.3, 2.0, depth=80.0, fps=fps)
+    expected = math.pi / 2 * 80.0 / 0.5 * math.sin(0.3 * math.pi) / (0.3 * math.pi)
+    assert np.nanmax(angular_speed_deg_s(t, v)) == pytest.approx(expected, rel=0.03)
+    slow = cosine_rep(2.0, 0.3, 2.0, depth=80.0, fps=fps)
+    assert np.nanmax(angular_speed_deg_s(*slow)) < 70.0
+
+
+def test_trunk_speed_spans_only_the_frames_seen():
+    t = np.arange(0.0, 1.0, 1 / 15.0)
+    v = np.where(t < 0.5, 0.0, 30.0)
+    v[3] = np.nan
+    speed = angular_speed_deg_s(t, v)
+    assert math.isnan(speed[0]) and math.isnan(speed[-1])  # the span would reach outside the frames
+    assert np.nanmax(speed) == pytest.approx(30.0 / 0.3, rel=1e-6)  # a step reads step / span, never more
+
+
+def hinge_frames(lean_s: float, glitch: bool = False) -> list:
+    """Side-view hinges (80° of trunk lean, `lean_s` seconds a rep), optionally with the trunk read upside down
+    (175°) on two frames of each rep, as a landmark failure does."""
+    fs = feats(frames_of(rep_profile(2, rep_s=lean_s), duration(2, rep_s=lean_s), hinge_pose))
+    if glitch:
+        fs = [dataclasses.replace(f, trunk_from_vertical_deg=175.0) if 0.40 < (f.timestamp_s - 1.5) % (lean_s + 1.5)
+              < 0.5 else f for f in fs]
+    return fs
+
+
+@pytest.mark.parametrize(("rep_s", "glitch", "rapid"), [(3.0, False, False), (3.0, True, False), (1.0, False, True)])
+def test_a_hinge_is_rapid_when_its_trunk_moves_fast_and_a_trunk_read_upside_down_is_dropped(rep_s, glitch, rapid):
+    done = [r for r in run("deadlift", hinge_frames(rep_s, glitch)).reps if r.complete]
+    assert len(done) == 2
+    assert [WarningKind.RAPID_MOVEMENT in {w.kind for w in r.warnings} for r in done] == [rapid, rapid]
