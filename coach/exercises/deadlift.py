@@ -30,7 +30,7 @@ from coach.exercises.base import (
     smoothed,
     sustained_peak,
 )
-from coach.exercises.spec import ExerciseSpec, Posture, SynthTiming
+from coach.exercises.spec import ExerciseSpec, Load, Posture, SynthTiming
 from coach.features import BodyFeatures
 from coach.geometry import vertical_inclination_deg
 from coach.thresholds import CounterThresholds
@@ -299,6 +299,8 @@ SPEC = ExerciseSpec(
     exercise=Exercise.DEADLIFT,
     name="deadlift",
     title="Deadlift (hip hinge)",
+    load=Load.WEIGHT,
+    harder="choose a slightly heavier weight",
     posture=Posture.STANDING,
     signal_words="hip bend (°)",
     counter=lambda th: th.deadlift_counter,

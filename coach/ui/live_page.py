@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from coach.labels import measure_unit, measure_words
+from coach.labels import measure_text, measure_words
 from coach.live import LiveCoach, LivePhase, LiveSnapshot
 from coach.speech import speech_html, spoken_text
 from coach.types import Side
@@ -166,7 +166,7 @@ def show_snapshot(snap: LiveSnapshot, playing: bool, now: float) -> None:
         parts.append(big_html(text, "ok", "live-rest"))
     parts.append(big_html(f"Set {snap.set_number} · {snap.count} rep{'s' if snap.count != 1 else ''} in total",
                           "mid", "live-set"))
-    angles = [f"{measure_words(k)} {v:.0f}{measure_unit(k)}" for k, v in snap.angles.items() if not math.isnan(v)]
+    angles = [f"{measure_words(k)}: {measure_text(k, v)}" for k, v in snap.angles.items() if not math.isnan(v)]
     if angles and playing and now - snap.last_frame_at < 1.0:  # gone at STOP, never left from the last frame
         parts.append(big_html(" · ".join(angles), "small", "live-angles"))
     st.markdown("".join(parts), unsafe_allow_html=True)

@@ -17,7 +17,7 @@ import streamlit as st
 
 from coach.exercises import REGISTRY, NotAnalyzedYet, spec_of
 from coach.history import file_key, not_saved_reason
-from coach.labels import NO, YES, measure_heading, measure_text
+from coach.labels import NO, YES, measure_heading, measure_text, set_advice
 from coach.outputs import process_alive
 from coach.pipeline import review
 from coach.pose import ModelError
@@ -329,10 +329,8 @@ def show_result(result: ReviewResult, settings: prefs.Settings) -> None:
         st.info(f"The coach recognised this as: **{exercise_title(report.exercise)}**. Not right? Choose the "
                 "exercise above and press Review again.")
     for s in report.session.sets:
-        from coach.session import VERDICT_ADVICE
-
         st.markdown(f"**Set {s.index}: {s.reps} reps** (target {range_text(s.target_min, s.target_max)}). "
-                    f"{VERDICT_ADVICE[s.verdict]}")
+                    f"{set_advice(report.exercise, s.verdict)}")
     if result.suggestion is not None:
         hint = result.suggestion
         st.warning(f"This looks more like a **{hint.name}**: {hint.reps} complete "
