@@ -7,7 +7,7 @@ warning and notice kind has an entry.
 
 from __future__ import annotations
 
-from coach.exercises import REGISTRY, Load, spec_of
+from coach.exercises import REGISTRY, Load, NotAnalyzedYet, spec_of
 from coach.session import SetVerdict
 from coach.thresholds import LEVEL_WORDS_TOLERANCE_DEG
 from coach.types import Exercise, HoldEnd, NoticeKind, Stance, Verdict, WarningKind
@@ -181,6 +181,15 @@ def set_advice(exercise: Exercise, verdict: SetVerdict) -> str:
     if verdict is SetVerdict.BELOW:
         return f"Fewer reps than the target. {EASIER[spec_of(exercise).load]}"
     return f"More reps than the target: to make it harder next time, {spec_of(exercise).harder}."
+
+
+def exercise_title(exercise: Exercise | str) -> str:
+    """The exercise on a button, a heading or a report line ("Deadlift (hip hinge)"), from its spec; a value
+    that is no exercise reads as itself."""
+    try:
+        return spec_of(exercise).title
+    except NotAnalyzedYet:
+        return str(exercise)
 
 
 def warning_words(kind: WarningKind) -> str:

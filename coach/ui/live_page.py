@@ -29,6 +29,14 @@ NO_PICTURE = ("The camera picture has not arrived. Check that this browser may u
               "sign next to the address), then press STOP and START again. If it still does not come, reload "
               'this page. On a phone or another computer, see "Use a phone or another computer" below.')
 
+HOW_STOPPED = "Press <b>START</b>, allow the camera, and stand side-on with your whole body in view."
+HOW_PLAYING = "Stand side-on with your whole body in view. Press <b>STOP</b> when you are done."
+"""The line beside the picker, as the camera is (HTML)."""
+CUE_OFF = "Press START to turn on the camera."
+CUE_OFF_KEPT = "Camera off. Your set is kept: press START to carry on."
+CUE_CONNECTING = "The camera is starting. Stand side-on with your whole body in view."
+"""The cue before the first picture (START pressed) and with the camera off."""
+
 HELP_OTHER_DEVICE = """
 **Using a phone or a tablet as the camera.** The phone and this computer must be on the same home network
 (the same Wi-Fi). A browser only lets a page use the camera over a secure connection, so this needs a one-time
@@ -78,8 +86,7 @@ def render() -> None:
     pick, how = st.columns([2, 3], gap="medium", vertical_alignment="bottom")
     with pick:
         prefs.exercise_picker(key="live_exercise")
-    how.markdown("<div class='coach-small'>Press <b>START</b>, allow the camera, and stand side-on with your "
-                 "whole body in view.</div>", unsafe_allow_html=True)
+    how = how.empty()  # filled once the camera's state is known (below), so it never says START while playing
     functional_view.show_setup_help(prefs.get_settings().exercise)
     settings = prefs.get_settings()
     coach = get_coach(settings)
@@ -87,6 +94,8 @@ def render() -> None:
     with left:
         ctx = webrtc(coach)
         playing = bool(getattr(getattr(ctx, "state", None), "playing", False))
+        how.markdown(f"<div class='coach-small'>{HOW_PLAYING if playing else HOW_STOPPED}</div>",
+                     unsafe_allow_html=True)
         if st.button("Start over", key="live_reset", help="Clear the count and begin a new session."):
             coach.close()
             st.session_state.pop(COACH_KEY, None)
@@ -149,8 +158,10 @@ def show_snapshot(snap: LiveSnapshot, playing: bool, now: float) -> None:
     if silent:
         parts.append(big_html("The camera stopped sending pictures. Your set is kept: check the camera, or press "
                               "START again.", "warn", "live-camera-lost"))
-    elif snap.frames > 0 and not playing and snap.count:
-        parts.append(big_html("Camera off. Your set is kept: press START to carry on.", "help", "live-cue"))
+    elif not (playing or now - snap.last_frame_at < 1.0):  # the cue follows the camera, never a picture's words left from before STOP
+        parts.append(big_html(CUE_OFF_KEPT if snap.count else CUE_OFF, "help", "live-cue"))
+    elif snap.frames == 0:  # START pressed, no picture yet: the coach's "Press START" would be stale
+        parts.append(big_html(CUE_CONNECTING, "help", "live-cue"))
     elif snap.warnings:
         for message, cue in snap.warnings:
             parts.append(big_html(f"Rep {snap.warning_rep}: {message} {cue}", "warn", "live-warning"))

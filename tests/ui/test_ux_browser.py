@@ -26,7 +26,7 @@ PHONE = {"width": 390, "height": 844}
 LIVE_CLIP = SAMPLES / "squat_rounded_side_5reps.mp4"
 """Squats (the default exercise) whose back rounds on some reps."""
 UPLOADS = {  # one clip per exercise, the picker label the review must end on, the reps in its truth file
-    "squat_good_side_10reps.mp4": "Squat (sit to stand)",
+    "squat_good_side_10reps.mp4": "Squat",
     "deadlift_rounded_side_5reps.mp4": "Deadlift (hip hinge)",
     "back_extension_good_side_5reps.mp4": "Back extension (lying face down)",
     "bird_dog_good_side_6reps.mp4": "Bird dog (on hands and knees)",
