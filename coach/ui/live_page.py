@@ -158,7 +158,7 @@ def show_snapshot(snap: LiveSnapshot, playing: bool, now: float) -> None:
     if silent:
         parts.append(big_html("The camera stopped sending pictures. Your set is kept: check the camera, or press "
                               "START again.", "warn", "live-camera-lost"))
-    elif not (playing or now - snap.last_frame_at < 1.0):  # the cue follows the camera, never a picture's words left from before STOP
+    elif not (playing or now - snap.last_frame_at < 1.0):  # follows the camera: no words left from before STOP
         parts.append(big_html(CUE_OFF_KEPT if snap.count else CUE_OFF, "help", "live-cue"))
     elif snap.frames == 0:  # START pressed, no picture yet: the coach's "Press START" would be stale
         parts.append(big_html(CUE_CONNECTING, "help", "live-cue"))
