@@ -344,7 +344,7 @@ def render() -> None:
     if result is not None:
         show_result(result, prefs.get_settings())
         if st.session_state.pop(SCROLL_KEY, False):
-            scroll_into_view('[data-testid="review-count"]')
+            scroll_into_view('[data-testid="review-count"]', "start")  # the count at the top, the rep table below it
 
 
 def show_result(result: ReviewResult, settings: prefs.Settings) -> None:
@@ -357,12 +357,6 @@ def show_result(result: ReviewResult, settings: prefs.Settings) -> None:
         big(f"{warned} rep{'s' if warned != 1 else ''} with a warning", "warn", "review-warned")
     elif n:
         big("No warnings: well done.", "ok")
-    if result.recognised:
-        st.info(f"The coach recognised this as: **{exercise_title(report.exercise)}**. Not right? Choose the "
-                "exercise above and press Review again.")
-    for s in report.session.sets:
-        st.markdown(f"**Set {s.index}: {s.reps} reps** (target {range_text(s.target_min, s.target_max)}). "
-                    f"{set_advice(report.exercise, s.verdict)}")
     if result.suggestion is not None:
         hint = result.suggestion
         st.warning(f"This looks more like a **{hint.name}**: {hint.reps} complete "
@@ -371,20 +365,26 @@ def show_result(result: ReviewResult, settings: prefs.Settings) -> None:
             st.session_state[AGAIN_KEY] = hint.exercise.value
             st.rerun()
     functional_view.show_results(report)
-    for note in report.session.notices:
-        st.info(note.message)
     table = rep_frame(report)
-    if len(table):
+    if len(table):  # right below the count: both in one screen once the page scrolls to the count
         st.subheader("Reps")
         st.markdown(html_table(list(table.columns), table.values.tolist(), flag_column=REP_COLUMNS[1],
                                test_id="rep-table"), unsafe_allow_html=True)
+    for s in report.session.sets:
+        st.markdown(f"**Set {s.index}: {s.reps} reps** (target {range_text(s.target_min, s.target_max)}). "
+                    f"{set_advice(report.exercise, s.verdict)}")
+    if result.recognised:
+        st.info(f"The coach recognised this as: **{exercise_title(report.exercise)}**. Not right? Choose the "
+                "exercise above and press Review again.")
+    for note in report.session.notices:
+        st.info(note.message)
+    start = 0
+    if len(table):
         reps = list(report.reps)
         labels = ["the start", *[f"rep {r.index} ({r.start_s:.0f} s)" for r in reps]]
         pick = st.selectbox("Play the video from", range(len(labels)), format_func=lambda i: labels[i],
                             index=0, key="play_from")
         start = int(max(0.0, reps[pick - 1].start_s - 0.5)) if pick else 0
-    else:
-        start = 0
     if result.annotated:
         left, _ = st.columns([3, 2])
         left.video(result.annotated, format="video/mp4", start_time=start)

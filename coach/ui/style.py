@@ -7,6 +7,7 @@ screen, and the top padding is small so the live page fits one screen at 1280×8
 from __future__ import annotations
 
 import html
+import itertools
 import re
 
 import streamlit as st
@@ -97,20 +98,26 @@ def plain(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def scroll_into_view(selector: str) -> None:
-    """Bring the page's first element matching the CSS `selector` to the middle of the screen (a result or an
-    error below the fold is where the eye is then). A line of script in the page, no frame; it waits up to 3 s
-    for the element to be drawn."""
+_SCROLLS = itertools.count(1)
+"""Numbers each scroll script: the page draws a changed script again (an unchanged one is not run twice)."""
+
+
+def scroll_into_view(selector: str, where: str = "center") -> None:
+    """Bring the page's first element matching the CSS `selector` to the middle (`where` "center") or the top
+    ("start") of the screen (a result or an error below the fold is where the eye is then). A line of script in
+    the page, no frame; it waits up to 3 s for the element to be drawn, and runs on every call (each is new)."""
     import json
 
     target = json.dumps(selector).replace("<", "\\u003c")
+    block = json.dumps(where)
     st.html(f"""<script>
+/* scroll {next(_SCROLLS)} */
 (function() {{
   let tries = 0;
   const go = () => {{
     const el = document.querySelector({target});
     if (el) {{  // again as the page settles (pictures and charts below still change its height)
-      for (const ms of [0, 500, 1200, 2500]) setTimeout(() => el.scrollIntoView({{block: "center"}}), ms);
+      for (const ms of [0, 500, 1200, 2500]) setTimeout(() => el.scrollIntoView({{block: {block}}}), ms);
       return;
     }}
     if (++tries < 30) setTimeout(go, 100);

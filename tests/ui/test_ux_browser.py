@@ -204,6 +204,7 @@ def test_upload_of_each_exercise_is_recognised_and_readable(server: App, name: s
         page.wait_for_timeout(1000)
         snap(page, f"review-{clip.stem}-1280x800.png")
         assert comes_into_view(page, '[data-testid="review-count"]')  # brought into view, not below the fold
+        assert in_viewport(page, '[data-testid="rep-table"] tbody tr')  # and the table's first rep with it
         checked = page.locator('[data-testid="stRadio"] label:has(input[type="radio"]:checked)').all_inner_texts()
         assert any(UPLOADS[name] in label for label in checked), checked  # the picker names the exercise reviewed
         assert count.inner_text() == f"{reps} reps counted"
