@@ -295,3 +295,58 @@ def test_history_is_readable_at_both_sizes(server: App, size: dict[str, int]) ->
         assert_readable(page)
         assert_accessible(page)
         browser.close()
+
+
+ZOOM_200 = {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2}
+"""A 1280×800 screen zoomed to 200 %: the page lays out in 640×400 CSS pixels, drawn at twice the size."""
+NO_SIDEWAYS_SCROLL_JS = "() => document.documentElement.scrollWidth <= window.innerWidth + 1"
+
+
+def assert_zoomed_page_readable(page: Any, name: str) -> None:
+    """At 200 %: nothing cut or sticking out, no sideways scrolling; the screen is kept as `name`."""
+    snap(page, name)
+    assert page.evaluate(NO_SIDEWAYS_SCROLL_JS)
+    assert_readable(page)
+
+
+def test_every_page_is_readable_zoomed_to_200_percent(server: App, camera: list[str]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch(p, camera)
+        page = browser.new_page(**ZOOM_200)
+        page.goto(server.url + "/live")
+        page.locator('[data-testid="live-count"]').wait_for(timeout=30_000)
+        frame = page.frame_locator(WEBRTC_IFRAME)
+        frame.get_by_role("button", name="START").click(timeout=30_000)
+        frame.get_by_role("button", name="STOP").wait_for(timeout=30_000)
+        expect(page.locator('[data-testid="live-set"]')).to_be_visible(timeout=30_000)
+        page.wait_for_timeout(1000)
+        assert_zoomed_page_readable(page, "zoom200-live.png")
+        page.locator('[data-testid="live-count"]').scroll_into_view_if_needed()
+        assert in_viewport(page, '[data-testid="live-count"]')  # the count, whole, fits the zoomed screen
+        assert_zoomed_page_readable(page, "zoom200-live-count.png")
+        stop_camera(frame)
+
+        page.goto(server.url + "/review")
+        page.get_by_text("Use a sample video").click()
+        assert_zoomed_page_readable(page, "zoom200-review-picker.png")
+        page.locator('[data-testid="stSelectbox"]').first.click()
+        page.get_by_role("option", name="bird_dog_good_side_6reps.mp4").click()
+        page.get_by_role("button", name="Review this video").click()
+        count = page.locator('[data-testid="review-count"]')
+        expect(count).to_contain_text("counted", timeout=240_000)
+        assert comes_into_view(page, '[data-testid="review-count"]')
+        page.wait_for_timeout(1000)
+        assert_zoomed_page_readable(page, "zoom200-review.png")
+        table = page.locator('[data-testid="rep-table"]')
+        table.scroll_into_view_if_needed()
+        assert_zoomed_page_readable(page, "zoom200-review-table.png")
+        assert_table_fits(page, '[data-testid="rep-table"]')
+        assert "Arm height" in table.inner_text()  # a limb's height in words ("level", "12° below level")
+
+        page.goto(server.url + "/history")
+        expect(page.locator('[data-testid="history-week"]')).to_be_visible(timeout=30_000)
+        assert_zoomed_page_readable(page, "zoom200-history.png")
+        assert_table_fits(page, '[data-testid="history-table"]')
+        browser.close()
