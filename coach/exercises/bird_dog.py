@@ -213,7 +213,7 @@ class BirdDogAnalyzer(BaseAnalyzer):
         value = low[name]
         t = hold[len(hold) // 2].timestamp_s
         return [FormWarning(WarningKind.LIMB_BELOW_HORIZONTAL, t, value, limit, "deg",
-                            f"Your {name} stayed about {value:.0f}° below horizontal.",
+                            f"Your {name} stayed about {value:.0f}° below level with your back.",
                             "Reach your arm forward and your leg back until both are level with your back.")]
 
     def notices(self, view: View) -> list[Notice]:

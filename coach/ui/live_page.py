@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
@@ -16,6 +17,9 @@ from coach.ui import functional_view
 from coach.ui import settings as prefs
 from coach.ui.rtc import RTC_CONFIGURATION, restrict_host_candidates
 from coach.ui.style import big, big_html
+
+if TYPE_CHECKING:
+    from streamlit_webrtc import WebRtcStreamerContext
 
 COACH_KEY = "live_coach"
 COACH_CONFIG_KEY = "live_coach_config"
@@ -93,20 +97,39 @@ def render() -> None:
     left, right = st.columns([1, 1], gap="medium")
     with left:
         ctx = webrtc(coach)
-        playing = bool(getattr(getattr(ctx, "state", None), "playing", False))
-        how.markdown(f"<div class='coach-small'>{HOW_PLAYING if playing else HOW_STOPPED}</div>",
+        camera = camera_of(ctx)
+        how.markdown(f"<div class='coach-small'>{HOW_STOPPED if camera is Camera.OFF else HOW_PLAYING}</div>",
                      unsafe_allow_html=True)
         if st.button("Start over", key="live_reset", help="Clear the count and begin a new session."):
             coach.close()
             st.session_state.pop(COACH_KEY, None)
             st.rerun()
     with right:
-        live_panel(playing, settings.voice)
+        live_panel(camera, settings.voice)
     with st.expander("Use a phone or another computer"):
         st.markdown(HELP_OTHER_DEVICE)
 
 
-def webrtc(coach: LiveCoach) -> Any:
+class Camera(StrEnum):
+    """The camera component as the person sees it."""
+
+    OFF = "off"
+    STARTING = "starting"
+    """START pressed (the button reads STOP), the connection not made yet."""
+    ON = "on"
+
+
+def camera_of(ctx: WebRtcStreamerContext | None) -> Camera:
+    """The camera's state from the component's own (`playing`, or still `signalling` after START)."""
+    state = ctx.state if ctx is not None else None
+    if state is None:
+        return Camera.OFF
+    if state.playing:
+        return Camera.ON
+    return Camera.STARTING if state.signalling else Camera.OFF
+
+
+def webrtc(coach: LiveCoach) -> WebRtcStreamerContext:
     """The camera component; frames go to `coach.process` on the WebRTC callback thread."""
     from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
@@ -122,19 +145,20 @@ def webrtc(coach: LiveCoach) -> Any:
 
 
 @st.fragment(run_every=0.5)
-def live_panel(playing: bool, voice: bool) -> None:
+def live_panel(camera: Camera, voice: bool) -> None:
     """Polls the coach's snapshot twice a second and shows it."""
     coach: LiveCoach | None = st.session_state.get(COACH_KEY)
     if coach is None:
         return
     snap = coach.snapshot()
     now = time.monotonic()
+    playing = camera is not Camera.OFF  # START pressed: connecting or sending pictures
     if not playing:
         st.session_state.pop(STARTED_AT_KEY, None)
     started = st.session_state.setdefault(STARTED_AT_KEY, now) if playing else now
     if not_connected(snap, playing, now - started):
         big(NO_PICTURE, "warn", "live-no-picture")
-    show_snapshot(snap, playing, now)
+    show_snapshot(snap, camera is Camera.ON, now, starting=camera is Camera.STARTING)
     if voice:
         speak_new(snap)
 
@@ -144,9 +168,10 @@ def not_connected(snap: LiveSnapshot, playing: bool, since_start_s: float) -> bo
     return playing and snap.frames == 0 and since_start_s >= CONNECT_WAIT_S
 
 
-def show_snapshot(snap: LiveSnapshot, playing: bool, now: float) -> None:
+def show_snapshot(snap: LiveSnapshot, playing: bool, now: float, starting: bool = False) -> None:
     """The count, the current cue (setup help or the latest rep's warnings) and the set, in large type; one
-    markdown block so they change together. Angles show only while the camera is on."""
+    markdown block so they change together. The cue follows the camera: off, `starting` (START pressed, not
+    connected yet) or `playing`. Angles show only while the camera is on."""
     silent = playing and snap.frames > 0 and now - snap.last_frame_at > SILENT_CAMERA_S
     if snap.save_error:
         st.warning(f"Reps are no longer being saved to your history ({snap.save_error}). The count here is "
@@ -158,9 +183,9 @@ def show_snapshot(snap: LiveSnapshot, playing: bool, now: float) -> None:
     if silent:
         parts.append(big_html("The camera stopped sending pictures. Your set is kept: check the camera, or press "
                               "START again.", "warn", "live-camera-lost"))
-    elif not (playing or now - snap.last_frame_at < 1.0):  # follows the camera: no words left from before STOP
+    elif not (playing or starting or now - snap.last_frame_at < 1.0):  # no words left from before STOP
         parts.append(big_html(CUE_OFF_KEPT if snap.count else CUE_OFF, "help", "live-cue"))
-    elif snap.frames == 0:  # START pressed, no picture yet: the coach's "Press START" would be stale
+    elif starting or snap.frames == 0:  # START pressed, no picture yet: the coach's "Press START" would be stale
         parts.append(big_html(CUE_CONNECTING, "help", "live-cue"))
     elif snap.warnings:
         for message, cue in snap.warnings:

@@ -179,6 +179,18 @@ def stop_camera(frame: Any) -> None:
         stop.click()
 
 
+CHECKED = '[data-testid="stRadio"] label:has(input[type="radio"]:checked)'
+"""The chosen option of every radio on the page."""
+
+
+def wait_for_pick(page: Any, title: str) -> None:
+    """Wait until the picker shows `title` (the sample's exercise): a click before the page has caught up would
+    send the previous choice back with it."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(CHECKED).filter(has_text=title)).to_have_count(1, timeout=30_000)
+
+
 def review(page: Any, url: str, clip: Path, exercise: str | None = None) -> None:
     """Upload `clip` on the review page, optionally pick the exercise, press Review and wait for the count."""
     page.goto(url + "/review")
@@ -205,7 +217,7 @@ def test_upload_of_each_exercise_is_recognised_and_readable(server: App, name: s
         snap(page, f"review-{clip.stem}-1280x800.png")
         assert comes_into_view(page, '[data-testid="review-count"]')  # brought into view, not below the fold
         assert in_viewport(page, '[data-testid="rep-table"] tbody tr')  # and the table's first rep with it
-        checked = page.locator('[data-testid="stRadio"] label:has(input[type="radio"]:checked)').all_inner_texts()
+        checked = page.locator(CHECKED).all_inner_texts()
         assert any(UPLOADS[name] in label for label in checked), checked  # the picker names the exercise reviewed
         assert count.inner_text() == f"{reps} reps counted"
         table = page.locator('[data-testid="rep-table"]')
@@ -233,6 +245,7 @@ def test_sample_review_on_a_phone(server: App) -> None:
         page.get_by_text("Use a sample video").click()
         page.locator('[data-testid="stSelectbox"]').first.click()
         page.get_by_role("option", name="deadlift_rounded_side_5reps.mp4").click()
+        wait_for_pick(page, "Deadlift")
         page.get_by_role("button", name="Review this video").click()
         count = page.locator('[data-testid="review-count"]')
         expect(count).to_contain_text("counted", timeout=240_000)
@@ -333,6 +346,7 @@ def test_every_page_is_readable_zoomed_to_200_percent(server: App, camera: list[
         assert_zoomed_page_readable(page, "zoom200-review-picker.png")
         page.locator('[data-testid="stSelectbox"]').first.click()
         page.get_by_role("option", name="bird_dog_good_side_6reps.mp4").click()
+        wait_for_pick(page, "Bird dog")
         page.get_by_role("button", name="Review this video").click()
         count = page.locator('[data-testid="review-count"]')
         expect(count).to_contain_text("counted", timeout=240_000)
