@@ -26,6 +26,7 @@ h1 { font-size: clamp(1.9rem, 6vw, 2.4rem) !important; padding-top: 0 !important
 .stButton button p, .stDownloadButton button p { font-size: 1.25rem !important; white-space: normal; }
 .stRadio label, .stCheckbox label { min-height: 44px; align-items: center; }
 .coach-big, .coach-mid, .coach-warn, .coach-ok, .coach-help { overflow-wrap: break-word; }
+.coach-big, [data-testid="stAlert"] { scroll-margin-top: 4.5rem; }  /* brought into view below the top bar */
 .coach-big { font-size: clamp(2.2rem, 9vw, 3.6rem); font-weight: 800; line-height: 1.1; color: #000; }
 .coach-mid { font-size: clamp(1.3rem, 4.5vw, 1.6rem); font-weight: 700; color: #000; }
 .coach-small { font-size: 1.2rem; color: #262626; }
