@@ -13,7 +13,7 @@ import numpy.typing as npt
 
 from coach.exercises import FrameResult
 from coach.features import BodyFeatures
-from coach.labels import measure_words
+from coach.labels import measure_text, measure_words
 from coach.landmarks import Lm
 from coach.types import Exercise, FormWarning, PoseFrame
 
@@ -59,7 +59,7 @@ class Annotator:
         lines = [f"Reps {result.count} of {self.target}"]
         for key, value in result.angles.items():
             if not math.isnan(value):
-                lines.append(f"{measure_words(key)} {value:.0f} deg")
+                lines.append(f"{measure_words(key)}: {measure_text(key, value).replace('°', ' deg')}")
         self._panel(out, lines, (10, 10), scale, PANEL_COLOR)
         if self._warnings and result.timestamp_s <= self._warning_until:
             texts = [f"{x.message} {x.cue}" for x in self._warnings]

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from coach.estimator import PoseEstimator
+from coach.exercises import spec_of
 from coach.labels import notice_words
 from coach.types import Exercise, NoticeKind
 
@@ -134,14 +135,14 @@ class SummaryRow:
         """The row's cells, in SUMMARY_COLUMNS order, in plain words (empty, never 'None', when not known)."""
         if not self.ok:
             return [self.file, "", "", "", "", "", self.error]
-        name = self.exercise.value.replace("_", " ") if self.exercise else ""
+        name = spec_of(self.exercise).name if self.exercise else ""  # the registry's words
         return [self.file, name, str(self.reps), str(self.sets), str(self.warnings), "; ".join(self.notices), ""]
 
     def line(self) -> str:
         """The row as one line for the terminal."""
         if not self.ok:
             return f"{self.file}: could not be reviewed: {self.error}"
-        name = self.exercise.value.replace("_", " ") if self.exercise else ""
+        name = spec_of(self.exercise).name if self.exercise else ""  # the registry's words
         done = " (already reviewed)" if self.skipped else ""
         return (f"{self.file}: {name}, {self.reps} reps in {self.sets} sets, {self.warnings} "
                 f"warning{'' if self.warnings == 1 else 's'}{done}")

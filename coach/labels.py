@@ -7,8 +7,10 @@ warning and notice kind has an entry.
 
 from __future__ import annotations
 
-from coach.exercises import REGISTRY
-from coach.types import FunctionalTest, Hold, HoldEnd, NoticeKind, Stance, Verdict, WarningKind
+from coach.exercises import REGISTRY, Load, NotAnalyzedYet, spec_of
+from coach.session import SetVerdict
+from coach.thresholds import LEVEL_WORDS_TOLERANCE_DEG
+from coach.types import Exercise, FunctionalTest, Hold, HoldEnd, NoticeKind, Stance, Verdict, WarningKind
 
 SHARED_MEASURE_WORDS: dict[str, str] = {
     "spinal_flexion_deg": "Back rounding",
@@ -115,6 +117,9 @@ def hold_sentence(hold: Hold) -> str:
 UNITS = (("_deg_per_s", "°/s"), ("_deg", "°"), ("_cm", "cm"), ("_s", "s"))
 """Key suffix → unit shown."""
 
+LEVEL_AT_DEG: dict[str, float] = {k: v for s in REGISTRY.values() for k, v in s.level_at_deg.items()}
+"""Measures of a limb's height (`ExerciseSpec.level_at_deg`): key → its value when level with the back, degrees."""
+
 AMOUNT_KEYS = frozenset({"spinal_flexion_deg", "twist_deg", "knee_valgus_deg", "lean_back_deg", "neck_flexion_deg",
                          "neck_extension_deg", "lift_beyond_reference_deg"})
 """Measures that are an amount of a fault: below zero (straighter than the person's neutral) they read as 0,
@@ -137,8 +142,9 @@ def measure_unit(key: str) -> str:
 
 
 def measure_heading(key: str) -> str:
-    """A table heading: words and unit, e.g. "Knee bend (°)"."""
-    unit = measure_unit(key)
+    """A table heading: words and unit, e.g. "Knee bend (°)" (a limb's height: words alone, its values say
+    "level" or "12° below level")."""
+    unit = "" if key in LEVEL_AT_DEG else measure_unit(key)
     return f"{measure_words(key)} ({unit})" if unit else measure_words(key)
 
 
@@ -155,12 +161,50 @@ def measure_text(key: str, value: float | None, unit: bool = True) -> str:
     shown = measure_value(key, value)
     if shown is None:
         return NOT_MEASURED
+    if key in LEVEL_AT_DEG:
+        return level_text(shown - LEVEL_AT_DEG[key])
     return f"{shown}{measure_unit(key)}" if unit else str(shown)
+
+
+def level_text(above_deg: float) -> str:
+    """A limb's height against level with the back: "level" (within `LEVEL_WORDS_TOLERANCE_DEG`), "12° above
+    level", "30° below level"."""
+    off = round(above_deg)
+    if abs(off) <= LEVEL_WORDS_TOLERANCE_DEG:
+        return "level"
+    return f"{abs(off)}° {'above' if off > 0 else 'below'} level"
 
 
 def table_measures(metrics: list[dict[str, float]] | tuple[dict[str, float], ...]) -> list[str]:
     """The `TABLE_MEASURES` keys present in any of these reps' metrics, in table order."""
     return [k for k in TABLE_MEASURES if any(k in m for m in metrics)]
+
+
+EASIER: dict[Load, str] = {
+    Load.BODYWEIGHT: "Next time rest a little longer between sets; good form counts more than the number.",
+    Load.OPTIONAL_WEIGHT: "Next time rest a little longer between sets, or hold a lighter weight if you used one.",
+    Load.WEIGHT: "Next time choose a lighter weight, or rest a little longer between sets.",
+}
+"""What to do after a set below the target, by what the exercise is done with (never a weight for a bodyweight
+exercise)."""
+
+
+def set_advice(exercise: Exercise, verdict: SetVerdict) -> str:
+    """One or two calm sentences after a set: how it compares with the target and how to do the next one."""
+    if verdict is SetVerdict.IN_RANGE:
+        return "In the target range: well done."
+    if verdict is SetVerdict.BELOW:
+        return f"Fewer reps than the target. {EASIER[spec_of(exercise).load]}"
+    return f"More reps than the target: to make it harder next time, {spec_of(exercise).harder}."
+
+
+def exercise_title(exercise: Exercise | str) -> str:
+    """The exercise on a button, a heading or a report line ("Deadlift (hip hinge)"), from its spec; a value
+    that is no exercise reads as itself."""
+    try:
+        return spec_of(exercise).title
+    except NotAnalyzedYet:
+        return str(exercise)
 
 
 def warning_words(kind: WarningKind) -> str:

@@ -19,12 +19,13 @@ from coach.labels import (
     hold_sentence,
     measure_heading,
     measure_text,
+    set_advice,
     table_measures,
     test_sentence,
     warning_words,
 )
 from coach.report import Report
-from coach.session import VERDICT_ADVICE, SeriesPoint
+from coach.session import SeriesPoint
 from coach.thresholds import CounterThresholds, range_text
 
 _PLAIN = {"–": "-", "—": "-", "→": "->", "’": "'", "‘": "'", "“": '"', "”": '"', "×": "x", "…": "..."}
@@ -59,7 +60,7 @@ def report_pdf(report: Report, *, title: str = "Exercise review", band: CounterT
         pdf.cell(0, 7, "No complete set.", new_x="LMARGIN", new_y="NEXT")
     for s in report.session.sets:
         pdf.multi_cell(0, 7, plain(f"Set {s.index}: {s.reps} reps (target {range_text(s.target_min, s.target_max)}). "
-                                   f"{VERDICT_ADVICE[s.verdict]}"), new_x="LMARGIN", new_y="NEXT")
+                                   f"{set_advice(report.exercise, s.verdict)}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     _rep_table(pdf, report)
     if report.session.notices:

@@ -23,6 +23,7 @@ from coach.labels import (
     UNIT_WORDS,
     VERDICT_WORDS,
     YES,
+    exercise_title,
     measure_heading,
     measure_text,
     measure_words,
@@ -171,7 +172,7 @@ def _test_row(w: Any, report: Report) -> None:
 
 def rep_table(report: Report) -> str:
     """A plain-text table of reps and warnings for the terminal."""
-    lines = [f"{report.exercise.value}: {report.complete_reps} complete reps "
+    lines = [f"{exercise_title(report.exercise)}: {report.complete_reps} complete reps "
              f"({report.session.analysis.view.value} view, {report.video.duration_s:.1f} s)"]
     lines.append(f"{'rep':>4} {'start s':>8} {'end s':>7} {'done':>5} {'side':>5}  measures / warnings")
     names = table_measures([r.metrics for r in report.reps])

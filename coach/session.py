@@ -39,13 +39,6 @@ class SetVerdict(StrEnum):
     ABOVE = "above_target"
 
 
-VERDICT_ADVICE = {
-    SetVerdict.BELOW: "Fewer reps than the target: use a lighter load, or rest longer between sets.",
-    SetVerdict.IN_RANGE: "In the target range: well done.",
-    SetVerdict.ABOVE: "More reps than the target: consider a little more load next time.",
-}
-
-
 @dataclass(frozen=True, slots=True)
 class SetSummary:
     """One set: its span (s), complete reps and the verdict against the target."""

@@ -371,3 +371,7 @@ SINGLE_LEG_TARGET_S = 30.0
 
 DEFAULT_HEIGHT_CM = 165.0
 """The person's height when not given, cm (sway in cm is scaled from it)."""
+
+LEVEL_WORDS_TOLERANCE_DEG = 5.0
+"""A limb within this of level with the back reads "level" on screens and reports (a camera's few degrees of
+noise are not worth a number), degrees."""

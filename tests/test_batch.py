@@ -277,3 +277,11 @@ def test_batch_bench_figures() -> None:
     text = "\n".join(bench.lines())
     assert "Ray over two local processes: +10.0 %" in text and "counts identical across runs: yes" in text
     assert BatchBench(60.0, 3, {"jobs 1": [30.0]}, same_counts=False).ray_overhead is None
+
+
+def test_a_summary_row_names_the_exercise_as_the_registry_does() -> None:
+    from coach.batch import SummaryRow
+
+    row = SummaryRow("a.mp4", Exercise.CHAIR_STAND, 12, 0, 0, ())
+    assert row.cells()[1] == "30-second chair stand"  # not "chair stand" from the enum's value
+    assert row.line().startswith("a.mp4: 30-second chair stand, 12 reps")

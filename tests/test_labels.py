@@ -62,3 +62,31 @@ def test_measures_read_as_words_never_none_nan_or_negative_rounding() -> None:
     assert measure_text("hold_s", 2.2) == "2s"
     assert measure_text("twist_deg", float("nan")) == NOT_MEASURED
     assert measure_text("twist_deg", None, unit=False) == NOT_MEASURED
+
+
+def test_a_limb_height_reads_against_level_never_a_raw_lift_angle() -> None:
+    from coach.labels import measure_text
+
+    assert measure_heading("arm_elevation_deg") == "Arm height"  # no "(°)": the value says it
+    assert measure_text("arm_elevation_deg", 5.2) == "level"  # was "Arm lift 5°" next to a chart at 104°
+    assert measure_text("leg_elevation_deg", -23.4) == "23° below level"
+    assert measure_text("peak_lift_deg", 104.0) == "14° above level"  # 90 on the lift scale is level
+    assert measure_text("lift_left_deg", 60.0, unit=False) == "30° below level"
+    assert measure_text("arm_elevation_deg", None) == "not measured"
+    assert measure_text("knee_flexion_deg", 80.2, unit=False) == "80"  # other measures keep their number
+
+
+def test_set_advice_never_tells_a_bodyweight_exercise_to_lighten_the_load() -> None:
+    from coach.exercises import REGISTRY, Load
+    from coach.labels import set_advice
+    from coach.session import SetVerdict
+
+    for exercise, spec in REGISTRY.items():
+        below, above = set_advice(exercise, SetVerdict.BELOW), set_advice(exercise, SetVerdict.ABOVE)
+        if spec.load is Load.BODYWEIGHT:
+            assert not re.search(r"load|weight", below + above), (exercise, below, above)
+        assert "load" not in below + above  # "weight", a word a person uses
+        assert below.endswith(".") and above.endswith(".") and "  " not in below + above
+    assert "lighter weight" in set_advice(coach.exercises.Exercise.DEADLIFT, SetVerdict.BELOW)
+    assert "slow count" in set_advice(coach.exercises.Exercise.BIRD_DOG, SetVerdict.ABOVE)  # how, not a nag
+    assert set_advice(coach.exercises.Exercise.SQUAT, SetVerdict.IN_RANGE) == "In the target range: well done."

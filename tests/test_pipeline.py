@@ -158,4 +158,4 @@ def test_cli_review_counts_two_reps_on_the_side_squat(shared_videos: Path) -> No
     clip = shared_videos / "squat" / "rohanx01_squat.mp4"
     done = subprocess.run([sys.executable, "-m", "coach.cli", "review", str(clip), "--exercise", "squat", "-q"],
                           capture_output=True, text=True, check=True)
-    assert done.stdout.startswith("squat: 2 complete reps")
+    assert done.stdout.startswith("Squat: 2 complete reps")  # the registry's title

@@ -78,3 +78,30 @@ def test_the_analyzer_counts_on_its_spec_band(spec: ExerciseSpec, strictness: st
 def test_an_unknown_exercise_is_refused_in_one_line() -> None:
     with pytest.raises(NotAnalyzedYet, match="'plank' is not an exercise"):
         spec_of("plank")
+
+
+def test_one_naming_scheme_every_title_starts_with_its_name() -> None:
+    from coach.exercises import Group, in_group
+
+    titles = [s.title for s in REGISTRY.values()]
+    assert len(set(titles)) == len(titles)
+    for s in REGISTRY.values():
+        assert s.title.startswith(s.name[0].upper() + s.name[1:]), (s.name, s.title)  # "Name (how it is done)"
+    for a in REGISTRY.values():  # no title carries another exercise's name in its brackets ("Squat (sit to stand)")
+        detail = a.title[len(a.name):]
+        assert not [b.name for b in REGISTRY.values() if b is not a and b.name in detail.lower()], a.title
+    assert in_group(Group.TEST) == [Exercise.CHAIR_STAND, Exercise.SINGLE_LEG_STAND, Exercise.BALANCE_TEST]
+    assert len(in_group(Group.EXERCISE)) == len(REGISTRY) - 3  # sit to stand and heel drops are exercises
+
+
+def test_the_cli_offers_the_registry_s_exercises() -> None:
+    import argparse
+
+    from coach.commands import evaluate, review
+
+    for module in (review, evaluate):
+        parser = argparse.ArgumentParser()
+        module.register(parser.add_subparsers())
+        [action] = [a for sub in parser._subparsers._group_actions for p in sub.choices.values()  # type: ignore[union-attr]
+                    for a in p._actions if "--exercise" in a.option_strings]
+        assert list(action.choices) == [e.value for e in REGISTRY]  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from coach.commands import exercise_choices
 from coach.types import Exercise
 
 DEFAULT_REPEAT = 5
@@ -21,7 +22,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--batch", metavar="DIR", help="instead: batch throughput over DIR's videos for --jobs 1, "
                                                   "--jobs 2 and a local Ray (medians of --repeat runs)")
     p.add_argument("--no-ray", dest="ray", action="store_false", help="with --batch: leave Ray out")
-    p.add_argument("--exercise", "-e", choices=[e.value for e in Exercise],
+    p.add_argument("--exercise", "-e", choices=exercise_choices(),
                    help="analyzer used by the full review (default: squat; with --batch: recognised per video)")
     p.add_argument("--json", dest="json_out", metavar="OUT", help="write the numbers as JSON")
     p.add_argument("--seconds", type=float, metavar="N",

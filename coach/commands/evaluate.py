@@ -6,8 +6,8 @@ import argparse
 import json
 import sys
 
+from coach.commands import exercise_choices
 from coach.commands.review import add_executor_options, executor_of
-from coach.types import Exercise
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--json", dest="json_out", metavar="OUT", help="write the summary as JSON")
     p.add_argument("--cache", default=str(DEFAULT_CACHE_DIR),
                    help=f"pose cache folder (default {DEFAULT_CACHE_DIR}); 'none' disables it")
-    p.add_argument("--exercise", "-e", choices=[e.value for e in Exercise], help="only clips of this exercise")
+    p.add_argument("--exercise", "-e", choices=exercise_choices(), help="only clips of this exercise")
     p.add_argument("--strictness", choices=["gentle", "standard", "strict"], default="standard")
     add_executor_options(p)
     p.set_defaults(func=run)

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from coach.commands import exercise_choices
 from coach.types import Exercise, FunctionalSetup
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("review", help="review a recorded video (or a folder of them)", description=__doc__)
     p.add_argument("video", nargs="+", help="video file (mp4, mov, avi, mkv, webm, gif); several, or folders, "
                                             "for a batch (with --out-dir)")
-    p.add_argument("--exercise", "-e", choices=[e.value for e in Exercise],
+    p.add_argument("--exercise", "-e", choices=exercise_choices(),
                    help="the exercise (a batch recognises it when not given)")
     p.add_argument("--json", dest="json_out", metavar="OUT", help="write the report as JSON")
     p.add_argument("--csv", dest="csv_out", metavar="OUT", nargs="?", const="",

@@ -8,7 +8,7 @@ from coach.calibration import Neutral
 from coach.exercises import back_extension, bird_dog, chair_stand, deadlift, heel_drop, squat, stances
 from coach.exercises.base import AnalysisResult, Analyzer, FrameResult
 from coach.exercises.functional_base import FunctionalAnalyzer
-from coach.exercises.spec import ExerciseSpec, Posture, SynthTiming
+from coach.exercises.spec import ExerciseSpec, Group, Load, Posture, SynthTiming
 from coach.thresholds import Thresholds
 from coach.types import Exercise, FunctionalSetup
 
@@ -17,7 +17,12 @@ REGISTRY: dict[Exercise, ExerciseSpec] = {
                             chair_stand.SIT_TO_STAND_SPEC, heel_drop.SPEC, stances.SINGLE_LEG_SPEC,
                             stances.BALANCE_TEST_SPEC)
 }
-"""Every exercise's spec, in the order the exercise picker shows them."""
+"""Every exercise's spec, in the order the exercise picker shows them; `in_group` gives each of its groups."""
+
+
+def in_group(group: Group) -> list[Exercise]:
+    """The exercises of one picker group, in the registry's order."""
+    return [e for e, s in REGISTRY.items() if s.group is group]
 
 
 class NotAnalyzedYet(LookupError):
@@ -42,5 +47,5 @@ def analyzer_for(exercise: Exercise | str, thresholds: Thresholds | None = None,
     return cls(thresholds, neutral)
 
 
-__all__ = ["REGISTRY", "AnalysisResult", "Analyzer", "ExerciseSpec", "FrameResult", "NotAnalyzedYet", "Posture",
-           "SynthTiming", "analyzer_for", "spec_of"]
+__all__ = ["REGISTRY", "AnalysisResult", "Analyzer", "ExerciseSpec", "FrameResult", "Group", "Load", "NotAnalyzedYet",
+           "Posture", "SynthTiming", "analyzer_for", "in_group", "spec_of"]

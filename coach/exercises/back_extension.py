@@ -177,6 +177,7 @@ SPEC = ExerciseSpec(
     exercise=Exercise.BACK_EXTENSION,
     name="back extension",
     title="Back extension (lying face down)",
+    harder="hold at the top for a slow count of three",
     posture=Posture.LYING,
     signal_words="trunk lift (°)",
     counter=lambda th: th.back_extension_counter,

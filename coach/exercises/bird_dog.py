@@ -41,11 +41,15 @@ HOLD_BAND_DEG = 15.0
 """Full extension = within this of the rep's peak lift (and at least the counter's depth), degrees."""
 
 
+LEVEL_LIFT_DEG = 90.0
+"""A lift (`lift_share_deg`) that brings the limb level with the back, degrees of the 0–90 scale."""
+
+
 def lift_share_deg(elevation_deg: float, rest_deg: float) -> float:
     """Lift from `rest_deg` towards horizontal as degrees of a 0–90 scale (90 = horizontal, > 90 above)."""
     if not (math.isfinite(elevation_deg) and rest_deg < 0.0):
         return math.nan
-    return 90.0 * (elevation_deg - rest_deg) / (0.0 - rest_deg)
+    return LEVEL_LIFT_DEG * (elevation_deg - rest_deg) / (0.0 - rest_deg)
 
 
 class BirdDogAnalyzer(BaseAnalyzer):
@@ -209,7 +213,7 @@ class BirdDogAnalyzer(BaseAnalyzer):
         value = low[name]
         t = hold[len(hold) // 2].timestamp_s
         return [FormWarning(WarningKind.LIMB_BELOW_HORIZONTAL, t, value, limit, "deg",
-                            f"Your {name} stayed about {value:.0f}° below horizontal.",
+                            f"Your {name} stayed about {value:.0f}° below level with your back.",
                             "Reach your arm forward and your leg back until both are level with your back.")]
 
     def notices(self, view: View) -> list[Notice]:
@@ -228,18 +232,21 @@ SPEC = ExerciseSpec(
     exercise=Exercise.BIRD_DOG,
     name="bird dog",
     title="Bird dog (on hands and knees)",
+    harder="hold each reach for a slow count of five",
     posture=Posture.HANDS_AND_KNEES,
-    signal_words="arm and leg lift (°)",
+    signal_words="arm and leg lift, 90 = level with the back (°)",
     counter=lambda th: th.bird_dog_counter,
     analyzer=BirdDogAnalyzer,
     words={
-        "lift_left_deg": "Left arm or right leg lift",
-        "lift_right_deg": "Right arm or left leg lift",
-        "peak_lift_deg": "Highest lift",
+        "lift_left_deg": "Left arm or right leg",
+        "lift_right_deg": "Right arm or left leg",
+        "peak_lift_deg": "Highest reach",
         "hold_s": "Time held",
-        "arm_elevation_deg": "Arm lift",
-        "leg_elevation_deg": "Leg lift",
+        "arm_elevation_deg": "Arm height",
+        "leg_elevation_deg": "Leg height",
     },
+    level_at_deg={"arm_elevation_deg": 0.0, "leg_elevation_deg": 0.0,  # elevation above horizontal
+                  "lift_left_deg": LEVEL_LIFT_DEG, "lift_right_deg": LEVEL_LIFT_DEG, "peak_lift_deg": LEVEL_LIFT_DEG},
     columns=("spinal_flexion_deg", "twist_deg", "arm_elevation_deg", "leg_elevation_deg"),
     synth=SynthTiming(tempo_s=5.0, splits=(0.24, 0.5, 0.2, 0.06)),  # a 2.5 s hold at full extension, as guided
 )

@@ -16,7 +16,7 @@ from typing import ClassVar
 from coach.counter import Phase
 from coach.exercises.base import FrameResult
 from coach.exercises.functional_base import NO_BAND, FunctionalAnalyzer
-from coach.exercises.spec import ExerciseSpec, Posture
+from coach.exercises.spec import ExerciseSpec, Group, Load, Posture
 from coach.features import BodyFeatures
 from coach.thresholds import CHAIR_STAND_NORM_SOURCE, CHAIR_STAND_NORMS, CHAIR_STAND_TEST_S
 from coach.types import Exercise, FormWarning, FunctionalTest, Rep, Side, Verdict, WarningKind
@@ -230,7 +230,8 @@ STAND_WORDS = {"knee_flexion_deg": "Knee bend", "stood_at_s": "Stood up at", "ri
 SPEC = ExerciseSpec(
     exercise=Exercise.CHAIR_STAND,
     name="30-second chair stand",
-    title="30-second chair stand (test, film from the side)",
+    title="30-second chair stand test (film from the side)",
+    group=Group.TEST,
     posture=Posture.STANDING,
     signal_words="knee bend from the hips' height (°)",
     counter=lambda th: NO_BAND,
@@ -242,7 +243,9 @@ SPEC = ExerciseSpec(
 SIT_TO_STAND_SPEC = ExerciseSpec(
     exercise=Exercise.SIT_TO_STAND,
     name="sit to stand",
-    title="Sit to stand from a chair",
+    title="Sit to stand (from a chair)",
+    load=Load.OPTIONAL_WEIGHT,
+    harder="use a lower chair, or sit down more slowly",
     posture=Posture.STANDING,
     signal_words="knee bend from the hips' height (°)",
     counter=lambda th: NO_BAND,

@@ -31,7 +31,7 @@ from coach.exercises.base import (
     smoothed,
     sustained_peak,
 )
-from coach.exercises.spec import ExerciseSpec, Posture, SynthTiming
+from coach.exercises.spec import ExerciseSpec, Load, Posture, SynthTiming
 from coach.features import BodyFeatures
 from coach.thresholds import CounterThresholds
 from coach.types import Exercise, FormWarning, Notice, NoticeKind, View, WarningKind
@@ -296,6 +296,8 @@ SPEC = ExerciseSpec(
     exercise=Exercise.DEADLIFT,
     name="deadlift",
     title="Deadlift (hip hinge)",
+    load=Load.WEIGHT,
+    harder="choose a slightly heavier weight",
     posture=Posture.STANDING,
     signal_words="hip bend (°)",
     counter=lambda th: th.deadlift_counter,

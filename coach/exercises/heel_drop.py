@@ -164,6 +164,7 @@ SPEC = ExerciseSpec(
     exercise=Exercise.HEEL_DROP,
     name="heel drop",
     title="Heel drops (impact)",
+    harder="add a few more drops, spread over the day",
     posture=Posture.STANDING,
     signal_words="heel lift (cm)",
     counter=lambda th: NO_BAND,

@@ -9,7 +9,7 @@ plausibility and the exercise hint (its posture), the file-name guess and `coach
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -40,6 +40,22 @@ class Posture(StrEnum):
                 Posture.LYING: "lying or on a bench"}[self]
 
 
+class Group(StrEnum):
+    """Where the exercise sits in the picker: the strength and impact exercises, or the balance and fitness
+    tests (each a heading a person reads)."""
+
+    EXERCISE = "Exercises"
+    TEST = "Balance and fitness tests"
+
+
+class Load(StrEnum):
+    """What the exercise is done with: the body's own weight, a weight in the hands if one likes, or a weight."""
+
+    BODYWEIGHT = "bodyweight"
+    OPTIONAL_WEIGHT = "optional weight"
+    WEIGHT = "weight"
+
+
 @dataclass(frozen=True, slots=True)
 class SynthTiming:
     """How `coach synth` times one rep of the exercise: seconds per rep and the shares of it spent moving,
@@ -63,7 +79,8 @@ class ExerciseSpec:
     name: str
     """The exercise in a sentence: "back extension"."""
     title: str
-    """The exercise on a button or a heading: "Back extension (lying face down)"."""
+    """The exercise on a button or a heading: its name, capitalised, then how it is done in brackets when that
+    helps: "Back extension (lying face down)" (the naming scheme every screen, report and file follows)."""
     posture: Posture
     signal_words: str
     """The depth signal on a chart axis, with its unit: "knee bend (°)"."""
@@ -75,6 +92,13 @@ class ExerciseSpec:
     columns: tuple[str, ...]
     synth: SynthTiming | None = None
     """None when `coach synth` cannot render it."""
+    level_at_deg: Mapping[str, float] = field(default_factory=dict)
+    """Measures that are a limb's height, read against level with the back: key → its value at level (degrees);
+    they are shown as "level", "12° below level"."""
+    group: Group = Group.EXERCISE
+    load: Load = Load.BODYWEIGHT
+    harder: str = "move a little more slowly and pause a moment longer at the hardest point"
+    """How to make a set harder once it goes beyond the target, without a weight (a sentence part)."""
 
     @property
     def file_words(self) -> tuple[str, ...]:

@@ -25,7 +25,7 @@ from coach.exercises.base import (
     smoothed,
     sustained_peak,
 )
-from coach.exercises.spec import ExerciseSpec, Posture, SynthTiming
+from coach.exercises.spec import ExerciseSpec, Load, Posture, SynthTiming
 from coach.features import BodyFeatures
 from coach.thresholds import CounterThresholds
 from coach.types import Exercise, FormWarning, Notice, NoticeKind, View, WarningKind
@@ -157,7 +157,9 @@ class SquatAnalyzer(BaseAnalyzer):
 SPEC = ExerciseSpec(
     exercise=Exercise.SQUAT,
     name="squat",
-    title="Squat (sit to stand)",
+    title="Squat",
+    load=Load.OPTIONAL_WEIGHT,
+    harder="hold a little more weight, or pause a moment at the bottom",
     posture=Posture.STANDING,
     signal_words="knee bend (°)",
     counter=lambda th: th.squat_counter,

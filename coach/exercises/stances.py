@@ -22,7 +22,7 @@ from coach.counter import Phase
 from coach.exercises.base import FrameResult, smoothed
 from coach.exercises.functional_base import NO_BAND, FunctionalAnalyzer
 from coach.exercises.hold_engine import HoldReading, HoldTimer
-from coach.exercises.spec import ExerciseSpec, Posture
+from coach.exercises.spec import ExerciseSpec, Group, Posture
 from coach.features import BodyFeatures
 from coach.feet import Limbs
 from coach.thresholds import (
@@ -340,6 +340,7 @@ SINGLE_LEG_SPEC = ExerciseSpec(
     exercise=Exercise.SINGLE_LEG_STAND,
     name="single-leg stand",
     title="Single-leg stand (balance, film from the front)",
+    group=Group.TEST,
     posture=Posture.STANDING,
     signal_words="time held (s)",
     counter=lambda th: NO_BAND,
@@ -352,6 +353,7 @@ BALANCE_TEST_SPEC = ExerciseSpec(
     exercise=Exercise.BALANCE_TEST,
     name="4-stage balance test",
     title="4-stage balance test (film from the front)",
+    group=Group.TEST,
     posture=Posture.STANDING,
     signal_words="time held (s)",
     counter=lambda th: NO_BAND,

@@ -7,10 +7,10 @@ import sqlite3
 import streamlit as st
 
 from coach.history import History
+from coach.labels import exercise_title
 from coach.ui import functional_view
 from coach.ui import settings as prefs
 from coach.ui.charts import weekly_chart
-from coach.ui.settings import exercise_title
 from coach.ui.style import html_table
 
 NO_LOAD = "not recorded"

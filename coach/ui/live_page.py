@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-from coach.labels import measure_unit, measure_words
+from coach.labels import measure_text, measure_words
 from coach.live import LiveCoach, LivePhase, LiveSnapshot
 from coach.speech import speech_html, spoken_text
 from coach.types import FunctionalSetup, Side
@@ -16,6 +17,9 @@ from coach.ui import functional_view
 from coach.ui import settings as prefs
 from coach.ui.rtc import RTC_CONFIGURATION, restrict_host_candidates
 from coach.ui.style import big, big_html
+
+if TYPE_CHECKING:
+    from streamlit_webrtc import WebRtcStreamerContext
 
 COACH_KEY = "live_coach"
 COACH_CONFIG_KEY = "live_coach_config"
@@ -28,6 +32,14 @@ STARTED_AT_KEY = "live_started_at"
 NO_PICTURE = ("The camera picture has not arrived. Check that this browser may use the camera (the camera "
               "sign next to the address), then press STOP and START again. If it still does not come, reload "
               'this page. On a phone or another computer, see "Use a phone or another computer" below.')
+
+HOW_STOPPED = "Press <b>START</b>, allow the camera, and stand side-on with your whole body in view."
+HOW_PLAYING = "Stand side-on with your whole body in view. Press <b>STOP</b> when you are done."
+"""The line beside the picker, as the camera is (HTML)."""
+CUE_OFF = "Press START to turn on the camera."
+CUE_OFF_KEPT = "Camera off. Your set is kept: press START to carry on."
+CUE_CONNECTING = "The camera is starting. Stand side-on with your whole body in view."
+"""The cue before the first picture (START pressed) and with the camera off."""
 
 HELP_OTHER_DEVICE = """
 **Using a phone or a tablet as the camera.** The phone and this computer must be on the same home network
@@ -78,26 +90,46 @@ def render() -> None:
     pick, how = st.columns([2, 3], gap="medium", vertical_alignment="bottom")
     with pick:
         prefs.exercise_picker(key="live_exercise")
-    how.markdown("<div class='coach-small'>Press <b>START</b>, allow the camera, and stand side-on with your "
-                 "whole body in view.</div>", unsafe_allow_html=True)
+    how = how.empty()  # filled once the camera's state is known (below), so it never says START while playing
     functional_view.show_setup_help(prefs.get_settings().exercise)
     settings = prefs.get_settings()
     coach = get_coach(settings, functional_view.person_setup(settings.exercise))
     left, right = st.columns([1, 1], gap="medium")
     with left:
         ctx = webrtc(coach)
-        playing = bool(getattr(getattr(ctx, "state", None), "playing", False))
+        camera = camera_of(ctx)
+        how.markdown(f"<div class='coach-small'>{HOW_STOPPED if camera is Camera.OFF else HOW_PLAYING}</div>",
+                     unsafe_allow_html=True)
         if st.button("Start over", key="live_reset", help="Clear the count and begin a new session."):
             coach.close()
             st.session_state.pop(COACH_KEY, None)
             st.rerun()
     with right:
-        live_panel(playing, settings.voice)
+        live_panel(camera, settings.voice)
     with st.expander("Use a phone or another computer"):
         st.markdown(HELP_OTHER_DEVICE)
 
 
-def webrtc(coach: LiveCoach) -> Any:
+class Camera(StrEnum):
+    """The camera component as the person sees it."""
+
+    OFF = "off"
+    STARTING = "starting"
+    """START pressed (the button reads STOP), the connection not made yet."""
+    ON = "on"
+
+
+def camera_of(ctx: WebRtcStreamerContext | None) -> Camera:
+    """The camera's state from the component's own (`playing`, or still `signalling` after START)."""
+    state = ctx.state if ctx is not None else None
+    if state is None:
+        return Camera.OFF
+    if state.playing:
+        return Camera.ON
+    return Camera.STARTING if state.signalling else Camera.OFF
+
+
+def webrtc(coach: LiveCoach) -> WebRtcStreamerContext:
     """The camera component; frames go to `coach.process` on the WebRTC callback thread."""
     from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
@@ -113,19 +145,20 @@ def webrtc(coach: LiveCoach) -> Any:
 
 
 @st.fragment(run_every=0.5)
-def live_panel(playing: bool, voice: bool) -> None:
+def live_panel(camera: Camera, voice: bool) -> None:
     """Polls the coach's snapshot twice a second and shows it."""
     coach: LiveCoach | None = st.session_state.get(COACH_KEY)
     if coach is None:
         return
     snap = coach.snapshot()
     now = time.monotonic()
+    playing = camera is not Camera.OFF  # START pressed: connecting or sending pictures
     if not playing:
         st.session_state.pop(STARTED_AT_KEY, None)
     started = st.session_state.setdefault(STARTED_AT_KEY, now) if playing else now
     if not_connected(snap, playing, now - started):
         big(NO_PICTURE, "warn", "live-no-picture")
-    show_snapshot(snap, playing, now)
+    show_snapshot(snap, camera is Camera.ON, now, starting=camera is Camera.STARTING)
     if voice:
         speak_new(snap)
 
@@ -135,9 +168,10 @@ def not_connected(snap: LiveSnapshot, playing: bool, since_start_s: float) -> bo
     return playing and snap.frames == 0 and since_start_s >= CONNECT_WAIT_S
 
 
-def show_snapshot(snap: LiveSnapshot, playing: bool, now: float) -> None:
+def show_snapshot(snap: LiveSnapshot, playing: bool, now: float, starting: bool = False) -> None:
     """The count, the current cue (setup help or the latest rep's warnings) and the set, in large type; one
-    markdown block so they change together. Angles show only while the camera is on."""
+    markdown block so they change together. The cue follows the camera: off, `starting` (START pressed, not
+    connected yet) or `playing`. Angles show only while the camera is on."""
     silent = playing and snap.frames > 0 and now - snap.last_frame_at > SILENT_CAMERA_S
     if snap.save_error:
         st.warning(f"Reps are no longer being saved to your history ({snap.save_error}). The count here is "
@@ -151,8 +185,10 @@ def show_snapshot(snap: LiveSnapshot, playing: bool, now: float) -> None:
     if silent:
         parts.append(big_html("The camera stopped sending pictures. Your set is kept: check the camera, or press "
                               "START again.", "warn", "live-camera-lost"))
-    elif snap.frames > 0 and not playing and snap.count:
-        parts.append(big_html("Camera off. Your set is kept: press START to carry on.", "help", "live-cue"))
+    elif not (playing or starting or now - snap.last_frame_at < 1.0):  # no words left from before STOP
+        parts.append(big_html(CUE_OFF_KEPT if snap.count else CUE_OFF, "help", "live-cue"))
+    elif starting or snap.frames == 0:  # START pressed, no picture yet: the coach's "Press START" would be stale
+        parts.append(big_html(CUE_CONNECTING, "help", "live-cue"))
     elif snap.warnings:
         for message, cue in snap.warnings:
             parts.append(big_html(f"Rep {snap.warning_rep}: {message} {cue}", "warn", "live-warning"))
@@ -168,7 +204,7 @@ def show_snapshot(snap: LiveSnapshot, playing: bool, now: float) -> None:
         parts.append(big_html(text, "ok", "live-rest"))
     parts.append(big_html(f"Set {snap.set_number} · {snap.count} rep{'s' if snap.count != 1 else ''} in total",
                           "mid", "live-set"))
-    angles = [f"{measure_words(k)} {v:.0f}{measure_unit(k)}" for k, v in snap.angles.items() if not math.isnan(v)]
+    angles = [f"{measure_words(k)}: {measure_text(k, v)}" for k, v in snap.angles.items() if not math.isnan(v)]
     if angles and playing and now - snap.last_frame_at < 1.0:  # gone at STOP, never left from the last frame
         parts.append(big_html(" · ".join(angles), "small", "live-angles"))
     st.markdown("".join(parts), unsafe_allow_html=True)

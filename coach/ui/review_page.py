@@ -15,9 +15,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from coach.exercises import REGISTRY, NotAnalyzedYet, spec_of
+from coach.exercises import Group, NotAnalyzedYet, in_group, spec_of
 from coach.history import file_key, not_saved_reason
-from coach.labels import NO, YES, measure_heading, measure_text
+from coach.labels import NO, YES, exercise_title, measure_heading, measure_text, set_advice
 from coach.outputs import process_alive
 from coach.pipeline import review
 from coach.pose import ModelError
@@ -28,7 +28,6 @@ from coach.types import Exercise
 from coach.ui import functional_view
 from coach.ui import settings as prefs
 from coach.ui.charts import angle_chart
-from coach.ui.settings import exercise_title
 from coach.ui.style import big, html_table, plain, scroll_into_view
 from coach.video import VideoError
 
@@ -241,25 +240,58 @@ def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None,
 
 AUTO = "auto"
 """The picker's "Let the coach tell" choice: the exercise is recognised from the movement."""
-PICK_KEY = "review_exercise"
+PICK_KEY = "review_choice"
+"""Session key: the review's exercise (an `Exercise` value, or AUTO), whichever widget or button set it."""
+KIND_KEY = "review_kind"
+"""The first radio: "Let the coach tell", or one of the registry's groups (`coach.exercises.Group` names)."""
+LAST_KEY = "review_last_in_group"
+"""Session key: group → the exercise chosen last in it (offered again when the group is chosen again)."""
+
+
+def group_key(group: Group) -> str:
+    """The radio of one group's exercises ("review_exercise", "review_test")."""
+    return f"review_{group.name.lower()}"
+
+
+def _picked_kind() -> None:
+    """The first radio changed: recognise, or the group's exercise chosen last (else its first)."""
+    kind = st.session_state[KIND_KEY]
+    if kind == AUTO:
+        st.session_state[PICK_KEY] = AUTO
+        return
+    group = Group[kind]
+    st.session_state[PICK_KEY] = st.session_state.get(LAST_KEY, {}).get(group) or in_group(group)[0].value
+
+
+def _picked_exercise(group: Group) -> None:
+    st.session_state[PICK_KEY] = st.session_state[group_key(group)]
 
 
 def _exercise_choice(settings: prefs.Settings) -> Exercise | None:
-    """The review's exercise picker ("Let the coach tell" first, the default); None means recognise it. After a
-    recognised review the choice reads "Let the coach tell: found …", so it always names what was reviewed."""
-    st.session_state.setdefault(PICK_KEY, AUTO)
+    """The review's exercise picker, grouped so it stays short on a phone: "Let the coach tell" (the default),
+    "Exercises" or "Balance and fitness tests", then that group's exercises; None means recognise it. After a
+    recognised review the first choice reads "Let the coach tell (found: …)", so it always names what was
+    reviewed."""
+    choice = st.session_state.setdefault(PICK_KEY, AUTO)
+    group = None if choice == AUTO else spec_of(choice).group
+    st.session_state[KIND_KEY] = AUTO if group is None else group.name  # follow a sample or "Review again as"
+    if group is not None:
+        st.session_state[group_key(group)] = choice
+        st.session_state.setdefault(LAST_KEY, {})[group] = choice  # a hidden radio's own state is dropped
     result: ReviewResult | None = st.session_state.get(RESULT_KEY)
     found = result.report.exercise if result is not None and result.recognised else None
 
-    def label(value: str) -> str:
+    def kind_label(value: str) -> str:
         if value == AUTO:
             return f"Let the coach tell (found: {exercise_title(found)})" if found else "Let the coach tell"
-        return exercise_title(value)
+        return Group[value].value
 
-    choice = st.radio("Exercise", [AUTO, *(e.value for e in REGISTRY)], format_func=label, key=PICK_KEY,
-                      horizontal=True)
-    if choice == AUTO:
+    st.radio("Exercise", [AUTO, *(g.name for g in Group)], format_func=kind_label, key=KIND_KEY,
+             horizontal=True, on_change=_picked_kind)
+    if group is None:
         return None
+    st.radio(group.value, [e.value for e in in_group(group)], format_func=exercise_title, key=group_key(group),
+             horizontal=True, on_change=_picked_exercise, args=(group,))
     ex = Exercise(choice)
     if ex is not settings.exercise:  # the live page starts on the exercise chosen last
         prefs.set_settings(replace(settings, exercise=ex))
@@ -313,7 +345,7 @@ def render() -> None:
     if result is not None:
         show_result(result, prefs.get_settings())
         if st.session_state.pop(SCROLL_KEY, False):
-            scroll_into_view('[data-testid="review-count"]')
+            scroll_into_view('[data-testid="review-count"]', "start")  # the count at the top, the rep table below it
 
 
 def show_result(result: ReviewResult, settings: prefs.Settings) -> None:
@@ -326,14 +358,6 @@ def show_result(result: ReviewResult, settings: prefs.Settings) -> None:
         big(f"{warned} rep{'s' if warned != 1 else ''} with a warning", "warn", "review-warned")
     elif n:
         big("No warnings: well done.", "ok")
-    if result.recognised:
-        st.info(f"The coach recognised this as: **{exercise_title(report.exercise)}**. Not right? Choose the "
-                "exercise above and press Review again.")
-    for s in report.session.sets:
-        from coach.session import VERDICT_ADVICE
-
-        st.markdown(f"**Set {s.index}: {s.reps} reps** (target {range_text(s.target_min, s.target_max)}). "
-                    f"{VERDICT_ADVICE[s.verdict]}")
     if result.suggestion is not None:
         hint = result.suggestion
         st.warning(f"This looks more like a **{hint.name}**: {hint.reps} complete "
@@ -342,20 +366,26 @@ def show_result(result: ReviewResult, settings: prefs.Settings) -> None:
             st.session_state[AGAIN_KEY] = hint.exercise.value
             st.rerun()
     functional_view.show_results(report)
-    for note in report.session.notices:
-        st.info(note.message)
     table = rep_frame(report)
-    if len(table):
+    if len(table):  # right below the count: both in one screen once the page scrolls to the count
         st.subheader("Reps")
         st.markdown(html_table(list(table.columns), table.values.tolist(), flag_column=REP_COLUMNS[1],
                                test_id="rep-table"), unsafe_allow_html=True)
+    for s in report.session.sets:
+        st.markdown(f"**Set {s.index}: {s.reps} reps** (target {range_text(s.target_min, s.target_max)}). "
+                    f"{set_advice(report.exercise, s.verdict)}")
+    if result.recognised:
+        st.info(f"The coach recognised this as: **{exercise_title(report.exercise)}**. Not right? Choose the "
+                "exercise above and press Review again.")
+    for note in report.session.notices:
+        st.info(note.message)
+    start = 0
+    if len(table):
         reps = list(report.reps)
         labels = ["the start", *[f"rep {r.index} ({r.start_s:.0f} s)" for r in reps]]
         pick = st.selectbox("Play the video from", range(len(labels)), format_func=lambda i: labels[i],
                             index=0, key="play_from")
         start = int(max(0.0, reps[pick - 1].start_s - 0.5)) if pick else 0
-    else:
-        start = 0
     if result.annotated:
         left, _ = st.columns([3, 2])
         left.video(result.annotated, format="video/mp4", start_time=start)

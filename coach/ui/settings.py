@@ -8,8 +8,9 @@ from enum import StrEnum
 
 import streamlit as st
 
-from coach.exercises import REGISTRY, NotAnalyzedYet, spec_of
+from coach.exercises import REGISTRY, Group, in_group
 from coach.history import History, HistoryError, HistoryUnavailable
+from coach.labels import exercise_title
 from coach.thresholds import OSTEOPOROSIS_TARGET, SUPERVISED_5X5_TARGET, SetTarget, Strictness, Thresholds, preset
 from coach.types import Exercise
 
@@ -43,15 +44,6 @@ def max_upload_mb() -> float:
 def mb_text(mb: float) -> str:
     """E.g. "200 MB", "0.5 MB"."""
     return f"{mb:.0f} MB" if mb >= 10 else f"{mb:.2g} MB"
-
-
-def exercise_title(exercise: Exercise | str) -> str:
-    """The exercise on a button or heading ("Squat (sit to stand)"); a value that is no exercise reads as
-    itself."""
-    try:
-        return spec_of(exercise).title
-    except NotAnalyzedYet:
-        return str(exercise)
 
 
 DEFAULT_EXERCISE = next(iter(REGISTRY))
@@ -117,7 +109,7 @@ def exercise_picker(label: str = "Exercise", key: str = "exercise_pick") -> Exer
     """A one-line exercise choice (a drop-down, so the live page keeps its height for the picture and the
     count) that updates the session's settings."""
     s = get_settings()
-    options = list(REGISTRY)
+    options = [e for g in Group for e in in_group(g)]  # the exercises, then the balance and fitness tests
     choice = st.selectbox(label, options, index=options.index(s.exercise), format_func=exercise_title, key=key)
     ex = Exercise(choice)
     if ex is not s.exercise:

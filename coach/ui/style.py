@@ -7,6 +7,7 @@ screen, and the top padding is small so the live page fits one screen at 1280×8
 from __future__ import annotations
 
 import html
+import itertools
 import re
 
 import streamlit as st
@@ -25,6 +26,7 @@ h1 { font-size: clamp(1.9rem, 6vw, 2.4rem) !important; padding-top: 0 !important
 .stButton button p, .stDownloadButton button p { font-size: 1.25rem !important; white-space: normal; }
 .stRadio label, .stCheckbox label { min-height: 44px; align-items: center; }
 .coach-big, .coach-mid, .coach-warn, .coach-ok, .coach-help { overflow-wrap: break-word; }
+.coach-big, [data-testid="stAlert"] { scroll-margin-top: 4.5rem; }  /* brought into view below the top bar */
 .coach-big { font-size: clamp(2.2rem, 9vw, 3.6rem); font-weight: 800; line-height: 1.1; color: #000; }
 .coach-mid { font-size: clamp(1.3rem, 4.5vw, 1.6rem); font-weight: 700; color: #000; }
 .coach-small { font-size: 1.2rem; color: #262626; }
@@ -97,20 +99,26 @@ def plain(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def scroll_into_view(selector: str) -> None:
-    """Bring the page's first element matching the CSS `selector` to the middle of the screen (a result or an
-    error below the fold is where the eye is then). A line of script in the page, no frame; it waits up to 3 s
-    for the element to be drawn."""
+_SCROLLS = itertools.count(1)
+"""Numbers each scroll script: the page draws a changed script again (an unchanged one is not run twice)."""
+
+
+def scroll_into_view(selector: str, where: str = "center") -> None:
+    """Bring the page's first element matching the CSS `selector` to the middle (`where` "center") or the top
+    ("start") of the screen (a result or an error below the fold is where the eye is then). A line of script in
+    the page, no frame; it waits up to 3 s for the element to be drawn, and runs on every call (each is new)."""
     import json
 
     target = json.dumps(selector).replace("<", "\\u003c")
+    block = json.dumps(where)
     st.html(f"""<script>
+/* scroll {next(_SCROLLS)} */
 (function() {{
   let tries = 0;
   const go = () => {{
     const el = document.querySelector({target});
     if (el) {{  // again as the page settles (pictures and charts below still change its height)
-      for (const ms of [0, 500, 1200, 2500]) setTimeout(() => el.scrollIntoView({{block: "center"}}), ms);
+      for (const ms of [0, 500, 1200, 2500]) setTimeout(() => el.scrollIntoView({{block: {block}}}), ms);
       return;
     }}
     if (++tries < 30) setTimeout(go, 100);

@@ -21,7 +21,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from coach.estimator import SimpleEstimator
+from coach.exercises import Group, in_group
 from coach.history import History
+from coach.labels import exercise_title
 from coach.live import LiveCoach, LivePhase
 from coach.speech import SpeechGate, speech_html
 from coach.types import PoseFrame
@@ -217,6 +219,7 @@ def test_a_sample_can_be_picked_and_its_exercise_is_preselected(tmp_path: Path, 
         at = AppTest.from_function(_review_app, default_timeout=60).run()
         at.radio(key="review_source").set_value("Use a sample video").run()
         assert at.selectbox(key="review_sample").options == ["deadlift_demo.mp4"]
+        assert at.radio(key="review_kind").value == Group.EXERCISE.name  # the sample's group, then the sample's
         assert at.radio(key="review_exercise").value == "deadlift"
         at.button(key="review_go").click().run()
     assert not at.exception
@@ -238,7 +241,8 @@ def test_a_video_of_another_exercise_offers_to_review_it_as_that(tmp_path: Path,
     with mock.patch.object(review_page, "make_estimator", lambda: fake_estimator(poses)):
         at = AppTest.from_function(_review_app, default_timeout=60).run()
         at.radio(key="review_source").set_value("Use a sample video").run()
-        assert at.radio(key="review_exercise").value == review_page.AUTO  # the default: the coach recognises it
+        assert at.radio(key="review_kind").value == review_page.AUTO  # the default: the coach recognises it
+        at.radio(key="review_kind").set_value(Group.EXERCISE.name).run()
         at.radio(key="review_exercise").set_value("squat").run()  # the person insists on a squat
         at.button(key="review_go").click().run()
         assert "0 reps counted" in _markdown(at)
@@ -267,7 +271,7 @@ def test_by_default_the_coach_recognises_the_exercise(tmp_path: Path, make_clip:
     assert "2 reps counted" in _markdown(at)  # reviewed as the deadlift it is, not the squat picked last
     assert not at.warning
     assert any("Deadlift" in i.value for i in at.info)
-    picker = at.radio(key="review_exercise")
+    picker = at.radio(key="review_kind")
     assert picker.value == review_page.AUTO
     assert "found: Deadlift" in picker.format_func(picker.value)
 
@@ -321,3 +325,22 @@ def test_the_rep_table_puts_the_warning_first_and_says_not_measured() -> None:
     assert cells[0][1] == "Good" and cells[1][1] == "Your back rounded 30°. Keep your chest up."
     assert "not measured" in cells[1] and "0" in cells[0]  # rounding below neutral reads 0, never negative
     assert not any(c in ("None", "nan") or str(c).startswith("-") for row in cells for c in row)
+
+
+def test_the_exercise_picker_is_grouped_and_short() -> None:
+    at = AppTest.from_function(_review_app, default_timeout=60).run()
+    kind = at.radio(key="review_kind")
+    assert kind.options == ["Let the coach tell", "Exercises", "Balance and fitness tests"]
+    assert not [r for r in at.radio if r.key in ("review_exercise", "review_test")]  # no list while recognising
+    kind.set_value(Group.TEST.name).run()
+    tests = at.radio(key="review_test")
+    assert tests.options == [exercise_title(e) for e in in_group(Group.TEST)] and len(tests.options) <= 4
+    assert "review_exercise" not in [r.key for r in at.radio]  # one group's list at a time
+    tests.set_value("balance_test").run()
+    assert at.session_state[review_page.PICK_KEY] == "balance_test"
+    at.radio(key="review_kind").set_value(Group.EXERCISE.name).run()
+    assert at.radio(key="review_exercise").value == in_group(Group.EXERCISE)[0].value
+    at.radio(key="review_kind").set_value(Group.TEST.name).run()
+    assert at.radio(key="review_test").value == "balance_test"  # the group remembers its last choice
+    at.radio(key="review_kind").set_value(review_page.AUTO).run()
+    assert at.session_state[review_page.PICK_KEY] == review_page.AUTO

@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from coach.estimator import SimpleEstimator
 from coach.history import History
-from coach.live import LiveCoach
+from coach.live import LiveCoach, LivePhase
 from coach.report import atomic_write_text
 from coach.types import PoseFrame
 from coach.ui import live_page, review_page
@@ -366,3 +366,45 @@ def test_the_app_listens_on_localhost_by_default() -> None:
 def test_live_page_uses_no_stun_or_turn_server() -> None:
     assert live_page.RTC_CONFIGURATION == {"iceServers": []}
 
+
+
+def test_the_live_cue_follows_the_camera_never_a_stale_press_start() -> None:
+    from coach.live import LiveSnapshot
+    from coach.ui import live_page
+
+    def page(snap: object, playing: bool, now: float, starting: bool) -> None:
+        from coach.ui.live_page import show_snapshot
+
+        show_snapshot(snap, playing, now, starting=starting)  # type: ignore[arg-type]
+
+    def cue(snap: LiveSnapshot, playing: bool, now: float = 50.0, starting: bool = False) -> str:
+        at = AppTest.from_function(page, default_timeout=30, args=(snap, playing, now, starting)).run()
+        return _markdown(at)
+
+    waiting = LiveSnapshot()  # the coach's state before any picture: "Press START to turn on the camera."
+    assert live_page.CUE_OFF in cue(waiting, False)
+    for connecting in (cue(waiting, False, starting=True), cue(waiting, True)):  # START pressed, no picture yet
+        assert live_page.CUE_CONNECTING in connecting and "Press START" not in connecting
+    seen = LiveSnapshot(frames=40, last_frame_at=49.8, phase=LivePhase.SETUP, message="Step back a little.")
+    playing = cue(seen, True)
+    assert "Step back a little." in playing and "Press START" not in playing
+    stopped = cue(seen, False, now=60.0)  # STOP pressed: the last picture's words are gone
+    assert live_page.CUE_OFF in stopped and "Step back" not in stopped
+    kept = LiveSnapshot(frames=400, last_frame_at=49.0, phase=LivePhase.COUNTING, count=3, set_reps=3)
+    assert live_page.CUE_OFF_KEPT in cue(kept, False, now=60.0)
+    again = cue(kept, False, now=60.0, starting=True)  # START again: connecting, not "the camera stopped"
+    assert live_page.CUE_CONNECTING in again and "stopped sending" not in again
+
+
+def test_the_camera_state_comes_from_the_component() -> None:
+    from types import SimpleNamespace
+
+    from coach.ui.live_page import Camera, camera_of
+
+    def ctx(playing: bool, signalling: bool) -> Any:
+        return SimpleNamespace(state=SimpleNamespace(playing=playing, signalling=signalling))
+
+    assert camera_of(None) is Camera.OFF
+    assert camera_of(ctx(False, False)) is Camera.OFF
+    assert camera_of(ctx(False, True)) is Camera.STARTING  # START pressed: the button already reads STOP
+    assert camera_of(ctx(True, True)) is Camera.ON

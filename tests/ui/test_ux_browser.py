@@ -26,7 +26,7 @@ PHONE = {"width": 390, "height": 844}
 LIVE_CLIP = SAMPLES / "squat_rounded_side_5reps.mp4"
 """Squats (the default exercise) whose back rounds on some reps."""
 UPLOADS = {  # one clip per exercise, the picker label the review must end on, the reps in its truth file
-    "squat_good_side_10reps.mp4": "Squat (sit to stand)",
+    "squat_good_side_10reps.mp4": "Squat",
     "deadlift_rounded_side_5reps.mp4": "Deadlift (hip hinge)",
     "back_extension_good_side_5reps.mp4": "Back extension (lying face down)",
     "bird_dog_good_side_6reps.mp4": "Bird dog (on hands and knees)",
@@ -105,6 +105,13 @@ def in_viewport(page: Any, selector: str) -> bool:
             and box["y"] + box["height"] <= vp["height"] + 1)
 
 
+def below_top_bar(page: Any, selector: str) -> bool:
+    """The first element matching `selector` starts below the page's sticky top bar (not hidden under it)."""
+    box = page.locator(selector).first.bounding_box()
+    bar = page.locator('[data-testid="stHeader"]').bounding_box()
+    return box is not None and (bar is None or box["y"] >= bar["y"] + bar["height"] - 1)
+
+
 def comes_into_view(page: Any, selector: str, timeout_ms: int = 15_000) -> bool:
     """`in_viewport`, waiting up to `timeout_ms` for the page's own scroll (it runs after the page settles)."""
     for _ in range(timeout_ms // 250):
@@ -179,6 +186,18 @@ def stop_camera(frame: Any) -> None:
         stop.click()
 
 
+CHECKED = '[data-testid="stRadio"] label:has(input[type="radio"]:checked)'
+"""The chosen option of every radio on the page."""
+
+
+def wait_for_pick(page: Any, title: str) -> None:
+    """Wait until the picker shows `title` (the sample's exercise): a click before the page has caught up would
+    send the previous choice back with it."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(CHECKED).filter(has_text=title)).to_have_count(1, timeout=30_000)
+
+
 def review(page: Any, url: str, clip: Path, exercise: str | None = None) -> None:
     """Upload `clip` on the review page, optionally pick the exercise, press Review and wait for the count."""
     page.goto(url + "/review")
@@ -204,7 +223,9 @@ def test_upload_of_each_exercise_is_recognised_and_readable(server: App, name: s
         page.wait_for_timeout(1000)
         snap(page, f"review-{clip.stem}-1280x800.png")
         assert comes_into_view(page, '[data-testid="review-count"]')  # brought into view, not below the fold
-        checked = page.locator('[data-testid="stRadio"] label:has(input[type="radio"]:checked)').all_inner_texts()
+        assert below_top_bar(page, '[data-testid="review-count"]')  # not hidden under the top bar
+        assert in_viewport(page, '[data-testid="rep-table"] tbody tr')  # and the table's first rep with it
+        checked = page.locator(CHECKED).all_inner_texts()
         assert any(UPLOADS[name] in label for label in checked), checked  # the picker names the exercise reviewed
         assert count.inner_text() == f"{reps} reps counted"
         table = page.locator('[data-testid="rep-table"]')
@@ -232,6 +253,7 @@ def test_sample_review_on_a_phone(server: App) -> None:
         page.get_by_text("Use a sample video").click()
         page.locator('[data-testid="stSelectbox"]').first.click()
         page.get_by_role("option", name="deadlift_rounded_side_5reps.mp4").click()
+        wait_for_pick(page, "Deadlift")
         page.get_by_role("button", name="Review this video").click()
         count = page.locator('[data-testid="review-count"]')
         expect(count).to_contain_text("counted", timeout=240_000)
@@ -293,4 +315,62 @@ def test_history_is_readable_at_both_sizes(server: App, size: dict[str, int]) ->
         assert_table_fits(page, '[data-testid="progress-table"]')
         assert_readable(page)
         assert_accessible(page)
+        browser.close()
+
+
+ZOOM_200 = {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2}
+"""A 1280×800 screen zoomed to 200 %: the page lays out in 640×400 CSS pixels, drawn at twice the size."""
+NO_SIDEWAYS_SCROLL_JS = "() => document.documentElement.scrollWidth <= window.innerWidth + 1"
+
+
+def assert_zoomed_page_readable(page: Any, name: str) -> None:
+    """At 200 %: nothing cut or sticking out, no sideways scrolling; the screen is kept as `name`."""
+    snap(page, name)
+    assert page.evaluate(NO_SIDEWAYS_SCROLL_JS)
+    assert_readable(page)
+
+
+def test_every_page_is_readable_zoomed_to_200_percent(server: App, camera: list[str]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch(p, camera)
+        page = browser.new_page(**ZOOM_200)
+        page.goto(server.url + "/live")
+        page.locator('[data-testid="live-count"]').wait_for(timeout=30_000)
+        frame = page.frame_locator(WEBRTC_IFRAME)
+        frame.get_by_role("button", name="START").click(timeout=30_000)
+        frame.get_by_role("button", name="STOP").wait_for(timeout=30_000)
+        expect(page.locator('[data-testid="live-set"]')).to_be_visible(timeout=30_000)
+        page.wait_for_timeout(1000)
+        assert_zoomed_page_readable(page, "zoom200-live.png")
+        page.locator('[data-testid="live-count"]').scroll_into_view_if_needed()
+        assert in_viewport(page, '[data-testid="live-count"]')  # the count, whole, fits the zoomed screen
+        assert_zoomed_page_readable(page, "zoom200-live-count.png")
+        stop_camera(frame)
+
+        page.goto(server.url + "/review")
+        page.get_by_text("Use a sample video").click()
+        assert_zoomed_page_readable(page, "zoom200-review-picker.png")
+        page.locator('[data-testid="stSelectbox"]').first.click()
+        page.get_by_role("option", name="bird_dog_good_side_6reps.mp4").click()
+        wait_for_pick(page, "Bird dog")
+        page.get_by_role("button", name="Review this video").click()
+        count = page.locator('[data-testid="review-count"]')
+        expect(count).to_contain_text("counted", timeout=240_000)
+        assert comes_into_view(page, '[data-testid="review-count"]')
+        page.wait_for_timeout(1000)
+        assert_zoomed_page_readable(page, "zoom200-review.png")
+        assert below_top_bar(page, '[data-testid="review-count"]')
+        table = page.locator('[data-testid="rep-table"]')
+        table.scroll_into_view_if_needed()
+        assert_zoomed_page_readable(page, "zoom200-review-table.png")
+        assert_table_fits(page, '[data-testid="rep-table"]')
+        assert "Arm height" in table.inner_text()  # a limb's height in words ("level", "12° below level")
+
+        page.goto(server.url + "/history")
+        expect(page.get_by_role("heading", name="My history")).to_be_visible(timeout=30_000)
+        page.wait_for_timeout(1000)
+        assert_zoomed_page_readable(page, "zoom200-history.png")
+        assert_table_fits(page, '[data-testid="history-table"]')  # (after the module's uploads; none alone)
         browser.close()
