@@ -14,7 +14,7 @@ from coach.speech import speech_html, spoken_text
 from coach.types import Side
 from coach.ui import functional_view
 from coach.ui import settings as prefs
-from coach.ui.rtc import RTC_CONFIGURATION, restrict_host_candidates
+from coach.ui.rtc import RTC_CONFIGURATION, machine_has_network, restrict_host_candidates
 from coach.ui.style import big, big_html
 
 COACH_KEY = "live_coach"
@@ -28,6 +28,9 @@ STARTED_AT_KEY = "live_started_at"
 NO_PICTURE = ("The camera picture has not arrived. Check that this browser may use the camera (the camera "
               "sign next to the address), then press STOP and START again. If it still does not come, reload "
               'this page. On a phone or another computer, see "Use a phone or another computer" below.')
+NO_NETWORK = ("This computer has no network switched on, and the browser needs one (Wi-Fi or a cable) to open "
+              "the camera stream, even though your picture never leaves this computer. Switch Wi-Fi on, or film "
+              "yourself and upload the video on the Review page.")
 
 HELP_OTHER_DEVICE = """
 **Using a phone or a tablet as the camera.** The phone and this computer must be on the same home network
@@ -124,7 +127,7 @@ def live_panel(playing: bool, voice: bool) -> None:
         st.session_state.pop(STARTED_AT_KEY, None)
     started = st.session_state.setdefault(STARTED_AT_KEY, now) if playing else now
     if not_connected(snap, playing, now - started):
-        big(NO_PICTURE, "warn", "live-no-picture")
+        big(NO_PICTURE if machine_has_network() else NO_NETWORK, "warn", "live-no-picture")
     show_snapshot(snap, playing, now)
     if voice:
         speak_new(snap)
