@@ -23,7 +23,7 @@ from coach.annotate import Annotator
 from coach.counter import Phase
 from coach.features import BodyFeatures
 from coach.history import History
-from coach.session import SessionAnalyzer, ends_set
+from coach.session import SEVERAL_PEOPLE_TEXT, SessionAnalyzer, ends_set
 from coach.speech import SpeechGate
 from coach.thresholds import OSTEOPOROSIS_TARGET, SetTarget, Thresholds, range_text
 from coach.types import Exercise, Rep, Side, View
@@ -214,6 +214,8 @@ class LiveCoach:
                 self._say("Ready. Start when you are.", "ready", t)
         elif not features.detected:
             message = "I cannot see you. Step back into the picture."
+        elif pose.people > 1:
+            message = SEVERAL_PEOPLE_TEXT
         self._idle = result.phase in (Phase.REST, Phase.NOT_READY)
         if result.rep is not None and result.rep.complete:
             self._on_rep(result.rep, t)

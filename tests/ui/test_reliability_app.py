@@ -366,3 +366,24 @@ def test_the_app_listens_on_localhost_by_default() -> None:
 def test_live_page_uses_no_stun_or_turn_server() -> None:
     assert live_page.RTC_CONFIGURATION == {"iceServers": []}
 
+
+
+def test_live_says_when_someone_else_is_in_the_picture_and_keeps_counting() -> None:
+    """Issue #19 item 11: a second person (the estimator's people count) gets a line; the count goes on."""
+    import dataclasses
+
+    from coach.session import SEVERAL_PEOPLE_TEXT
+
+    poses = _squat_poses(2)
+    half = len(poses) // 2
+    two = [dataclasses.replace(p, people=2) if i >= half else p for i, p in enumerate(poses)]
+    coach = LiveCoach("squat", estimator_factory=lambda: SquatEstimator(two))
+    img = np.zeros((480, 640, 3), np.uint8)
+    for i in range(half):
+        coach.process_image(img, i / 30.0)
+    assert coach.snapshot().message != SEVERAL_PEOPLE_TEXT
+    for i in range(half, len(two)):
+        coach.process_image(img, i / 30.0)
+    snap = coach.snapshot()
+    assert snap.message == SEVERAL_PEOPLE_TEXT
+    assert snap.count >= 1
