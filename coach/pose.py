@@ -538,28 +538,26 @@ class MediaPipeEstimator:
             min_tracking_confidence=min_tracking_confidence,
             output_segmentation_masks=with_mask,
         )
+
+        def image_landmarker(num_poses: int) -> Any:
+            """An IMAGE-mode landmarker with no mask (the people count, the second look)."""
+            return vision.PoseLandmarker.create_from_options(vision.PoseLandmarkerOptions(
+                base_options=BaseOptions(model_asset_path=str(self.model_path)),
+                running_mode=vision.RunningMode.IMAGE,
+                num_poses=num_poses,
+                min_pose_detection_confidence=min_detection_confidence,
+                min_pose_presence_confidence=min_presence_confidence,
+                output_segmentation_masks=False,
+            ))
+
         try:
             with quiet_native_stderr():
                 for _ in range(self.workers):
                     self._landmarkers.append(vision.PoseLandmarker.create_from_options(options))
                 if self.people_check_every and self.num_poses < 2:
-                    self._counter = vision.PoseLandmarker.create_from_options(vision.PoseLandmarkerOptions(
-                        base_options=BaseOptions(model_asset_path=str(self.model_path)),
-                        running_mode=vision.RunningMode.IMAGE,
-                        num_poses=2,
-                        min_pose_detection_confidence=min_detection_confidence,
-                        min_pose_presence_confidence=min_presence_confidence,
-                        output_segmentation_masks=False,
-                    ))
+                    self._counter = image_landmarker(2)
                 if self.second_look_every:
-                    self._looker = vision.PoseLandmarker.create_from_options(vision.PoseLandmarkerOptions(
-                        base_options=BaseOptions(model_asset_path=str(self.model_path)),
-                        running_mode=vision.RunningMode.IMAGE,
-                        num_poses=1,
-                        min_pose_detection_confidence=min_detection_confidence,
-                        min_pose_presence_confidence=min_presence_confidence,
-                        output_segmentation_masks=False,
-                    ))
+                    self._looker = image_landmarker(1)
             _LIVE.add(self)
         except Exception as exc:  # mediapipe raises RuntimeError/ValueError with long multi-line texts
             for landmarker in self._landmarkers:
