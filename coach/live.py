@@ -27,7 +27,7 @@ from coach.exercises.stances import HoldAnalyzer
 from coach.features import BodyFeatures
 from coach.history import History
 from coach.labels import HOLD_END_WORDS, LIVE_TEST_WORDS
-from coach.session import SessionAnalyzer, ends_set
+from coach.session import SEVERAL_PEOPLE_TEXT, SessionAnalyzer, ends_set
 from coach.speech import SpeechGate
 from coach.thresholds import LIVE_TURN_MESSAGE_MIN_S, OSTEOPOROSIS_TARGET, SetTarget, Thresholds, range_text
 from coach.types import Exercise, FunctionalSetup, FunctionalTest, Rep, Side, View
@@ -270,6 +270,8 @@ class LiveCoach:
                 self._say("Ready. Start when you are.", "ready", t)
         elif not features.detected:
             message = "I cannot see you. Step back into the picture."
+        elif pose.people > 1:
+            message = SEVERAL_PEOPLE_TEXT
         self._idle = result.phase in (Phase.REST, Phase.NOT_READY)
         if self._started:
             self._test_status = self._functional(t)

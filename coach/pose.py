@@ -56,6 +56,13 @@ REVIEW_PEOPLE_CHECK_EVERY = 25
 PEOPLE_CHECK_MAX_SIDE_PX = 640
 """The people count runs on a copy subsampled to at most this long side, px (its detector sees 224 px)."""
 
+SECOND_LOOK_EVERY = 12
+"""Every this many frames (about 1 s at 12.5 fps), the estimator looks again for someone else with the people
+already found covered up: MediaPipe's detector misses a second, smaller person next to a prominent one."""
+
+COVER_PAD_FRACTION = 0.2
+"""A found person's landmark box is widened by this fraction of its size on each side before it is covered."""
+
 
 @atexit.register
 def _close_all() -> None:
@@ -312,6 +319,7 @@ class _Found:
         worlds: (33, 3) world landmark arrays, m, one per person (may be shorter than `candidates`).
         masks: float32 (height, width) segmentation masks, 0–1, one per person (empty without the mask).
         people_seen: People found by the sparse people count (0 when not counted).
+        others_seen: People found by the latest second look beside those in `candidates` (0 or 1).
     """
 
     timestamp_s: float
@@ -323,6 +331,27 @@ class _Found:
     worlds: list[npt.NDArray[np.float64]]
     masks: list[npt.NDArray[np.float32]]
     people_seen: int
+    others_seen: int = 0
+
+
+def cover_people(image_rgb: npt.NDArray[np.uint8], people: list[npt.NDArray[np.float64]],
+                 pad_fraction: float = COVER_PAD_FRACTION) -> tuple[npt.NDArray[np.uint8], list[tuple[float, ...]]]:
+    """A copy of the frame with each person's landmark box (px, widened by `pad_fraction` of its size on each
+    side) painted in the frame's mean colour, and those boxes as (x0, y0, x1, y1) px."""
+    out = image_rgb.copy()
+    height, width = out.shape[:2]
+    fill = image_rgb.reshape(-1, 3).mean(axis=0).astype(np.uint8)
+    boxes: list[tuple[float, ...]] = []
+    for landmarks in people:
+        xs, ys = landmarks[:, 0], landmarks[:, 1]
+        pad_x, pad_y = pad_fraction * (xs.max() - xs.min()), pad_fraction * (ys.max() - ys.min())
+        box = (float(xs.min() - pad_x), float(ys.min() - pad_y), float(xs.max() + pad_x), float(ys.max() + pad_y))
+        x0, y0 = max(0, int(box[0])), max(0, int(box[1]))
+        x1, y1 = min(width, int(np.ceil(box[2]))), min(height, int(np.ceil(box[3])))
+        if x1 > x0 and y1 > y0:
+            out[y0:y1, x0:x1] = fill
+        boxes.append(box)
+    return out, boxes
 
 
 class _FrameOrder:
@@ -346,7 +375,7 @@ class _FrameOrder:
         t, width, height, light = found.timestamp_s, found.width, found.height, found.light
         if not found.candidates:
             return PoseFrame.empty(t, width, height, light, found.thumbnail)
-        people = max(len(found.candidates), found.people_seen)
+        people = max(len(found.candidates) + found.others_seen, found.people_seen)
         best = self.tracker.select(found.candidates, width, height, t)
         if best is None:  # the coached person is not among those found
             return dataclasses.replace(PoseFrame.empty(t, width, height, light, found.thumbnail), people=people)
@@ -444,6 +473,9 @@ class MediaPipeEstimator:
             landmarker (IMAGE mode, num_poses=2, no mask): tracking one person is much cheaper than
             running the person detector on every frame, which num_poses=2 makes MediaPipe do.
             0: no check (`people` is then at most num_poses).
+        second_look_every: Every this many frames, when fewer than two people were found, look again with
+            those found covered up (`cover_people`), with a landmarker of its own (IMAGE mode, one pose, no
+            mask): a second, smaller person then counts in `people`. 0: no second look.
         workers: Landmarkers running side by side on frames given to `submit`, each on its own thread
             (MediaPipe runs one landmarker on one core): frame n goes to landmarker n % workers, so in VIDEO
             mode each one follows every workers-th frame. 1: one landmarker, `submit` computes at once.
@@ -465,11 +497,13 @@ class MediaPipeEstimator:
         expected_sha256: str | None = MODEL_SHA256,
         people_check_every: int = 0,
         workers: int = 1,
+        second_look_every: int = SECOND_LOOK_EVERY,
     ) -> None:
         self.mode = EstimatorMode(mode)
         self.with_mask = with_mask
         self.num_poses = int(num_poses)
         self.people_check_every = max(0, int(people_check_every))
+        self.second_look_every = max(0, int(second_look_every))
         self.workers = max(1, int(workers))
         if self.workers > 1 and self.people_check_every:
             raise ValueError("several landmarkers cannot share the people count")
@@ -484,6 +518,9 @@ class MediaPipeEstimator:
         self._submitted = 0
         self._raw_calls = 0
         self._people_seen = 0
+        self._others_seen = 0
+        self._looker: Any = None  # the second look's landmarker, shared by the workers under _look_lock
+        self._look_lock = threading.Lock()
         self._order = _FrameOrder()
 
         block_native_network()
@@ -501,19 +538,26 @@ class MediaPipeEstimator:
             min_tracking_confidence=min_tracking_confidence,
             output_segmentation_masks=with_mask,
         )
+
+        def image_landmarker(num_poses: int) -> Any:
+            """An IMAGE-mode landmarker with no mask (the people count, the second look)."""
+            return vision.PoseLandmarker.create_from_options(vision.PoseLandmarkerOptions(
+                base_options=BaseOptions(model_asset_path=str(self.model_path)),
+                running_mode=vision.RunningMode.IMAGE,
+                num_poses=num_poses,
+                min_pose_detection_confidence=min_detection_confidence,
+                min_pose_presence_confidence=min_presence_confidence,
+                output_segmentation_masks=False,
+            ))
+
         try:
             with quiet_native_stderr():
                 for _ in range(self.workers):
                     self._landmarkers.append(vision.PoseLandmarker.create_from_options(options))
                 if self.people_check_every and self.num_poses < 2:
-                    self._counter = vision.PoseLandmarker.create_from_options(vision.PoseLandmarkerOptions(
-                        base_options=BaseOptions(model_asset_path=str(self.model_path)),
-                        running_mode=vision.RunningMode.IMAGE,
-                        num_poses=2,
-                        min_pose_detection_confidence=min_detection_confidence,
-                        min_pose_presence_confidence=min_presence_confidence,
-                        output_segmentation_masks=False,
-                    ))
+                    self._counter = image_landmarker(2)
+                if self.second_look_every:
+                    self._looker = image_landmarker(1)
             _LIVE.add(self)
         except Exception as exc:  # mediapipe raises RuntimeError/ValueError with long multi-line texts
             for landmarker in self._landmarkers:
@@ -545,14 +589,16 @@ class MediaPipeEstimator:
             pool.shutdown(wait=True, cancel_futures=True)
         landmarkers, self._landmarkers = self._landmarkers, []
         counter, self._counter = self._counter, None
+        looker, self._looker = self._looker, None
         _LIVE.discard(self)
-        if not landmarkers and counter is None:
+        if not landmarkers and counter is None and looker is None:
             return
         with quiet_native_stderr():
             for landmarker in landmarkers:
                 landmarker.close()  # type: ignore[attr-defined]
-            if counter is not None:
-                counter.close()
+            for extra in (counter, looker):
+                if extra is not None:
+                    extra.close()
 
     @property
     def capabilities(self) -> EstimatorCapabilities:
@@ -563,7 +609,7 @@ class MediaPipeEstimator:
     def cache_key(self) -> str:
         """The options that change its output, as a string (`coach.pose_cache`)."""
         key = (f"mode={self.mode!s},with_mask={self.with_mask},num_poses={self.num_poses},"
-               f"people_check_every={self.people_check_every}")
+               f"people_check_every={self.people_check_every},second_look_every={self.second_look_every}")
         return key if self.workers == 1 else f"{key},workers={self.workers}"
 
     @property
@@ -590,10 +636,11 @@ class MediaPipeEstimator:
         if image_rgb.ndim != 3 or image_rgb.shape[2] != 3 or image_rgb.dtype != np.uint8:
             raise ValueError(f"expected an RGB uint8 (H, W, 3) image, got {image_rgb.dtype} {image_rgb.shape}")
         check = self._counter is not None and self._calls % self.people_check_every == 0
+        look = self._looker is not None and self._calls % self.second_look_every == 0
         self._calls += 1
         seq, self._submitted = self._submitted, self._submitted + 1
         index = seq % self.workers
-        args = (index, image_rgb, timestamp_s, check, thumb)
+        args = (index, image_rgb, timestamp_s, check, thumb, look)
         if self._pools:
             return MediaPipePending(self._order, seq, self._pools[index].submit(self._find, *args))
         return MediaPipePending(self._order, seq, _done(self._find, *args))
@@ -625,8 +672,9 @@ class MediaPipeEstimator:
         return result
 
     def _find(self, index: int, image_rgb: npt.NDArray[np.uint8], timestamp_s: float, check: bool,
-              thumb: npt.NDArray[np.uint8] | None = None) -> _Found:
-        """Call of landmarker `index` + conversion to arrays (no choice of person yet)."""
+              thumb: npt.NDArray[np.uint8] | None = None, look: bool = False) -> _Found:
+        """Call of landmarker `index` + conversion to arrays (no choice of person yet); with `look` and fewer
+        than two people found, the second look too."""
         height, width = image_rgb.shape[:2]
         if thumb is None:
             thumb = thumbnail(image_rgb)
@@ -642,7 +690,28 @@ class MediaPipeEstimator:
                   for world in result.pose_world_landmarks or []]  # type: ignore[attr-defined]
         masks = [_mask_array(m, height, width)
                  for m in (result.segmentation_masks or [])] if self.with_mask else []  # type: ignore[attr-defined]
-        return _Found(timestamp_s, width, height, light, thumb, candidates, worlds, masks, self._people_seen)
+        if look and len(candidates) == 1 and self._warm[index] >= WARMUP_CALLS:
+            self._others_seen = self._look_again(image_rgb, candidates)
+        elif not candidates:
+            self._others_seen = 0
+        return _Found(timestamp_s, width, height, light, thumb, candidates, worlds, masks, self._people_seen,
+                      self._others_seen)
+
+    def _look_again(self, image_rgb: npt.NDArray[np.uint8], found: list[npt.NDArray[np.float64]]) -> int:
+        """1 when the second-look landmarker finds someone outside the (covered) people `found`, else 0."""
+        covered, boxes = cover_people(image_rgb, found)
+        step = -(-max(covered.shape[:2]) // PEOPLE_CHECK_MAX_SIDE_PX)  # ceil division
+        small = np.ascontiguousarray(covered[::step, ::step])
+        mp_small = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=small)
+        with self._look_lock:
+            poses = self._looker.detect(mp_small).pose_landmarks or []
+        height, width = small.shape[:2]
+        for pose in poses:
+            x = float(np.mean([lm.x for lm in pose])) * width * step
+            y = float(np.mean([lm.y for lm in pose])) * height * step
+            if not any(x0 <= x <= x1 and y0 <= y <= y1 for x0, y0, x1, y1 in boxes):
+                return 1
+        return 0
 
     def _count_people(self, image_rgb: npt.NDArray[np.uint8]) -> int:
         """People found by the IMAGE-mode counter (num_poses=2) on a subsampled copy of the frame."""

@@ -39,6 +39,9 @@ class SetVerdict(StrEnum):
     ABOVE = "above_target"
 
 
+SEVERAL_PEOPLE_TEXT = "More than one person is in view: the coach follows the most prominent one."
+"""The several-people notice of a review, and the live page's line while someone else is in the picture."""
+
 @dataclass(frozen=True, slots=True)
 class SetSummary:
     """One set: its span (s), complete reps and the verdict against the target."""
@@ -231,8 +234,7 @@ class SessionAnalyzer:
             share = 100.0 * s.with_person / s.total
             partial.append(f"You were tracked in only {share:.0f}% of the video; reps may be missed.")
         if s.several_people > 0.2 * max(s.with_person, 1):
-            out.append(Notice(NoticeKind.SEVERAL_PEOPLE, "More than one person is in view: the coach follows the "
-                                                         "most prominent one."))
+            out.append(Notice(NoticeKind.SEVERAL_PEOPLE, SEVERAL_PEOPLE_TEXT))
         if s.too_small > 0.5 * max(s.with_person, 1):
             out.append(Notice(NoticeKind.PERSON_TOO_SMALL, "You look small in the picture: step closer, or film "
                                                            "from nearer, so that angles can be judged."))

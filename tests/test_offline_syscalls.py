@@ -8,10 +8,7 @@ resolver), wherever in the process tree it comes from.
 
 from __future__ import annotations
 
-import ipaddress
 import os
-import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -21,39 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.syscalls import TRACED, leaks, need_strace
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample_videos" / "squat_good_side_10reps.mp4"
-TRACED = "connect,sendto,sendmsg,sendmmsg"
-DNS_PORT = 53
-
-_INET = re.compile(r'sa_family=AF_INET6?, sin6?_port=htons\((\d+)\),'
-                   r'.*?(?:inet_addr|inet_pton\(AF_INET6?,)\s*\(?"([^"]+)"')
-
-
-def _strace() -> str:
-    path = shutil.which("strace")
-    if path is None:
-        message = "needs strace (scripts/setup.sh --dev installs it)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
-
-
-def leaks(trace: str) -> list[str]:
-    """Trace lines that reach a non-loopback address or a DNS port."""
-    found = []
-    for line in trace.splitlines():
-        match = _INET.search(line)
-        if match is None:
-            continue
-        port, host = int(match.group(1)), match.group(2)
-        ip = ipaddress.ip_address(host)
-        mapped = getattr(ip, "ipv4_mapped", None)
-        loopback = ip.is_loopback or (mapped is not None and mapped.is_loopback)
-        if port == DNS_PORT or not loopback:
-            found.append(line.strip())
-    return found
 
 
 def test_leaks_reads_strace_lines() -> None:
@@ -73,7 +41,7 @@ def test_leaks_reads_strace_lines() -> None:
 
 @pytest.mark.slow
 def test_a_cli_review_makes_no_network_call(tmp_path: Path) -> None:
-    strace = _strace()
+    strace = need_strace()
     trace = tmp_path / "trace.txt"
     env = {k: v for k, v in os.environ.items() if k.lower() not in {"https_proxy", "all_proxy", "no_proxy"}}
     env["PYTHONPATH"] = str(REPO)
@@ -90,7 +58,7 @@ def test_a_cli_review_makes_no_network_call(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_an_app_start_makes_no_network_call(tmp_path: Path) -> None:
     """Streamlit headless, its page fetched once from loopback, the live estimator made: nothing leaves."""
-    strace = _strace()
+    strace = need_strace()
     trace = tmp_path / "trace.txt"
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k.lower() not in {"https_proxy", "all_proxy", "no_proxy"}}

@@ -290,3 +290,20 @@ def test_mediapipe_points_come_in_the_coach_landmark_order() -> None:
     from mediapipe.tasks.python.vision import PoseLandmark
     assert len(PoseLandmark) == NUM_LANDMARKS == len(Lm)  # coach.pose takes MediaPipe's rows as they come
     assert [(p.name, p.value) for p in PoseLandmark] == [(lm.name, lm.value) for lm in Lm]
+
+
+def test_cover_people_paints_each_found_person_with_a_margin() -> None:
+    """The second look (issue #19 item 11) covers the people already found, so the detector sees the rest."""
+    from coach.pose import cover_people
+
+    image = np.zeros((100, 200, 3), np.uint8)
+    image[:, 100:] = 200
+    person = np.zeros((33, 4))
+    person[:, 0] = np.linspace(40, 60, 33)  # x px
+    person[:, 1] = np.linspace(20, 70, 33)  # y px
+    covered, boxes = cover_people(image, [person], pad_fraction=0.2)
+    assert boxes == [(36.0, 10.0, 64.0, 80.0)]
+    fill = image.reshape(-1, 3).mean(axis=0).astype(np.uint8)
+    assert (covered[10:80, 36:64] == fill).all()
+    assert (covered[:, 100:] == 200).all() and (covered[:10, :100] == 0).all()
+    assert (image == np.where(np.arange(200) >= 100, 200, 0)[None, :, None]).all()  # the frame itself unchanged

@@ -15,7 +15,7 @@ from coach.speech import speech_html, spoken_text
 from coach.types import FunctionalSetup, Side
 from coach.ui import functional_view
 from coach.ui import settings as prefs
-from coach.ui.rtc import RTC_CONFIGURATION, restrict_host_candidates
+from coach.ui.rtc import RTC_CONFIGURATION, machine_has_network, restrict_host_candidates
 from coach.ui.style import big, big_html
 
 if TYPE_CHECKING:
@@ -32,6 +32,9 @@ STARTED_AT_KEY = "live_started_at"
 NO_PICTURE = ("The camera picture has not arrived. Check that this browser may use the camera (the camera "
               "sign next to the address), then press STOP and START again. If it still does not come, reload "
               'this page. On a phone or another computer, see "Use a phone or another computer" below.')
+NO_NETWORK = ("This computer has no network switched on, and the browser needs one (Wi-Fi or a cable) to open "
+              "the camera stream, even though your picture never leaves this computer. Switch Wi-Fi on, or film "
+              "yourself and upload the video on the Review page.")
 
 HOW_STOPPED = "Press <b>START</b>, allow the camera, and stand side-on with your whole body in view."
 HOW_PLAYING = "Stand side-on with your whole body in view. Press <b>STOP</b> when you are done."
@@ -157,7 +160,7 @@ def live_panel(camera: Camera, voice: bool) -> None:
         st.session_state.pop(STARTED_AT_KEY, None)
     started = st.session_state.setdefault(STARTED_AT_KEY, now) if playing else now
     if not_connected(snap, playing, now - started):
-        big(NO_PICTURE, "warn", "live-no-picture")
+        big(NO_PICTURE if machine_has_network() else NO_NETWORK, "warn", "live-no-picture")
     show_snapshot(snap, camera is Camera.ON, now, starting=camera is Camera.STARTING)
     if voice:
         speak_new(snap)

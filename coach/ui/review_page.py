@@ -28,7 +28,7 @@ from coach.types import Exercise
 from coach.ui import functional_view
 from coach.ui import settings as prefs
 from coach.ui.charts import angle_chart
-from coach.ui.style import big, html_table, plain, scroll_into_view
+from coach.ui.style import big, explain_refused_upload, html_table, plain, scroll_into_view
 from coach.video import VideoError
 
 VIDEO_TYPES = ("mp4", "mov", "m4v", "avi", "webm", "mkv", "gif")
@@ -176,6 +176,13 @@ def sweep_leftovers(tmp: Path | None = None) -> int:
     return removed
 
 
+def refused_upload_text(cap_mb: float) -> str:
+    """The one line under the upload box when the browser refused a file over `cap_mb` (MB)."""
+    return (f"This video is bigger than {prefs.mb_text(cap_mb)}, too big for this page. Trim it, or review it "
+            "on this computer from the command line, which has no size limit: "
+            ".venv/bin/coach review VIDEO --exercise squat (see the README).")
+
+
 def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None, settings: prefs.Settings,
                       alert: Any = st) -> None:
     """Review the sample or upload as `picked` (None: recognise the exercise) and keep the result. A problem
@@ -321,6 +328,7 @@ def render() -> None:
     if how == "Upload a video":
         upload = st.file_uploader(f"Choose a video (up to {prefs.mb_text(prefs.max_upload_mb())})",
                                   type=list(VIDEO_TYPES), key="review_upload")
+        explain_refused_upload(refused_upload_text(prefs.max_upload_mb()))
     else:
         sample = st.selectbox("Sample video", samples, format_func=lambda p: p.name, key="review_sample")
     hint = guess_exercise(upload.name if upload is not None else sample.name if sample is not None else "")

@@ -5,6 +5,9 @@ address of the machine except loopback, so with no network at all there was no a
 network the stream listened on every interface. `restrict_host_candidates()` makes it offer exactly the
 addresses in COACH_LIVE_ADDRESSES (default 127.0.0.1: the browser on this computer). No STUN or TURN server is
 ever contacted (`RTC_CONFIGURATION`).
+
+A browser itself needs a network interface for WebRTC: with none but loopback, Chrome and Chromium offer no
+address at all (measured), so `machine_has_network()` lets the page say so instead of waiting silently.
 """
 
 from __future__ import annotations
@@ -21,6 +24,18 @@ DEFAULT_LIVE_ADDRESSES = ("127.0.0.1",)
 
 RTC_CONFIGURATION: dict[str, Any] = {"iceServers": []}
 """Host candidates only: works offline and on the local network, no STUN/TURN server is contacted."""
+
+
+def machine_has_network(adapters: list[Any] | None = None) -> bool:
+    """True when an interface of this computer has an address other than loopback (`adapters`: ifaddr's)."""
+    import ifaddr
+
+    for adapter in ifaddr.get_adapters() if adapters is None else adapters:
+        for ip in adapter.ips:
+            address = ip.ip if isinstance(ip.ip, str) else ip.ip[0]
+            if not ipaddress.ip_address(address.split("%")[0]).is_loopback:
+                return True
+    return False
 
 
 def live_addresses(value: str | None = None) -> tuple[str, ...]:

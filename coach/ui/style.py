@@ -30,6 +30,7 @@ h1 { font-size: clamp(1.9rem, 6vw, 2.4rem) !important; padding-top: 0 !important
 .coach-big { font-size: clamp(2.2rem, 9vw, 3.6rem); font-weight: 800; line-height: 1.1; color: #000; }
 .coach-mid { font-size: clamp(1.3rem, 4.5vw, 1.6rem); font-weight: 700; color: #000; }
 .coach-small { font-size: 1.2rem; color: #262626; }
+.coach-warn-line { font-size: 1.2rem; font-weight: 700; color: #a00000; margin: 0.2rem 0 0.6rem; }
 .coach-warn { font-size: clamp(1.4rem, 5vw, 1.8rem); font-weight: 800; color: #fff; background: #a00000;
               padding: 0.5rem 1rem; border-radius: 0.4rem; margin: 0.3rem 0; }
 .coach-ok { font-size: clamp(1.3rem, 4.5vw, 1.6rem); font-weight: 700; color: #fff; background: #145a32;
@@ -124,5 +125,46 @@ def scroll_into_view(selector: str, where: str = "center") -> None:
     if (++tries < 30) setTimeout(go, 100);
   }};
   setTimeout(go, 100);
+}})();
+</script>""", unsafe_allow_javascript=True)
+
+
+TOO_BIG_TESTID = "upload-too-big"
+"""The line the review page shows under the upload box when the browser refused a file for its size."""
+
+
+def explain_refused_upload(message: str) -> None:
+    """Streamlit's upload box refuses a file over server.maxUploadSize in the browser, before any code here sees
+    it, with only an error sign on the file (its words, "File must be 200.0MB or smaller.", in a tooltip). A
+    line of script in the page watches for that refusal and shows `message` under the box, as plain text, for
+    as long as the refused file is listed."""
+    import json
+
+    text = json.dumps(message).replace("<", "\\u003c")
+    testid = json.dumps(TOO_BIG_TESTID)
+    st.html(f"""<script>
+(function() {{
+  const doc = window.document;
+  const refused = (box) => Array.from(box.querySelectorAll('[role="alert"]'))
+    .some((el) => /File must be .* or smaller/.test(el.textContent || ""));
+  const update = () => {{
+    for (const box of doc.querySelectorAll('[data-testid="stFileUploader"]')) {{
+      const note = box.parentElement && box.parentElement.querySelector('[data-testid=' + {testid} + ']');
+      if (refused(box) && !note) {{
+        const line = doc.createElement("div");
+        line.setAttribute("data-testid", {testid});
+        line.setAttribute("role", "alert");
+        line.className = "coach-warn-line";
+        line.textContent = {text};
+        box.insertAdjacentElement("afterend", line);
+      }} else if (!refused(box) && note) {{
+        note.remove();
+      }}
+    }}
+  }};
+  if (window.__coachRefusedUpload) window.__coachRefusedUpload.disconnect();
+  window.__coachRefusedUpload = new MutationObserver(update);
+  window.__coachRefusedUpload.observe(doc.body, {{childList: true, subtree: true, characterData: true}});
+  update();
 }})();
 </script>""", unsafe_allow_javascript=True)

@@ -46,6 +46,25 @@ def test_two_people_side_by_side(tmp_path, real_frames):
     assert "most prominent" in kinds[NoticeKind.SEVERAL_PEOPLE]
 
 
+def test_a_second_smaller_person_is_noticed(tmp_path, real_frames):
+    """Issue #19 item 11: beside the lifter, the same clip mirrored at 0.7 × the size, feet on the same floor.
+    MediaPipe's detector reports only the lifter; the second look (the lifter covered) finds the other one."""
+    import cv2
+
+    def two(im: np.ndarray) -> np.ndarray:
+        h, w = im.shape[:2]
+        canvas = np.hstack([im, np.empty_like(im)])
+        canvas[:, w:] = im[:, :1].mean(axis=(0, 1)).astype(np.uint8)
+        small = cv2.resize(im[:, ::-1], (int(w * 0.7), int(h * 0.7)))
+        x0 = w + (w - small.shape[1]) // 2
+        canvas[h - small.shape[0]:, x0:x0 + small.shape[1]] = small
+        return np.ascontiguousarray(canvas)
+
+    frames = (two(im) for im in _every_other(real_frames(3.0, 640)))
+    kinds = _kinds(write_clip(tmp_path / "two_sizes.mp4", frames, FPS))
+    assert NoticeKind.SEVERAL_PEOPLE in kinds
+
+
 def test_upper_half_only_is_partial_body(tmp_path, real_frames):
     frames = (np.ascontiguousarray(im[: im.shape[0] // 2]) for im in _every_other(real_frames(3.0, 640)))
     kinds = _kinds(write_clip(tmp_path / "upper.mp4", frames, FPS))

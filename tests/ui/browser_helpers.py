@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -17,12 +18,21 @@ from typing import IO, Any
 
 import pytest
 
+from tests.syscalls import TRACED
+
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
                  "--disable-default-apps", "--disable-sync", "--no-first-run", "--metrics-recording-only"]
 WEBRTC_IFRAME = 'iframe[title="streamlit_webrtc.component.webrtc_streamer"]'
+STRACE_ENV = "COACH_TEST_STRACE"
+"""When set, `start_app` runs the server under `strace -f` writing the trace to this path."""
+LOOPBACK_WEBRTC = "--allow-loopback-in-peer-connection"
+"""Test-only: lets the test's Chromium offer 127.0.0.1 to the live stream. A person's Chrome on this computer
+needs no flag: it offers its network address, which reaches the coach's 127.0.0.1 without leaving the machine
+(measured: 202 frames in 10 s). With no network interface at all Chromium offers nothing (measured: ICE stays
+"new"), which no server setting can change; this flag lets the tests run the live page in such a namespace."""
 
 
 def _missing(reason: str) -> None:
@@ -50,23 +60,31 @@ def free_port() -> int:
 
 @dataclass
 class App:
-    """A running `streamlit run app.py` (the Popen is the server process itself)."""
+    """A running `streamlit run app.py` (the Popen is the server itself, or strace and the server in its own
+    process group when `traced`)."""
 
     proc: subprocess.Popen[bytes]
     url: str
     port: int
     log: Path
     _fh: IO[bytes]
+    traced: bool = False
 
     def stop(self) -> None:
         if self.proc.poll() is None:
-            self.proc.terminate()
+            self._signal(signal.SIGTERM)
             try:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
+                self._signal(signal.SIGKILL)
                 self.proc.wait(timeout=10)
         self._fh.close()
+
+    def _signal(self, sig: signal.Signals) -> None:
+        if self.traced:
+            os.killpg(self.proc.pid, sig)
+        else:
+            self.proc.send_signal(sig)
 
 
 def start_app(data: Path, log: Path, extra_env: Mapping[str, str] | None = None) -> App:
@@ -77,11 +95,13 @@ def start_app(data: Path, log: Path, extra_env: Mapping[str, str] | None = None)
     env = {**os.environ, "COACH_DATA_DIR": str(data), "COACH_SAMPLES_DIR": str(samples), **(extra_env or {})}
     env.pop("COACH_DB", None)
     fh = open(log, "ab")
+    trace = os.environ.get(STRACE_ENV)
+    prefix = ["strace", "-f", "-qq", "-e", f"trace={TRACED}", "-o", trace] if trace else []
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
+        [*prefix, sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=env, stdout=fh, stderr=subprocess.STDOUT)
-    app = App(proc, f"http://localhost:{port}", port, log, fh)
+        cwd=REPO, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=bool(trace))
+    app = App(proc, f"http://localhost:{port}", port, log, fh, traced=bool(trace))
     deadline = time.monotonic() + 90
     while True:
         try:
@@ -111,7 +131,7 @@ def fake_camera(clip: Path, y4m: Path, fps: int = 15) -> list[str]:
     subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(clip), "-vf",
                     f"scale=-2:480,pad=640:480:(ow-iw)/2:0,fps={fps}", "-pix_fmt", "yuv420p", str(y4m)], check=True)
     return ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={y4m}"]
+            f"--use-file-for-fake-video-capture={y4m}", LOOPBACK_WEBRTC]
 
 
 def live_total(page: Any) -> int:

@@ -54,3 +54,13 @@ def test_no_picture_after_start_is_told() -> None:
     assert not_connected(snap, True, CONNECT_WAIT_S)
     assert not not_connected(snap, True, CONNECT_WAIT_S - 1.0)
     assert not not_connected(snap, False, CONNECT_WAIT_S * 2)
+
+
+def test_a_computer_with_loopback_alone_has_no_network() -> None:
+    """The no-picture message says "switch Wi-Fi on" only when no interface has an address but loopback."""
+    import ifaddr
+
+    lo = ifaddr.Adapter("lo", "lo", [ifaddr.IP("127.0.0.1", 8, "lo"), ifaddr.IP(("::1", 0, 0), 128, "lo")])
+    wifi = ifaddr.Adapter("wlan0", "wlan0", [ifaddr.IP(("fe80::1%wlan0", 0, 2), 64, "wlan0")])
+    assert not rtc.machine_has_network([lo])
+    assert rtc.machine_has_network([lo, wifi])

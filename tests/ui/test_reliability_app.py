@@ -408,3 +408,24 @@ def test_the_camera_state_comes_from_the_component() -> None:
     assert camera_of(ctx(False, False)) is Camera.OFF
     assert camera_of(ctx(False, True)) is Camera.STARTING  # START pressed: the button already reads STOP
     assert camera_of(ctx(True, True)) is Camera.ON
+
+
+def test_live_says_when_someone_else_is_in_the_picture_and_keeps_counting() -> None:
+    """Issue #19 item 11: a second person (the estimator's people count) gets a line; the count goes on."""
+    import dataclasses
+
+    from coach.session import SEVERAL_PEOPLE_TEXT
+
+    poses = _squat_poses(2)
+    half = len(poses) // 2
+    two = [dataclasses.replace(p, people=2) if i >= half else p for i, p in enumerate(poses)]
+    coach = LiveCoach("squat", estimator_factory=lambda: SquatEstimator(two))
+    img = np.zeros((480, 640, 3), np.uint8)
+    for i in range(half):
+        coach.process_image(img, i / 30.0)
+    assert coach.snapshot().message != SEVERAL_PEOPLE_TEXT
+    for i in range(half, len(two)):
+        coach.process_image(img, i / 30.0)
+    snap = coach.snapshot()
+    assert snap.message == SEVERAL_PEOPLE_TEXT
+    assert snap.count >= 1
