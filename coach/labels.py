@@ -8,9 +8,8 @@ warning and notice kind has an entry.
 from __future__ import annotations
 
 from coach.exercises import REGISTRY, Load, NotAnalyzedYet, spec_of
-from coach.session import SetVerdict
 from coach.thresholds import LEVEL_WORDS_TOLERANCE_DEG
-from coach.types import Exercise, FunctionalTest, Hold, HoldEnd, NoticeKind, Stance, Verdict, WarningKind
+from coach.types import Exercise, FunctionalTest, Hold, HoldEnd, NoticeKind, SetVerdict, Stance, Verdict, WarningKind
 
 SHARED_MEASURE_WORDS: dict[str, str] = {
     "spinal_flexion_deg": "Back rounding",

@@ -485,6 +485,11 @@ class MediaPipeEstimator:
         ValueError: workers > 1 with a people count.
     """
 
+    _landmarkers: list[object]
+    _pools: list[ThreadPoolExecutor]
+    _counter: Any
+    _looker: Any
+
     def __init__(
         self,
         mode: EstimatorMode = EstimatorMode.VIDEO,
@@ -508,21 +513,7 @@ class MediaPipeEstimator:
         if self.workers > 1 and self.people_check_every:
             raise ValueError("several landmarkers cannot share the people count")
         self.model_path = check_model(model_path, expected_sha256)
-        self._landmarkers: list[object] = []
-        self._last_ms: list[int | None] = [None] * self.workers  # VIDEO mode: last timestamp, per landmarker
-        self._warm = [0] * self.workers  # calls with a person found, per landmarker
-        self._cold_lock = threading.Lock()  # one not-yet-quiet call at a time: fd 2 is process-wide
-        self._pools: list[ThreadPoolExecutor] = []  # one thread per landmarker (workers > 1)
-        self._counter = None
-        self._calls = 0
-        self._submitted = 0
-        self._raw_calls = 0
-        self._people_seen = 0
-        self._others_seen = 0
-        self._looker: Any = None  # the second look's landmarker, shared by the workers under _look_lock
-        self._look_lock = threading.Lock()
-        self._order = _FrameOrder()
-
+        self._init_state()
         block_native_network()
         import mediapipe as mp
         from mediapipe.tasks.python import BaseOptions, vision
@@ -568,6 +559,23 @@ class MediaPipeEstimator:
             raise ModelError(f"could not load pose model '{self.model_path}': {first}; {REBUILD_HINT}") from exc
         if self.workers > 1:
             self._pools = [ThreadPoolExecutor(1, thread_name_prefix=f"pose{i}") for i in range(self.workers)]
+
+    def _init_state(self) -> None:
+        """The landmarkers' bookkeeping before any is made."""
+        self._landmarkers = []
+        self._last_ms: list[int | None] = [None] * self.workers  # VIDEO mode: last timestamp, per landmarker
+        self._warm = [0] * self.workers  # calls with a person found, per landmarker
+        self._cold_lock = threading.Lock()  # one not-yet-quiet call at a time: fd 2 is process-wide
+        self._pools = []  # one thread per landmarker (workers > 1)
+        self._counter = None
+        self._calls = 0
+        self._submitted = 0
+        self._raw_calls = 0
+        self._people_seen = 0
+        self._others_seen = 0
+        self._looker = None  # the second look's landmarker, shared by the workers under _look_lock
+        self._look_lock = threading.Lock()
+        self._order = _FrameOrder()
 
     def __enter__(self) -> MediaPipeEstimator:
         return self
@@ -718,7 +726,7 @@ class MediaPipeEstimator:
         step = -(-max(image_rgb.shape[:2]) // PEOPLE_CHECK_MAX_SIDE_PX)  # ceil division
         small = np.ascontiguousarray(image_rgb[::step, ::step]) if step > 1 else image_rgb
         mp_small = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(small))
-        return len(self._counter.detect(mp_small).pose_landmarks or [])  # type: ignore[union-attr]
+        return len(self._counter.detect(mp_small).pose_landmarks or [])
 
     def warm_up(self, width: int = 64, height: int = 64) -> None:
         """Run every landmarker once on a blank image, so lazy start-up costs are paid before timing.

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
 
 from coach.calibration import Neutral
 from coach.cuts import CutDetector
@@ -23,20 +22,12 @@ from coach.exercises import AnalysisResult, FrameResult, analyzer_for, spec_of
 from coach.features import BodyFeatures, extract
 from coach.plausibility import PlausibilityCheck
 from coach.thresholds import OSTEOPOROSIS_TARGET, SET_BREAK_S, SetTarget, Thresholds
-from coach.types import HOLD_EXERCISES, Exercise, FunctionalSetup, Notice, NoticeKind, PoseFrame, Rep
+from coach.types import HOLD_EXERCISES, Exercise, FunctionalSetup, Notice, NoticeKind, PoseFrame, Rep, SetVerdict
 
 LEFT_FRAME_S = 5.0
 """Nobody in view for this long ends the set, seconds."""
 MAX_CUTS_LISTED = 5
 """The scene-cut notice names the times of at most this many cuts."""
-
-
-class SetVerdict(StrEnum):
-    """How a set compares with its rep target."""
-
-    BELOW = "below_target"
-    IN_RANGE = "in_range"
-    ABOVE = "above_target"
 
 
 SEVERAL_PEOPLE_TEXT = "More than one person is in view: the coach follows the most prominent one."

@@ -263,3 +263,11 @@ class FunctionalSetup:
     height_cm: float | None = None
     go_s: float | None = None
     target_s: float | None = None
+
+
+class SetVerdict(StrEnum):
+    """How a set compares with its rep target."""
+
+    BELOW = "below_target"
+    IN_RANGE = "in_range"
+    ABOVE = "above_target"

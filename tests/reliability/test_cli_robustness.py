@@ -113,4 +113,4 @@ def test_review_with_pytest_socket_disabled(tmp_path, capsys, make_clip, constan
     finally:
         pytest_socket.enable_socket()
     assert rc == 0, err
-    assert "squat:" in out
+    assert "Squat:" in out

@@ -40,7 +40,8 @@ def private_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     monkeypatch.delenv("COACH_DB", raising=False)
     monkeypatch.setattr(review_page, "SAMPLES_DIR", tmp_path / "no-samples")
     # the WebRTC component needs a live Streamlit server and a browser: stub it at its boundary
-    monkeypatch.setattr(live_page, "webrtc", lambda coach: SimpleNamespace(state=SimpleNamespace(playing=False)))
+    off = SimpleNamespace(state=SimpleNamespace(playing=False, signalling=False))
+    monkeypatch.setattr(live_page, "webrtc", lambda coach: off)
     yield data
 
 

@@ -345,7 +345,8 @@ def test_newer_history_turns_history_off_but_coaching_goes_on(private_data: Path
     con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     con.close()
     before = path.read_bytes()
-    monkeypatch.setattr(live_page, "webrtc", lambda coach: SimpleNamespace(state=SimpleNamespace(playing=False)))
+    off = SimpleNamespace(state=SimpleNamespace(playing=False, signalling=False))
+    monkeypatch.setattr(live_page, "webrtc", lambda coach: off)
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
     assert not at.exception
     assert any("History is switched off" in w.value and "newer version" in w.value for w in at.warning)
