@@ -186,6 +186,7 @@ class LiveCoach:
         self._idle = True
         self._set_number = 1
         self._set_reps = 0
+        self._rep_in_set: dict[int, int] = {}  # each rep's number within its set (by session index), as shown
         self._sets_done = 0
         self._last_rep_end: float | None = None
         self._session_id: int | None = None
@@ -339,6 +340,7 @@ class LiveCoach:
             self._set_number += 1
             self._set_reps = 0
         self._set_reps += 1
+        self._rep_in_set[rep.index] = self._set_reps
         self._last_rep_end = rep.end_s
         self._reps.append(rep)
         if rep.warnings:
@@ -374,7 +376,7 @@ class LiveCoach:
         latest = next((r for r in reversed(self._session.reps()) if r.complete), None)
         shown = latest.warnings if latest is not None else ()
         warning, cue = (shown[0].message, shown[0].cue) if shown else (None, None)
-        warning_rep = latest.index if latest is not None and shown else None
+        warning_rep = self._rep_in_set.get(latest.index) if latest is not None and shown else None
         if error is not None:
             phase = LivePhase.ERROR
         elif not self._started:
@@ -389,8 +391,9 @@ class LiveCoach:
             if self._idle:
                 phase = LivePhase.RESTING
                 rest_left = max(0.0, rest - (t - self._last_rep_end))
-            else:  # the first rep of the next set is under way
+            else:  # the first rep of the next set is under way: last set's warning is no longer about this set
                 set_number, set_reps = self._set_number + 1, 0
+                shown, warning, cue, warning_rep = (), None, None, None
         snap = LiveSnapshot(
             frames=prev.frames + 1, last_frame_at=now, video_time_s=t, phase=phase,
             message=error or message or "", count=sum(r.complete for r in self._reps), set_number=set_number,

@@ -28,6 +28,14 @@ def need_strace() -> str:
     return path
 
 
+def strace_prefix(strace: str, trace_path: str) -> list[str]:
+    """The command words that run a program under strace, following every thread, writing only the TRACED calls
+    to `trace_path`. `--seccomp-bpf` stops the program only at those calls: without it every system call of every
+    thread (MediaPipe's many futex waits) stops for strace, which slowed the live server so much on one machine
+    that no rep was counted in two minutes."""
+    return [strace, "-f", "--seccomp-bpf", "-qq", "-e", f"trace={TRACED}", "-o", trace_path]
+
+
 def leaks(trace: str) -> list[str]:
     """Trace lines that reach a non-loopback address or a DNS port."""
     found = []

@@ -54,3 +54,29 @@ def test_review_and_live_flag_the_same_reps(make_clip) -> None:
     # The last rep was good, so the live page no longer shows rep 2's lean-back (warnings clear when form is fixed).
     snap = live.snapshot()
     assert snap.warning_rep is None and snap.warning is None
+
+
+def test_after_a_rest_the_warning_names_the_rep_as_the_count_does() -> None:
+    # Rep 1, a rest longer than a set break, then reps 2 and 3 with a twist on rep 3: the live page says
+    # "2 of 8–12", so the warning must say "Rep 2", not the session's rep 3.
+    from coach.session import ends_set
+    from coach.thresholds import SET_BREAK_S
+
+    base = deadlift_frames(fault=twist_on((2,), 35.0))
+    split_s, rest_s, fps = 4.6, SET_BREAK_S + 2.0, 30.0
+    stand = next(p for p in base if p.timestamp_s >= split_s)
+    poses = [p for p in base if p.timestamp_s < split_s]
+    poses += [dataclasses.replace(stand, timestamp_s=split_s + i / fps) for i in range(int(rest_s * fps))]
+    poses += [dataclasses.replace(p, timestamp_s=p.timestamp_s + rest_s) for p in base if p.timestamp_s >= split_s]
+    assert ends_set(rest_s)
+
+    live = LiveCoach(Exercise.DEADLIFT, estimator_factory=lambda: PoseAtTime(poses))
+    image = np.zeros((48, 64, 3), np.uint8)
+    for p in poses:
+        live.process_image(image, p.timestamp_s)
+    snap = live.snapshot()
+    live.close()
+
+    assert [kinds(r) for r in live.reps()] == [set(), set(), {"twist"}]
+    assert (snap.set_number, snap.set_reps, snap.count) == (2, 2, 3)
+    assert snap.warning is not None and snap.warning_rep == 2

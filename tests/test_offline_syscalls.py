@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.syscalls import TRACED, leaks, need_strace
+from tests.syscalls import leaks, need_strace, strace_prefix
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample_videos" / "squat_good_side_10reps.mp4"
@@ -45,7 +45,7 @@ def test_a_cli_review_makes_no_network_call(tmp_path: Path) -> None:
     trace = tmp_path / "trace.txt"
     env = {k: v for k, v in os.environ.items() if k.lower() not in {"https_proxy", "all_proxy", "no_proxy"}}
     env["PYTHONPATH"] = str(REPO)
-    done = subprocess.run([strace, "-f", "-qq", "-e", f"trace={TRACED}", "-o", str(trace), sys.executable, "-m",
+    done = subprocess.run([*strace_prefix(strace, str(trace)), sys.executable, "-m",
                            "coach.cli", "review", str(SAMPLE), "-e", "squat"],
                           env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
@@ -64,7 +64,7 @@ def test_an_app_start_makes_no_network_call(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k.lower() not in {"https_proxy", "all_proxy", "no_proxy"}}
     env.update(PYTHONPATH=str(REPO), COACH_DATA_DIR=str(tmp_path / "data"))
     log = open(tmp_path / "streamlit.log", "wb")
-    proc = subprocess.Popen([strace, "-f", "-qq", "-e", f"trace={TRACED}", "-o", str(trace), sys.executable, "-m",
+    proc = subprocess.Popen([*strace_prefix(strace, str(trace)), sys.executable, "-m",
                              "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
                              "--server.headless", "true", "--browser.gatherUsageStats", "false"],
                             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

@@ -18,7 +18,7 @@ from typing import IO, Any
 
 import pytest
 
-from tests.syscalls import TRACED
+from tests.syscalls import strace_prefix
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
@@ -96,7 +96,7 @@ def start_app(data: Path, log: Path, extra_env: Mapping[str, str] | None = None)
     env.pop("COACH_DB", None)
     fh = open(log, "ab")
     trace = os.environ.get(STRACE_ENV)
-    prefix = ["strace", "-f", "-qq", "-e", f"trace={TRACED}", "-o", trace] if trace else []
+    prefix = strace_prefix("strace", trace) if trace else []
     proc = subprocess.Popen(
         [*prefix, sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
