@@ -11,7 +11,9 @@ from coach.types import Exercise, View
 
 CAMERA_NAMES = ["default", "floor", "table", "shelf", "rolled"]
 """The named camera rigs (coach.synth.scene.CAMERA_RIGS; listed here so the CLI loads no renderer)."""
-VIEW_CHOICES = {"side": View.SIDE, "front": View.FRONT, "45": View.OBLIQUE, "oblique": View.OBLIQUE, "rear": View.REAR}
+VIEW_CHOICES = {"side": View.SIDE, "front": View.FRONT, "45": View.OBLIQUE, "oblique": View.OBLIQUE, "rear": View.REAR,
+                "head": View.FRONT, "feet": View.REAR}
+"""View names; for the floor exercises front is the head end ("head") and rear the feet end ("feet")."""
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,6 +51,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                    help="camera pitch, degrees, + = looking down, − = up (overrides)")
     p.add_argument("--camera-roll", type=float, default=None, metavar="DEG",
                    help="camera roll, degrees (overrides; default 0, rolled 10)")
+    p.add_argument("--camera-distance", type=float, default=None, metavar="M",
+                   help="camera distance from the person, m (overrides; farther = a smaller person)")
+    p.add_argument("--variant", default="default",
+                   help="floor exercises: back_extension superman | superman_arms | superman_legs | alternating | "
+                        "prone_sides | prone_head; bird_dog knees | plank (default: the first)")
     p.add_argument("-o", "--out", required=True, help="output .mp4 (truth goes to the .json beside it)")
     p.set_defaults(func=run)
 
@@ -77,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from coach.synth import Fault, SynthSpec, generate, sidecar_path
+    from coach.synth.motions import Variant
     from coach.synth.scene import CAMERA_RIGS
 
     try:
@@ -84,7 +92,12 @@ def run(args: argparse.Namespace) -> int:
         rig = CAMERA_RIGS[args.camera]
         rig = replace(rig, roll_deg=rig.roll_deg if args.camera_roll is None else args.camera_roll,
                       height_m=rig.height_m if args.camera_height is None else args.camera_height,
-                      pitch_deg=rig.pitch_deg if args.camera_pitch is None else args.camera_pitch)
+                      pitch_deg=rig.pitch_deg if args.camera_pitch is None else args.camera_pitch,
+                      distance_m=args.camera_distance)
+        try:
+            variant = Variant(args.variant)
+        except ValueError:
+            raise ValueError(f"unknown variant '{args.variant}' (use {', '.join(v.value for v in Variant)})") from None
         spec = SynthSpec(
             exercise=Exercise(args.exercise),
             reps=args.reps,
@@ -98,6 +111,7 @@ def run(args: argparse.Namespace) -> int:
             fps=args.fps,
             seed=args.seed,
             camera=rig,
+            variant=variant,
         )
         spec.validate()
         out = Path(args.out)

@@ -15,14 +15,14 @@ import numpy as np
 
 from coach.synth import angles, functional
 from coach.synth.body import PrimArrays, barbell, body_prims, place
-from coach.synth.motions import READY_S, Fault, Support, Timeline, phase_at, plan, pose_at, timing
+from coach.synth.motions import READY_S, Fault, Support, Timeline, Variant, phase_at, plan, pose_at, resolve_variant, timing
 from coach.synth.render import Camera, raycast, shade_body, to_srgb8
 from coach.synth.scene import CameraRig, camera_for, contact_shadows, degrade, draw_body, draw_lighting, draw_look, room
 from coach.synth.skeleton import BodyDims, forward_kinematics, joints
 from coach.synth.truth import FrameTruth, RepTruth, Truth, sidecar_path
 from coach.types import Exercise, View
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 """Bumped whenever the same spec would render different frames or truth (cache keys use it)."""
 
 MIN_SIZE_PX = 64
@@ -47,7 +47,8 @@ class SynthSpec:
         height: Frame height, px.
         fps: Frame rate, frames/s.
         seed: Seed for body, appearance, lights, camera jitter, rep variation and noise.
-        camera: Camera height, pitch and roll (`CameraRig`; default: the view's level camera).
+        camera: Camera height, pitch, roll and distance (`CameraRig`; default: the view's level camera).
+        variant: How a floor exercise is done (`Variant`: superman, alternating, prone, plank…).
     """
 
     exercise: Exercise
@@ -62,6 +63,7 @@ class SynthSpec:
     fps: float = 30.0
     seed: int = 0
     camera: CameraRig = field(default_factory=CameraRig)
+    variant: Variant = Variant.DEFAULT
 
     def validate(self) -> None:
         """Raise ValueError (one-line message) for an impossible spec."""
@@ -81,6 +83,7 @@ class SynthSpec:
         if not (1 <= self.fps <= 120) or not math.isfinite(self.fps):
             raise ValueError(f"fps must be 1–120, got {self.fps}")
         self.camera.validate()
+        resolve_variant(self.exercise, self.variant)
         if self.fault is not None:
             self.fault.check(self.exercise)
         elif self.fault_reps:
@@ -109,7 +112,7 @@ class SynthSpec:
             script = functional.script_for(self.exercise, self.reps)
             return Timeline(self.exercise, self.tempo(), 0.0, (), script.duration_s)
         faults = {r - 1: self.fault for r in self.faulty_reps() if self.fault is not None}
-        return plan(self.exercise, self.reps, faults, self.tempo(), self.rest_s, self.seed)
+        return plan(self.exercise, self.reps, faults, self.tempo(), self.rest_s, self.seed, self.variant)
 
     def n_frames(self) -> int:
         """Number of frames in the clip."""
@@ -154,7 +157,7 @@ class Generator:
         if self.script is not None:
             return self._scripted(t)
         phase = phase_at(self.timeline, t)
-        pose, support = pose_at(self.spec.exercise, self.dims, phase)
+        pose, support = pose_at(self.spec.exercise, self.dims, phase, self.timeline.variant)
         frames = forward_kinematics(self.dims, pose)
         prims = place(self.prims, self.dims, frames)
         if self.spec.exercise is Exercise.DEADLIFT:
@@ -300,6 +303,7 @@ class Generator:
             holds=list(self.script.holds) if self.script is not None else [],
             test=self.script.test if self.script is not None else None,
             go_s=self.script.go_s if self.script is not None else None,
+            variant=self.timeline.variant.value,
         )
 
     def _scripted_reps(self) -> list[RepTruth]:

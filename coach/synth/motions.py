@@ -16,7 +16,8 @@ from enum import StrEnum
 import numpy as np
 
 from coach.exercises import SynthTiming, spec_of
-from coach.synth.skeleton import SPINE, SPINE_REST_DEG, BodyDims, Pose, Seg, forward_kinematics, pitch, roll, yaw
+from coach.synth.skeleton import (SPINE, SPINE_REST_DEG, BodyDims, Pose, Seg, forward_kinematics, joints, pitch, roll,
+                                  yaw)
 from coach.types import Exercise, Side, WarningKind
 
 FAULT_KINDS: tuple[WarningKind, ...] = (
@@ -47,6 +48,49 @@ def timing(exercise: Exercise) -> SynthTiming:
 
 def _standing(exercise: Exercise) -> bool:
     return spec_of(exercise).posture.upright
+
+
+class Variant(StrEnum):
+    """How a floor exercise is done (`coach synth --variant`): the back extension's lifts and arm positions, and
+    the bird-dog's base (knees or a high plank). `DEFAULT` is the exercise's usual form (a full superman; a
+    bird-dog on hands and knees)."""
+
+    DEFAULT = "default"
+    SUPERMAN = "superman"
+    """Chest, arms (reaching ahead) and both legs lift together."""
+    SUPERMAN_ARMS = "superman_arms"
+    """Chest and arms lift; the legs stay down."""
+    SUPERMAN_LEGS = "superman_legs"
+    """Both legs lift; the chest and arms stay down."""
+    ALTERNATING = "alternating"
+    """Opposite arm and leg lift, sides alternating, the chest a little."""
+    PRONE_SIDES = "prone_sides"
+    """Prone back extension, hands by the sides: the chest lifts, the legs stay down."""
+    PRONE_HEAD = "prone_head"
+    """Prone back extension, hands behind the head."""
+    KNEES = "knees"
+    """Bird-dog on hands and knees."""
+    PLANK = "plank"
+    """Bird-dog from a high plank (hands and toes)."""
+
+
+VARIANTS: dict[Exercise, tuple[Variant, ...]] = {
+    Exercise.BACK_EXTENSION: (Variant.SUPERMAN, Variant.SUPERMAN_ARMS, Variant.SUPERMAN_LEGS, Variant.ALTERNATING,
+                              Variant.PRONE_SIDES, Variant.PRONE_HEAD),
+    Exercise.BIRD_DOG: (Variant.KNEES, Variant.PLANK),
+}
+"""The variants each floor exercise can be rendered in (the first is its `DEFAULT`)."""
+
+
+def resolve_variant(exercise: Exercise, variant: Variant) -> Variant:
+    """The concrete variant: `DEFAULT` becomes the exercise's first; ValueError for one it does not have."""
+    options = VARIANTS.get(exercise, ())
+    if variant is Variant.DEFAULT:
+        return options[0] if options else Variant.DEFAULT
+    if variant not in options:
+        names = ", ".join(v.value for v in options) or "none"
+        raise ValueError(f"variant '{variant.value}' does not apply to {exercise.value} (use {names})")
+    return variant
 
 
 class Support(StrEnum):
@@ -122,6 +166,7 @@ class Timeline:
     rest_s: float
     reps: tuple[RepPlan, ...]
     duration_s: float
+    variant: Variant = Variant.DEFAULT
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +195,7 @@ def plan(
     tempo_s: float | None = None,
     rest_s: float = 0.0,
     seed: int = 0,
+    variant: Variant = Variant.DEFAULT,
 ) -> Timeline:
     """Plan `reps` reps; `faults` maps a 0-based rep index to its fault. Variation is seeded.
 
@@ -163,7 +209,7 @@ def plan(
     for i in range(reps):
         start = READY_S + i * (tempo_s + rest_s)
         side = None
-        if exercise is Exercise.BIRD_DOG:
+        if exercise is Exercise.BIRD_DOG or variant is Variant.ALTERNATING:
             side = Side.LEFT if i % 2 == 0 else Side.RIGHT
         depth = float(rng.uniform(0.94, 1.03))
         natural = float(rng.uniform(0.0, 3.0)) if _standing(exercise) else 0.0
@@ -180,7 +226,7 @@ def plan(
             )
         )
     duration = READY_S + reps * tempo_s + max(reps - 1, 0) * rest_s + END_HOLD_S
-    return Timeline(exercise, tempo_s, rest_s, tuple(out), duration)
+    return Timeline(exercise, tempo_s, rest_s, tuple(out), duration, resolve_variant(exercise, variant))
 
 
 def _ease(x: float) -> float:
@@ -332,31 +378,47 @@ def _deadlift(phase: Phase, depth: float) -> _Angles:
     )
 
 
-def _back_extension(phase: Phase, depth: float) -> _Angles:
-    """Prone "superman": arms reach overhead; chest, arms and legs lift at the peak."""
+def _back_extension(phase: Phase, depth: float, variant: Variant = Variant.SUPERMAN) -> _Angles:
+    """Prone back extension: which of chest, arms and legs lift, and where the hands are, by `variant`."""
     q = phase.trunk * depth
     flex, ext, twist = _spine_faults(phase, Exercise.BACK_EXTENSION)
-    hip_ext = 18.0 * q
-    arm = -90.0 + 6.0 - 32.0 * q  # −90 = arms pointing straight ahead along the floor
+    rep = phase.rep
+    chest = {Variant.SUPERMAN_LEGS: 0.0, Variant.ALTERNATING: 12.0, Variant.PRONE_SIDES: 30.0,
+             Variant.PRONE_HEAD: 28.0}.get(variant, 36.0) * q
+    legs_lift = variant in (Variant.SUPERMAN, Variant.SUPERMAN_LEGS)
+    hip = [18.0 * q if legs_lift else 0.0] * 2
+    reach = -90.0 + 6.0  # −90 = arms pointing straight ahead along the floor
+    arm = [reach - (32.0 * q if variant in (Variant.SUPERMAN, Variant.SUPERMAN_ARMS) else 0.0)] * 2
+    abd, elbow = [14.0, 14.0], [4.0, 4.0]
+    if variant is Variant.ALTERNATING:
+        arm_side = 0 if rep is None or rep.side is Side.LEFT else 1
+        arm[arm_side] = reach - 30.0 * q
+        hip[1 - arm_side] = 20.0 * q
+    elif variant is Variant.PRONE_SIDES:
+        arm = [88.0 + 0.4 * chest] * 2  # along the sides, hands by the hips, lifting a little with the chest
+        abd = [8.0, 8.0]
+    elif variant is Variant.PRONE_HEAD:
+        arm = [-150.0 + chest, -150.0 + chest]  # elbows out, hands behind the head
+        abd, elbow = [70.0, 70.0], [150.0, 150.0]
     return _Angles(
         pelvis_pitch=90.0,
-        spine_flex=flex - 36.0 * q,
+        spine_flex=flex - chest,
         spine_ext=ext,
         spine_twist=twist,
         neck=-4.0 * q,
         head=-4.0,
-        thigh_pitch=(90.0 + hip_ext,) * 2,
+        thigh_pitch=(90.0 + hip[0], 90.0 + hip[1]),
         thigh_abd=(4.0, 4.0),
-        foot_pitch=(175.0 + hip_ext,) * 2,
-        arm_pitch=(arm, arm),
-        arm_abd=(14.0, 14.0),
-        elbow=(4.0, 4.0),
-        hand_pitch=(arm - 4.0, arm - 4.0),
+        foot_pitch=(175.0 + hip[0], 175.0 + hip[1]),
+        arm_pitch=(arm[0], arm[1]),
+        arm_abd=(abd[0], abd[1]),
+        elbow=(elbow[0], elbow[1]),
+        hand_pitch=(arm[0] - 4.0, arm[1] - 4.0),
         hand_axial=(90.0, 90.0),
     )
 
 
-def _bird_dog(phase: Phase, depth: float, pelvis_pitch: float) -> _Angles:
+def _bird_dog(phase: Phase, depth: float, pelvis_pitch: float, plank: bool = False) -> _Angles:
     q = phase.trunk * depth
     rep = phase.rep
     flex, ext, twist = _spine_faults(phase, Exercise.BIRD_DOG)
@@ -371,6 +433,11 @@ def _bird_dog(phase: Phase, depth: float, pelvis_pitch: float) -> _Angles:
     thigh[leg_side] = 90.0 * q
     knee[leg_side] = 90.0 * (1 - q)
     foot = [t + k + 80.0 * (1 - q if i == leg_side else 1.0) for i, (t, k) in enumerate(zip(thigh, knee, strict=True))]
+    if plank:  # legs straight in line with the trunk, on the toes; the working leg lifts to level
+        thigh = [pelvis_pitch, pelvis_pitch]
+        thigh[leg_side] = pelvis_pitch + (90.0 - pelvis_pitch + 5.0) * q
+        knee = [0.0, 0.0]
+        foot = [t + 70.0 for t in thigh]
     # A twist fault rolls the pelvis open on the lifted leg's side; the spine counter-rotates so the
     # shoulders stay square: shoulders vs hips = the fault's degrees.
     open_sign = 1.0 if leg_side == 1 else -1.0
@@ -415,43 +482,65 @@ def _quadruped_pitch(dims: BodyDims) -> float:
     return (lo + hi) / 2
 
 
-def _squat_pose(dims: BodyDims, phase: Phase, depth: float) -> tuple[Pose, Support]:
+def _plank_pitch(dims: BodyDims) -> float:
+    """Pelvis pitch (deg) that puts both hands and both toes on the floor in a high plank (body in one line)."""
+    lo, hi = 60.0, 89.9
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        frames = forward_kinematics(dims, _to_pose(_bird_dog(Phase(0, 0, 0, None), 1.0, mid, plank=True),
+                                                   np.zeros(3)))
+        js = joints(dims, frames)
+        if js["left_wrist"][1] > js["left_foot_index"][1]:  # hands higher than the toes: lower the shoulders
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def _squat_pose(dims: BodyDims, phase: Phase, depth: float, variant: Variant) -> tuple[Pose, Support]:
     return _to_pose(_squat(phase, depth), np.zeros(3)), Support.FEET
 
 
-def _deadlift_pose(dims: BodyDims, phase: Phase, depth: float) -> tuple[Pose, Support]:
+def _deadlift_pose(dims: BodyDims, phase: Phase, depth: float, variant: Variant) -> tuple[Pose, Support]:
     return _to_pose(_deadlift(phase, depth), np.zeros(3)), Support.FEET
 
 
-def _back_extension_pose(dims: BodyDims, phase: Phase, depth: float) -> tuple[Pose, Support]:
-    return _to_pose(_back_extension(phase, depth), np.array([-0.25, 0.0, 0.0])), Support.FLOOR
+def _back_extension_pose(dims: BodyDims, phase: Phase, depth: float, variant: Variant) -> tuple[Pose, Support]:
+    chosen = resolve_variant(Exercise.BACK_EXTENSION, variant)
+    return _to_pose(_back_extension(phase, depth, chosen), np.array([-0.25, 0.0, 0.0])), Support.FLOOR
 
 
-def _bird_dog_pose(dims: BodyDims, phase: Phase, depth: float) -> tuple[Pose, Support]:
-    angles = _bird_dog(phase, depth, _quadruped_pitch_cached(dims))
+def _bird_dog_pose(dims: BodyDims, phase: Phase, depth: float, variant: Variant) -> tuple[Pose, Support]:
+    if resolve_variant(Exercise.BIRD_DOG, variant) is Variant.PLANK:
+        angles = _bird_dog(phase, depth, _cached(_plank_pitch, dims), plank=True)
+    else:
+        angles = _bird_dog(phase, depth, _cached(_quadruped_pitch, dims))
     return _to_pose(angles, np.array([-0.2, 0.0, 0.0])), Support.FLOOR
 
 
-MOTIONS: dict[Exercise, Callable[[BodyDims, Phase, float], tuple[Pose, Support]]] = {
+MOTIONS: dict[Exercise, Callable[[BodyDims, Phase, float, Variant], tuple[Pose, Support]]] = {
     Exercise.SQUAT: _squat_pose,
     Exercise.DEADLIFT: _deadlift_pose,
     Exercise.BACK_EXTENSION: _back_extension_pose,
     Exercise.BIRD_DOG: _bird_dog_pose,
 }
 """The body pose of each exercise the registry gives a synthetic timing (`ExerciseSpec.synth`), from the
-body's dimensions, the movement's progress and the rep's depth (a test checks they match)."""
+body's dimensions, the movement's progress, the rep's depth and the variant (a test checks they match)."""
 
 
-def pose_at(exercise: Exercise, dims: BodyDims, phase: Phase) -> tuple[Pose, Support]:
+def pose_at(exercise: Exercise, dims: BodyDims, phase: Phase,
+            variant: Variant = Variant.DEFAULT) -> tuple[Pose, Support]:
     """The body pose (before floor placement) and how it is supported."""
     depth = phase.rep.depth if phase.rep is not None else 1.0
-    return MOTIONS[exercise](dims, phase, depth)
+    return MOTIONS[exercise](dims, phase, depth, variant)
 
 
-_PITCH_CACHE: dict[BodyDims, float] = {}
+_PITCH_CACHE: dict[tuple[Callable[[BodyDims], float], BodyDims], float] = {}
 
 
-def _quadruped_pitch_cached(dims: BodyDims) -> float:
-    if dims not in _PITCH_CACHE:
-        _PITCH_CACHE[dims] = _quadruped_pitch(dims)
-    return _PITCH_CACHE[dims]
+def _cached(solver: Callable[[BodyDims], float], dims: BodyDims) -> float:
+    """`solver(dims)`, computed once per body (the pelvis pitch of a floor posture)."""
+    key = (solver, dims)
+    if key not in _PITCH_CACHE:
+        _PITCH_CACHE[key] = solver(dims)
+    return _PITCH_CACHE[key]

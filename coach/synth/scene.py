@@ -146,6 +146,8 @@ class CameraRig:
     height_m: float | None = None
     pitch_deg: float | None = None
     roll_deg: float = 0.0
+    distance_m: float | None = None
+    """Horizontal distance from the person's centre, m (None = the view's default, seeded ±0.1 m)."""
 
     def validate(self) -> None:
         """Raise ValueError (one line) for a rig no home camera has."""
@@ -155,6 +157,8 @@ class CameraRig:
             raise ValueError(f"camera pitch must be −40…45° (+ = looking down), got {self.pitch_deg}")
         if not (-30.0 <= self.roll_deg <= 30.0 and math.isfinite(self.roll_deg)):
             raise ValueError(f"camera roll must be −30…30°, got {self.roll_deg}")
+        if self.distance_m is not None and not (1.0 <= self.distance_m <= 12.0 and math.isfinite(self.distance_m)):
+            raise ValueError(f"camera distance must be 1–12 m, got {self.distance_m}")
 
 
 CAMERA_RIGS: dict[str, CameraRig] = {
@@ -191,6 +195,8 @@ def camera_for(exercise: Exercise, view: View, width: int, height: int, seed: in
         dist, cam_h = 2.7, 1.0
     dist += rng.uniform(-0.1, 0.1)
     cam_h += rng.uniform(-0.05, 0.05)
+    if rig.distance_m is not None:
+        dist = rig.distance_m
     target = np.array([-0.1, 0.25, 0.0]) if floor else np.array([-0.08, 0.88, 0.0])
     d = np.array(VIEW_DIRECTIONS[view])
     az = math.radians(rng.uniform(-3, 3))

@@ -82,6 +82,8 @@ class Truth:
     """A functional test's exact result: name, score, unit (and verdict where it follows from the script)."""
     go_s: float | None = None
     """When the timed test starts ("Go"), s."""
+    variant: str = "default"
+    """How a floor exercise was done (`coach.synth.motions.Variant`)."""
     schema_version: int = SCHEMA_VERSION
     generator: str = "coach synth"
 
