@@ -15,7 +15,18 @@ import numpy as np
 
 from coach.synth import angles, functional
 from coach.synth.body import PrimArrays, barbell, body_prims, place
-from coach.synth.motions import READY_S, Fault, Support, Timeline, Variant, phase_at, plan, pose_at, resolve_variant, timing
+from coach.synth.motions import (
+    READY_S,
+    Fault,
+    Support,
+    Timeline,
+    Variant,
+    phase_at,
+    plan,
+    pose_at,
+    resolve_variant,
+    timing,
+)
 from coach.synth.render import Camera, raycast, shade_body, to_srgb8
 from coach.synth.scene import CameraRig, camera_for, contact_shadows, degrade, draw_body, draw_lighting, draw_look, room
 from coach.synth.skeleton import BodyDims, forward_kinematics, joints

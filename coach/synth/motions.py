@@ -16,8 +16,18 @@ from enum import StrEnum
 import numpy as np
 
 from coach.exercises import SynthTiming, spec_of
-from coach.synth.skeleton import (SPINE, SPINE_REST_DEG, BodyDims, Pose, Seg, forward_kinematics, joints, pitch, roll,
-                                  yaw)
+from coach.synth.skeleton import (
+    SPINE,
+    SPINE_REST_DEG,
+    BodyDims,
+    Pose,
+    Seg,
+    forward_kinematics,
+    joints,
+    pitch,
+    roll,
+    yaw,
+)
 from coach.types import Exercise, Side, WarningKind
 
 FAULT_KINDS: tuple[WarningKind, ...] = (

@@ -87,7 +87,8 @@ class StickPoser:
                 far[lm], far[other] = gap > 0.1, gap < -0.1
         scale = np.where(far, n.far_factor, 1.0)[:, None]
         a = np.exp(-1.0 / max(self.spec.fps, 1.0))
-        self._wander = a * self._wander + np.sqrt(1 - a * a) * rng.normal(0.0, n.wander_share * size, (NUM_LANDMARKS, 2))
+        step = rng.normal(0.0, n.wander_share * size, (NUM_LANDMARKS, 2))
+        self._wander = a * self._wander + np.sqrt(1 - a * a) * step
         xy = px + scale * (self._wander + rng.normal(0.0, n.jitter_share * size, (NUM_LANDMARKS, 2)))
         t = ft.time_s
         w, h = self.spec.width, self.spec.height
