@@ -118,6 +118,155 @@ def ensure_clip(case: Case, cache: Path) -> tuple[Path, Any]:
     return path, generate(_spec(case), path)
 
 
+FLOOR_VIEWS = (View.SIDE, View.OBLIQUE, View.FRONT, View.REAR)
+"""The floor run's views: for a body lying or on all fours, front is the head end and rear the feet end."""
+FLOOR_SIZES = ((320, 240), (480, 360), (640, 360), (640, 480), (1280, 720))
+FLOOR_TEMPO_S = {Exercise.BACK_EXTENSION: (2.0, 4.5), Exercise.BIRD_DOG: (3.5, 6.5)}
+"""Seconds per rep drawn for the floor run (uniform)."""
+
+
+@dataclass(frozen=True)
+class FloorCase:
+    """One clip of the seeded floor run (`coach accuracy --floor`): variant, view, reps, camera and tempo."""
+
+    exercise: Exercise
+    variant: str
+    view: View
+    reps: int
+    tempo_s: float
+    rest_s: float
+    width: int
+    height: int
+    distance_m: float
+    camera_height_m: float
+    fps: float
+    seed: int
+    fault: str = "none"
+    fault_reps: tuple[int, ...] = ()
+    camera: str = "drawn"
+
+    @property
+    def name(self) -> str:
+        """A readable, unique name."""
+        fault = self.fault.split(":")[0]
+        return (f"{self.exercise.value}-{self.variant}-{self.view.value}-{fault}-{self.reps}r-"
+                f"{self.width}x{self.height}-d{self.distance_m:.1f}-h{self.camera_height_m:.1f}-s{self.seed}")
+
+    def spec(self) -> Any:
+        """The SynthSpec of this clip."""
+        from coach.synth import Fault, SynthSpec
+        from coach.synth.motions import Variant
+        from coach.synth.scene import CameraRig
+
+        return SynthSpec(self.exercise, reps=self.reps, fault=Fault.parse(self.fault), fault_reps=self.fault_reps,
+                         view=self.view, tempo_s=self.tempo_s, rest_s=self.rest_s, width=self.width,
+                         height=self.height, fps=self.fps, seed=self.seed, variant=Variant(self.variant),
+                         camera=CameraRig(height_m=self.camera_height_m, distance_m=self.distance_m))
+
+
+def floor_cases(n: int = 64, seed: int = 14, fps: float = 15.0) -> list[FloorCase]:
+    """`n` seeded floor clips: every variant × view in turn, 6–12 reps, random tempo, rest, frame size, camera
+    distance (2–5 m) and height (0.3–1.8 m); one bird-dog in three carries a 20° twist on two reps."""
+    from coach.synth.motions import VARIANTS
+
+    combos = [(ex, v, view) for ex in (Exercise.BACK_EXTENSION, Exercise.BIRD_DOG) for v in VARIANTS[ex]
+              for view in FLOOR_VIEWS]
+    rng = np.random.default_rng([seed, 1414])
+    out = []
+    for i in range(n):
+        ex, variant, view = combos[i % len(combos)]
+        reps = int(rng.integers(6, 13))
+        lo, hi = FLOOR_TEMPO_S[ex]
+        w, h = FLOOR_SIZES[int(rng.integers(len(FLOOR_SIZES)))]
+        fault, fault_reps = "none", ()
+        if ex is Exercise.BIRD_DOG and i % 3 == 0:
+            fault, fault_reps = "twist:20", tuple(sorted(int(r) for r in rng.choice(np.arange(1, reps + 1), 2,
+                                                                                    replace=False)))
+        out.append(FloorCase(ex, variant.value, view, reps, round(float(rng.uniform(lo, hi)), 2),
+                             round(float(rng.choice([0.0, 0.0, 0.5, 1.5])), 2), w, h,
+                             round(float(rng.uniform(2.0, 5.0)), 2), round(float(rng.uniform(0.3, 1.8)), 2), fps,
+                             5000 + i, fault, fault_reps))
+    return out
+
+
+@dataclass(frozen=True)
+class PoseReview:
+    """A review of pose frames (no video file): what `score` reads of a `Report`."""
+
+    session: Any
+
+    @property
+    def reps(self) -> tuple[Any, ...]:
+        """All reps."""
+        return tuple(self.session.analysis.reps)
+
+    @property
+    def complete_reps(self) -> int:
+        """Number of complete reps."""
+        return sum(r.complete for r in self.reps)
+
+
+def review_poses(poses: list[PoseFrame], exercise: Exercise) -> PoseReview:
+    """Review pose frames as `coach review` would, frame by frame."""
+    from coach.session import SessionAnalyzer
+
+    session = SessionAnalyzer(exercise)
+    for pose in poses:
+        session.push(pose)
+    return PoseReview(session.finish())
+
+
+def run_floor_case(case: FloorCase, render_cache: Path | None = None) -> dict[str, Any]:
+    """Score one floor clip: stick-figure poses (default), or rendered and read by MediaPipe into `render_cache`."""
+    if render_cache is None:
+        from coach.synth.stick import stick_poses
+
+        poses, truth = stick_poses(case.spec())
+        report: Any = review_poses(poses, case.exercise)
+    else:
+        from coach.synth import Truth, generate, sidecar_path
+        from coach.synth.generate import GENERATOR_VERSION
+
+        key = hashlib.sha1(f"{GENERATOR_VERSION}|{case.spec()!r}".encode()).hexdigest()[:10]
+        path = render_cache / f"{case.name}-{key}.mp4"
+        truth = Truth.load(sidecar_path(path)) if path.is_file() and sidecar_path(path).is_file() else \
+            generate(case.spec(), path)
+        report, poses = review_clip(path, case.exercise)
+    res = score(case, truth, report, poses)  # type: ignore[arg-type]
+    res["variant"] = case.variant
+    res["person_size_px"] = truth.person_size_px
+    return res
+
+
+def floor_table(results: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, int]]]:
+    """Per exercise:variant and view: clips, exact counts, counts within one."""
+    table: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    for r in results:
+        cell = table[f"{r['exercise']}:{r['variant']}"][r["view"]]
+        cell["clips"] += 1
+        cell["exact"] += int(r["reps_counted"] == r["reps_true"])
+        cell["within_one"] += int(abs(r["reps_counted"] - r["reps_true"]) <= 1)
+    return {k: {v: dict(c) for v, c in views.items()} for k, views in table.items()}
+
+
+def print_floor_table(table: dict[str, dict[str, dict[str, int]]], out: Callable[[str], None] = print) -> None:
+    """Exact / clips per variant and view, and the totals."""
+    views = [v.value for v in FLOOR_VIEWS]
+    out(f"\nfloor reps exact/clips (within one): {'':10s}" + "".join(f"{v:>14s}" for v in views))
+    tot = defaultdict(int)
+    for name, per_view in sorted(table.items()):
+        cells = ""
+        for v in views:
+            c = per_view.get(v)
+            cells += f"{c['exact']:>6d}/{c['clips']:<2d}({c['within_one']:>2d}) " if c else f"{'–':>14s}"
+            for k in ("clips", "exact", "within_one"):
+                tot[k] += c[k] if c else 0
+        out(f"  {name:46s}{cells}")
+    if tot["clips"]:
+        out(f"  all: exact {tot['exact']}/{tot['clips']} ({tot['exact'] / tot['clips']:.0%}), within one "
+            f"{tot['within_one']}/{tot['clips']} ({tot['within_one'] / tot['clips']:.0%})")
+
+
 def review_clip(path: Path, exercise: Exercise) -> tuple[Any, list[PoseFrame]]:
     """Review a clip with the coach's pipeline; returns the Report and the pose frames it saw (no masks)."""
     from coach.pipeline import review
@@ -340,13 +489,46 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--views", default=None, help="comma-separated views to run (side,front,45,rear)")
     p.add_argument("--cameras", default="default",
                    help="comma-separated camera rigs to film every case with (default,floor,table,shelf,rolled)")
+    p.add_argument("--floor", type=int, nargs="?", const=64, default=None, metavar="N",
+                   help="the seeded floor run instead: N back-extension and bird-dog clips (default 64) over every "
+                        "variant × view, 6–12 reps, random size, camera and tempo, as stick-figure poses")
+    p.add_argument("--floor-seed", type=int, default=14, help="seed of the floor run (default 14)")
+    p.add_argument("--render", action="store_true",
+                   help="with --floor: render each clip and read it with MediaPipe (slow: minutes a clip)")
     p.set_defaults(func=run)
+
+
+def run_floor(args: argparse.Namespace) -> int:
+    """The seeded floor run; returns the exit code."""
+    from coach.synth.truth import write_json_atomic
+
+    selected = [c for c in floor_cases(args.floor, args.floor_seed)
+                if args.exercise is None or c.exercise.value == args.exercise]
+    cache = args.cache if args.render else None
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+    results = []
+    for i, case in enumerate(selected, 1):
+        start = time.monotonic()
+        res = run_floor_case(case, cache)
+        results.append(res)
+        print(f"[{i}/{len(selected)}] {case.name}: reps {res['reps_counted']}/{res['reps_true']}, "
+              f"{res['person_size_px']:.0f} px ({time.monotonic() - start:.1f} s)", file=sys.stderr, flush=True)
+    summary = summarize(results)
+    summary["floor_table"] = floor_table(results)
+    print_summary(summary)
+    print_floor_table(summary["floor_table"])
+    if args.json is not None:
+        write_json_atomic(args.json, {"summary": summary, "clips": results})
+    return 0
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the matrix; returns the exit code."""
     from coach.synth.truth import write_json_atomic
 
+    if args.floor is not None:
+        return run_floor(args)
     names = {"side": View.SIDE, "front": View.FRONT, "45": View.OBLIQUE, "oblique": View.OBLIQUE, "rear": View.REAR}
     views = None
     if args.views:
