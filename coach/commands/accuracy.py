@@ -182,11 +182,31 @@ def floor_cases(n: int = 64, seed: int = 14, fps: float = 15.0) -> list[FloorCas
         if ex is Exercise.BIRD_DOG and i % 3 == 0:
             fault, fault_reps = "twist:20", tuple(sorted(int(r) for r in rng.choice(np.arange(1, reps + 1), 2,
                                                                                     replace=False)))
-        out.append(FloorCase(ex, variant.value, view, reps, round(float(rng.uniform(lo, hi)), 2),
-                             round(float(rng.choice([0.0, 0.0, 0.5, 1.5])), 2), w, h,
-                             round(float(rng.uniform(2.0, 5.0)), 2), round(float(rng.uniform(0.3, 1.8)), 2), fps,
-                             5000 + i, fault, fault_reps))
+        case = FloorCase(ex, variant.value, view, reps, round(float(rng.uniform(lo, hi)), 2),
+                         round(float(rng.choice([0.0, 0.0, 0.5, 1.5])), 2), w, h,
+                         round(float(rng.uniform(2.0, 5.0)), 2), round(float(rng.uniform(0.3, 1.8)), 2), fps,
+                         5000 + i, fault, fault_reps)
+        out.append(_at_least(case, FLOOR_MIN_PERSON_PX))
     return out
+
+
+FLOOR_MIN_PERSON_PX = 120.0
+"""The floor run's smallest person (the larger side of the joints' box at the start), px (issue #14: ~120 px)."""
+
+
+def _at_least(case: FloorCase, size_px: float) -> FloorCase:
+    """The case with the camera moved closer until the person is at least `size_px` large at the start (the
+    apparent size falls about as 1/distance), not nearer than 1.2 m."""
+    from coach.synth import Generator
+
+    for _ in range(4):
+        ft, _posed = Generator(case.spec()).truth_for(0)
+        pts = np.array(list(ft.joints_px.values()))
+        extent = float(max(np.ptp(pts[:, 0]), np.ptp(pts[:, 1])))
+        if extent >= size_px or case.distance_m <= 1.2:
+            return case
+        case = replace(case, distance_m=round(max(1.2, case.distance_m * extent / (size_px * 1.05)), 2))
+    return case
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,9 @@ from coach.types import PoseFrame
 class StickNoise:
     """Landmark noise, as shares of the person's size in the image (the larger side of the joints' box)."""
 
-    jitter_share: float = 0.006
-    """Per-frame Gaussian jitter of every landmark (MediaPipe on a steady body: about 0.5–1 %)."""
-    wander_share: float = 0.012
+    jitter_share: float = 0.004
+    """Per-frame Gaussian jitter of every landmark (MediaPipe on a steady body: about 0.3–1 %)."""
+    wander_share: float = 0.006
     """A slowly wandering offset per landmark (AR(1), about 1 s memory)."""
     far_factor: float = 2.0
     """Far-side landmarks (further from the camera than their pair by ≥ 10 cm) are this much noisier."""
