@@ -45,6 +45,11 @@ class SpineThresholds:
     (`image_twist_deg`). ISO 11226: twist > 10° is clearly visible. No extra margin because the image reading
     is a lower bound (only the in-plane part of the turn shows): synthetic front squat, 20° true twist at the
     bottom read 11.5°, good reps ≤ 3.4° (`coach synth`, sample_videos/squat_twist_front_5reps)."""
+    twist_floor_tilt_deg: float = 10.0
+    """On all fours filmed from the head or the feet end: the hip line or the shoulder line tilted against the
+    floor (the image horizontal) beyond its own tilt at rest, degrees (a hip rolling open as the leg lifts).
+    ISO 11226: twist > 10° is clearly visible. Stick-figure floor run: 20° pelvis rolls read 17–20°, good
+    reaches ≤ 3°."""
     lumbar_hyperextension_deg: float = 15.0
     """Extension beyond the calibrated lockout / peak range."""
     neck_extension_deg: float = 25.0
@@ -281,6 +286,7 @@ class Thresholds:
                 spinal_flexion_deg=s.spinal_flexion_deg * factor,
                 twist_deg=s.twist_deg * factor,
                 twist_image_deg=s.twist_image_deg * factor,
+                twist_floor_tilt_deg=s.twist_floor_tilt_deg * factor,
                 lumbar_hyperextension_deg=s.lumbar_hyperextension_deg * factor,
                 neck_extension_deg=s.neck_extension_deg * factor,
             ),

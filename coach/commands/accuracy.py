@@ -178,7 +178,7 @@ def floor_cases(n: int = 64, seed: int = 14, fps: float = 15.0) -> list[FloorCas
         reps = int(rng.integers(6, 13))
         lo, hi = FLOOR_TEMPO_S[ex]
         w, h = FLOOR_SIZES[int(rng.integers(len(FLOOR_SIZES)))]
-        fault, fault_reps = "none", ()
+        fault, fault_reps = "none", tuple[int, ...]()
         if ex is Exercise.BIRD_DOG and i % 3 == 0:
             fault, fault_reps = "twist:20", tuple(sorted(int(r) for r in rng.choice(np.arange(1, reps + 1), 2,
                                                                                     replace=False)))
@@ -273,7 +273,7 @@ def print_floor_table(table: dict[str, dict[str, dict[str, int]]], out: Callable
     """Exact / clips per variant and view, and the totals."""
     views = [v.value for v in FLOOR_VIEWS]
     out(f"\nfloor reps exact/clips (within one): {'':10s}" + "".join(f"{v:>14s}" for v in views))
-    tot = defaultdict(int)
+    tot: dict[str, int] = defaultdict(int)
     for name, per_view in sorted(table.items()):
         cells = ""
         for v in views:

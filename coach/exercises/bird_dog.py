@@ -7,12 +7,16 @@ the arm from hanging straight down (−90° elevation), the leg (hip→ankle) fr
 still counts the rep, and a limb left down earns `limb_below_horizontal`); the counter reads the larger side,
 so a left/right landmark swap does not break a rep.
 
-Twist (hips rolling against the shoulders) is not judged: no evidence tried separates a 20° pelvis roll
-from a good reach on synthetic clips (`coach synth`). From the side the shoulder and hip lines are edge-on and
-the hip landmarks follow the lifted leg (the hip line moved 0.15 torso lengths in good reaches, as much as
-with the roll); image widths read 2–14° for 20° and 9–12° for 0°; the silhouette's top line moved alike;
-3-D world twist reads ≈ 20° on every rep. From behind, the image line measure (`base.image_twist_deg`) read
-11–15° on good reps and 14–20° on rolled ones (left/right landmarks swap there). The notice says so.
+Twist is judged from the head end and the feet end (front and rear views): there the hip line and the
+shoulder line lie across the picture, and a hip rolling open tilts its line against the floor (the image
+horizontal); each line's tilt is read against its own tilt at rest before the reps (`twist_floor_tilt_deg`,
+`floor_line_tilt_deg`). From the side and at 45° it is not judged, and the notices say so: no evidence tried
+separates a 20° pelvis roll from a good reach on synthetic clips (`coach synth`). From the side the shoulder and
+hip lines are edge-on and the hip landmarks follow the lifted leg (the hip line moved 0.15 torso lengths in good
+reaches, as much as with the roll); image widths read 2–14° for 20° and 9–12° for 0°; the silhouette's top line
+moved alike; 3-D world twist reads ≈ 20° on every rep. (From behind, the standing lifts' line-against-line measure,
+`base.image_twist_deg`, read 11–15° on good reps and 14–20° on rolled ones; the tilt against the floor does not
+mix the two lines.)
 """
 
 from __future__ import annotations
@@ -24,7 +28,15 @@ from typing import ClassVar
 import numpy as np
 
 from coach.counter import EventKind, RepEvent
-from coach.exercises.base import BaseAnalyzer, FrameResult, RollingMedian, nanmax, smoothed
+from coach.exercises.base import (
+    TWIST_SMOOTH_S,
+    BaseAnalyzer,
+    FrameResult,
+    RollingMedian,
+    nanmax,
+    smoothed,
+    sustained_peak,
+)
 from coach.exercises.spec import ExerciseSpec, Posture, SynthTiming
 from coach.features import BodyFeatures
 from coach.thresholds import CounterThresholds
@@ -52,6 +64,28 @@ def lift_share_deg(elevation_deg: float, rest_deg: float) -> float:
     return LEVEL_LIFT_DEG * (elevation_deg - rest_deg) / (0.0 - rest_deg)
 
 
+FLOOR_TWIST_VIEWS = (View.FRONT, View.REAR)
+"""Views along the body (head end, feet end) from which twist on all fours is judged."""
+REST_TILT_FRAMES = 90
+"""The lines' rest tilt is the median of at most this many frames at rest before the first rep."""
+
+
+def floor_line_tilt_deg(line: tuple[float, float]) -> float:
+    """Tilt of a left-minus-right landmark line against the image horizontal, degrees in (−90, 90] (a line has
+    no direction: a left/right swap reads the same); NaN when unmeasurable."""
+    dx, dy = line
+    if not (math.isfinite(dx) and math.isfinite(dy)) or (dx == 0.0 and dy == 0.0):
+        return math.nan
+    a = math.degrees(math.atan2(dy, dx))
+    return (a + 90.0) % 180.0 - 90.0
+
+
+def _tilt_change(value: float, rest: float) -> float:
+    """|value − rest| for two line tilts, degrees, the short way round (lines repeat every 180°)."""
+    d = (value - rest + 90.0) % 180.0 - 90.0
+    return abs(d)
+
+
 class BirdDogAnalyzer(BaseAnalyzer):
     """Bird-dog on all fours, best filmed from the side at hip height."""
 
@@ -59,6 +93,7 @@ class BirdDogAnalyzer(BaseAnalyzer):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._rest_tilts: list[tuple[float, float]] = []
         self.on_scene_cut()  # the camera-dependent references start unknown
         self._side_counts: dict[Side, int] = {s: 0 for s in Side}
 
@@ -67,7 +102,8 @@ class BirdDogAnalyzer(BaseAnalyzer):
         return SPEC.band(self.th)
 
     def on_scene_cut(self) -> None:
-        """The legs' rest elevations are image angles of the old shot."""
+        """The legs' rest elevations and the lines' rest tilts are image angles of the old shot."""
+        self._rest_tilts = []
         self._recent: dict[Side, RollingMedian] = {s: RollingMedian() for s in Side}
         self._leg_rest: dict[Side, float] = {s: math.inf for s in Side}
 
@@ -107,6 +143,11 @@ class BirdDogAnalyzer(BaseAnalyzer):
                     level = self._recent[leg].push(f.timestamp_s, value)
                     if not math.isnan(level):
                         self._leg_rest[leg] = min(self._leg_rest[leg], level)
+        if self.visible(f) and not self.counter.in_rep and self.counter.count == 0 \
+                and len(self._rest_tilts) < REST_TILT_FRAMES:
+            hip, sh = floor_line_tilt_deg(f.hip_line_px), floor_line_tilt_deg(f.shoulder_line_px)
+            if math.isfinite(hip) and math.isfinite(sh):
+                self._rest_tilts.append((hip, sh))
         return super().update(f)
 
     def display_angles(self, f: BodyFeatures) -> dict[str, float]:
@@ -142,7 +183,7 @@ class BirdDogAnalyzer(BaseAnalyzer):
             metrics["left_reps"] = float(self._side_counts[Side.LEFT])
             metrics["right_reps"] = float(self._side_counts[Side.RIGHT])
         hold_frames = [f for f, h in zip(frames, held, strict=True) if h] or list(frames)
-        warnings += self.check_twist(frames, metrics, CUE_TWIST, world_fallback=False, image_views=())
+        warnings += self._check_floor_twist(frames, metrics)
         warnings += self._check_back(frames, metrics)
         if side is not None:
             warnings += self._check_limbs(hold_frames, side, metrics)
@@ -153,6 +194,34 @@ class BirdDogAnalyzer(BaseAnalyzer):
                                         f"You held the reach for {hold_s:.1f} s.",
                                         f"Pause at full reach for a slow count of {limit:.0f} before returning."))
         return metrics, warnings
+
+    def _check_floor_twist(self, frames: Sequence[BodyFeatures], metrics: dict[str, float]) -> list[FormWarning]:
+        """From the head or the feet end: warn when the hip line or the shoulder line tilts against the floor by
+        more than `twist_floor_tilt_deg` beyond its rest tilt, held `twist_min_duration_s`. Other views: not
+        judged (the shared check sets `twist_unjudged` for the notice)."""
+        if self.view() not in FLOOR_TWIST_VIEWS or not self._rest_tilts:
+            return self.check_twist(frames, metrics, CUE_TWIST, world_fallback=False, image_views=())
+        hip0 = float(np.median([h for h, _ in self._rest_tilts]))
+        sh0 = float(np.median([s for _, s in self._rest_tilts]))
+        times = [f.timestamp_s for f in frames]
+        tilt = []
+        for f in frames:
+            hip, sh = floor_line_tilt_deg(f.hip_line_px), floor_line_tilt_deg(f.shoulder_line_px)
+            vals = [v for v in (_tilt_change(hip, hip0), _tilt_change(sh, sh0)) if math.isfinite(v)]
+            tilt.append(max(vals) if vals and self.visible(f) else math.nan)
+        sp = self.th.spine
+        series = smoothed(times, tilt, TWIST_SMOOTH_S)
+        with np.errstate(invalid="ignore"):
+            series = np.where(series > sp.twist_max_plausible_deg, np.nan, series)
+        value, t = sustained_peak(times, series, sp.twist_min_duration_s)
+        if math.isnan(value):
+            return []
+        metrics["twist_deg"] = value
+        limit = sp.twist_floor_tilt_deg
+        if value <= limit:
+            return []
+        return [FormWarning(WarningKind.TWIST, t, value, limit, "deg",
+                            f"Your hips or shoulders rolled about {value:.0f}° as you reached.", CUE_TWIST)]
 
     def _hold_mask(self, sig: np.ndarray) -> np.ndarray:
         """The longest contiguous stretch at full extension (within HOLD_BAND_DEG of the peak), as a mask."""
@@ -220,8 +289,9 @@ class BirdDogAnalyzer(BaseAnalyzer):
         out = super().notices(view)
         if self.twist_unjudged:
             out.append(Notice(NoticeKind.UNRELIABLE_MEASURE,
-                              "Twist (hips or shoulders rolling) cannot be measured reliably on all fours yet, so it "
-                              "was not checked: keep your hips level and square to the floor."))
+                              "Twist (hips or shoulders rolling) cannot be judged from this side, so it was not "
+                              "checked: film from behind (the feet end) or from the head end to check that your hips "
+                              "stay level."))
         out.append(Notice(NoticeKind.UNRELIABLE_MEASURE,
                           "A sagging lower back cannot be measured yet (only rounding is checked): keep your back "
                           "flat."))

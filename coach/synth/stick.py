@@ -80,11 +80,11 @@ class StickPoser:
             self._size = float(max(np.ptp(px[:, 0]), np.ptp(px[:, 1]), 1.0))
         n, rng, size = self.noise, self._rng, self._size
         far = np.zeros(NUM_LANDMARKS, dtype=bool)
-        for lm in Lm:
-            if lm.name.startswith("LEFT_"):
-                other = Lm[lm.name.replace("LEFT_", "RIGHT_")]
-                gap = cam[lm, 2] - cam[other, 2]
-                far[lm], far[other] = gap > 0.1, gap < -0.1
+        for point in Lm:
+            if point.name.startswith("LEFT_"):
+                other = Lm[point.name.replace("LEFT_", "RIGHT_")]
+                gap = cam[point, 2] - cam[other, 2]
+                far[point], far[other] = gap > 0.1, gap < -0.1
         scale = np.where(far, n.far_factor, 1.0)[:, None]
         a = np.exp(-1.0 / max(self.spec.fps, 1.0))
         step = rng.normal(0.0, n.wander_share * size, (NUM_LANDMARKS, 2))
