@@ -7,10 +7,11 @@ the arm from hanging straight down (−90° elevation), the leg (hip→ankle) fr
 still counts the rep, and a limb left down earns `limb_below_horizontal`); the counter reads the larger side,
 so a left/right landmark swap does not break a rep.
 
-Twist is judged from the head end and the feet end (front and rear views): there the hip line and the
-shoulder line lie across the picture, and a hip rolling open tilts its line against the floor (the image
-horizontal); each line's tilt is read against its own tilt at rest before the reps (`twist_floor_tilt_deg`,
-`floor_line_tilt_deg`). From the side and at 45° it is not judged, and the notices say so: no evidence tried
+Twist can be judged from the head end and the feet end (front and rear views; off until the real model reads
+it, see FLOOR_TWIST_VIEWS): there the hip line and the shoulder line lie across the picture, and a hip rolling
+open tilts its line against the floor (the image horizontal); each line's tilt is read against its own tilt at
+rest before the reps (`twist_floor_tilt_deg`, `floor_line_tilt_deg`). From the side and at 45° it is not judged,
+and the notices say so: no evidence tried
 separates a 20° pelvis roll from a good reach on synthetic clips (`coach synth`). From the side the shoulder and
 hip lines are edge-on and the hip landmarks follow the lifted leg (the hip line moved 0.15 torso lengths in good
 reaches, as much as with the roll); image widths read 2–14° for 20° and 9–12° for 0°; the silhouette's top line
@@ -64,8 +65,12 @@ def lift_share_deg(elevation_deg: float, rest_deg: float) -> float:
     return LEVEL_LIFT_DEG * (elevation_deg - rest_deg) / (0.0 - rest_deg)
 
 
-FLOOR_TWIST_VIEWS = (View.FRONT, View.REAR)
-"""Views along the body (head end, feet end) from which twist on all fours is judged."""
+FLOOR_TWIST_VIEWS: tuple[View, ...] = ()
+"""Views along the body (head end, feet end) from which twist on all fours is judged: none yet. On stick-figure
+clips (exact joints, `coach.synth.stick`) from the front and rear the floor tilt reads 16–22° on 20° rolls and
+≤ 9° on good reaches, but on a rendered clip read by MediaPipe from the feet end (`coach synth --exercise bird_dog
+--reps 6 --fault twist:20 --fault-reps 2,5 --view rear`) it read 11–39° on every rep, good ones too (the lifted
+leg's hip landmark follows the leg). Set (View.FRONT, View.REAR) to judge it once that is solved."""
 REST_TILT_FRAMES = 90
 """The lines' rest tilt is the median of at most this many frames at rest before the first rep."""
 
@@ -289,9 +294,8 @@ class BirdDogAnalyzer(BaseAnalyzer):
         out = super().notices(view)
         if self.twist_unjudged:
             out.append(Notice(NoticeKind.UNRELIABLE_MEASURE,
-                              "Twist (hips or shoulders rolling) cannot be judged from this side, so it was not "
-                              "checked: film from behind (the feet end) or from the head end to check that your hips "
-                              "stay level."))
+                              "Twist (hips or shoulders rolling) cannot be measured reliably on all fours yet, so it "
+                              "was not checked: keep your hips level and square to the floor."))
         out.append(Notice(NoticeKind.UNRELIABLE_MEASURE,
                           "A sagging lower back cannot be measured yet (only rounding is checked): keep your back "
                           "flat."))
