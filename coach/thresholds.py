@@ -249,6 +249,34 @@ class Thresholds:
     back_extension_counter: CounterThresholds = CounterThresholds(start_deg=12.0, depth_deg=18.0, return_deg=8.0)
     """Back-extension counter on trunk (or flat-lying leg) lift above the rest posture, degrees. Set on the 4 shared
     clips: prone rest noise reads up to ~8°, floor supermans lift 24–37°, 45° bench lifts ~100°."""
+    back_extension_end_counter: CounterThresholds = CounterThresholds(start_deg=32.0, depth_deg=50.0,
+                                                                      return_deg=18.0)
+    """Back-extension counter filmed from the head or the feet end (front and rear views), on the own-range lift
+    of the chest or a leg (0 = its rest, 90 = its top so far in this clip; `coach.exercises.own_range.OwnRange`):
+    looking along a body lying face down, the hip→shoulder angle barely turns, but the shoulders rise."""
+    back_extension_end_angle_range_deg: float = 30.0
+    """From the head or the feet end, the trunk's image angle still counts when its recent range (10th–90th
+    percentile) is at least this, degrees: a 45° bench seen from the front swings it 60–100°; a body lying face
+    down seen lengthways barely turns it (stick-figure floor run: under 10°)."""
+    back_extension_min_range_deg: float = 8.0
+    """Own-range band: a trunk lift whose range so far is under this is rest noise (prone rest reads up to ~8°),
+    degrees; above it, the counter band shrinks to the person's own range where that is smaller than the fixed
+    band needs (`own_range_band`)."""
+    own_range_window_s: float = 12.0
+    """Own-range band: the rest and range are the 10th and 90th percentiles of the last this-many seconds, s (two
+    slow reps at least)."""
+    own_range_start_share: float = 0.35
+    """Own-range band: a rep starts once the signal passes this share of its range so far."""
+    own_range_depth_share: float = 0.55
+    """Own-range band: a rep reaches its top at this share of the range so far."""
+    own_range_return_share: float = 0.2
+    """Own-range band: back at rest below this share of the range so far."""
+    own_range_min_share: float = 0.06
+    """Own-range lift (end views): a part whose lift has spanned less than this share of the person's size in the
+    picture (the larger side of the landmark box) has not moved and does not drive the count."""
+    own_range_smooth_s: float = 0.3
+    """Own-range lift: each part's lift is the median of this many seconds of frames, s; the range of the
+    degree signals is read on the same smoothing."""
     bird_dog_counter: CounterThresholds = CounterThresholds(start_deg=35.0, depth_deg=55.0, return_deg=25.0)
     """Bird-dog counter on limb lift from the rest posture (arm and opposite leg), degrees."""
     knee_valgus_deg: float = 12.0

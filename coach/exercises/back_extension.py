@@ -22,7 +22,8 @@ from typing import ClassVar
 import numpy as np
 
 from coach.counter import RepEvent
-from coach.exercises.base import BaseAnalyzer, FrameResult, RollingMedian, peak, smoothed
+from coach.exercises.base import BaseAnalyzer, FrameResult, RollingMedian, nanmax, peak, smoothed
+from coach.exercises.own_range import OwnRange, PersonSize, RecentRange, own_range_band
 from coach.exercises.spec import ExerciseSpec, Posture, SynthTiming
 from coach.features import BodyFeatures
 from coach.thresholds import CounterThresholds
@@ -35,6 +36,21 @@ REFERENCE_REPS = 2
 FLAT_LEG_DEG = 25.0
 """A leg whose rest elevation (hip→ankle) is within this of horizontal lies flat on the floor, degrees: its
 lift then counts too (alternating and legs-only supermans barely raise the trunk). Bench legs rest ≈ −45°."""
+
+
+END_VIEWS = (View.FRONT, View.REAR)
+"""Views along a body lying face down (the head end, the feet end)."""
+END_PARTS = ("chest", "leg_left", "leg_right")
+"""The parts whose own-range lift counts from the head or the feet end."""
+
+
+def end_lifts_px(f: BodyFeatures) -> dict[str, float]:
+    """How far the mid-shoulder is above the mid-hip and each ankle above the mid-hip, image px (up = +; NaN for
+    a foot not seen): from either end of a body lying face down, a chest or leg lift raises them in the picture."""
+    lb = f.limbs
+    return {"chest": lb.hip[1] - lb.shoulder[1],
+            "leg_left": lb.hip[1] - lb.left.ankle[1] if lb.left.visible else math.nan,
+            "leg_right": lb.hip[1] - lb.right.ankle[1] if lb.right.visible else math.nan}
 
 
 class BackExtensionAnalyzer(BaseAnalyzer):
@@ -57,11 +73,16 @@ class BackExtensionAnalyzer(BaseAnalyzer):
         return SPEC.band(self.th)
 
     def on_scene_cut(self) -> None:
-        """The rest elevations of trunk and legs are image angles of the old shot."""
+        """The rest elevations of trunk and legs, and the own ranges, are image measures of the old shot."""
         self._recent = RollingMedian()
         self._rest_ref = math.inf
         self._legs = (RollingMedian(), RollingMedian())
         self._leg_ref: list[float] = [math.inf, math.inf]
+        th = self.th
+        self._angle_range = RecentRange(th.own_range_window_s, th.own_range_smooth_s)
+        self._angle_span_deg = math.nan
+        self._size = PersonSize()
+        self._parts = {name: OwnRange(th.own_range_min_share, th.own_range_smooth_s) for name in END_PARTS}
 
     def rest_reference_deg(self) -> float:
         """Trunk elevation of the rest posture so far, degrees (≤ REST_CEILING_DEG)."""
@@ -75,11 +96,30 @@ class BackExtensionAnalyzer(BaseAnalyzer):
                 lifts.append(value - ref)
         return max(lifts) if lifts and f.lower_body_visible else math.nan
 
-    def signal(self, f: BodyFeatures) -> float:
+    def angle_lift_deg(self, f: BodyFeatures) -> float:
         """Lift above the rest posture, degrees: the trunk's, or a flat-lying leg's if that is larger."""
         trunk = f.trunk_elevation_deg - self.rest_reference_deg()
         legs = self.leg_lift_deg(f)
         return trunk if not legs > trunk else legs
+
+    def end_view(self) -> bool:
+        """Whether to count on the own-range lift: the clip so far is filmed from the head or the feet end (the
+        body seen lengthways) and the trunk's angle has not swung through `back_extension_end_angle_range_deg`
+        lately (it does on a 45° bench seen from the front: the angle then counts)."""
+        return self.view() in END_VIEWS and not self._angle_span_deg >= self.th.back_extension_end_angle_range_deg
+
+    def end_lift_deg(self) -> float:
+        """From the head or the feet end: the highest own-range lift (0–90) of the chest and the legs that have
+        moved; 0 while none has, NaN when none is seen."""
+        moved = [p.last for p in self._parts.values() if p.moved(self._size.px)]
+        if moved:
+            return nanmax(*moved)
+        return 0.0 if any(math.isfinite(p.last) for p in self._parts.values()) else math.nan
+
+    def signal(self, f: BodyFeatures) -> float:
+        """The depth signal: the angle lift (`angle_lift_deg`) from the side and at 45°, the own-range lift
+        (`end_lift_deg`) from the head or the feet end."""
+        return self.end_lift_deg() if self.end_view() else self.angle_lift_deg(f)
 
     def visible(self, f: BodyFeatures) -> bool:
         """Shoulders and hips suffice (a bench hides the legs)."""
@@ -98,15 +138,33 @@ class BackExtensionAnalyzer(BaseAnalyzer):
                     level = self._legs[i].push(f.timestamp_s, value)
                     if not math.isnan(level):
                         self._leg_ref[i] = min(self._leg_ref[i], level)
+        self._track_ranges(f)
         return super().update(f)
 
+    def _track_ranges(self, f: BodyFeatures) -> None:
+        """Follow the angle lift's range and the parts' own ranges; set the counter band for the view."""
+        seen = self.visible(f)
+        size = self._size.push(f.timestamp_s, f.bbox) if seen else math.nan
+        lifts = end_lifts_px(f) if seen else {}
+        for name, part in self._parts.items():
+            part.push(f.timestamp_s, lifts.get(name, math.nan), size)
+        rest, span = self._angle_range.push(f.timestamp_s, self.angle_lift_deg(f) if seen else math.nan)
+        self._angle_span_deg = span
+        th = self.th
+        if self.end_view():
+            self.counter.thresholds = th.back_extension_end_counter
+        else:
+            shares = (th.own_range_start_share, th.own_range_depth_share, th.own_range_return_share)
+            self.counter.thresholds = own_range_band(SPEC.band(th), rest, span, th.back_extension_min_range_deg,
+                                                     shares)
+
     def display_angles(self, f: BodyFeatures) -> dict[str, float]:
-        return {"trunk_lift_deg": self.signal(f), "neck_flexion_deg": f.neck_flexion_deg}
+        return {"trunk_lift_deg": self.angle_lift_deg(f), "neck_flexion_deg": f.neck_flexion_deg}
 
     # --- per-rep checks -----------------------------------------------------------------------
     def evaluate(self, frames: Sequence[BodyFeatures], event: RepEvent) -> tuple[dict[str, float], list[FormWarning]]:
         times = [f.timestamp_s for f in frames]
-        lift = smoothed(times, [self.signal(f) if self.visible(f) else math.nan for f in frames])
+        lift = smoothed(times, [self.angle_lift_deg(f) if self.visible(f) else math.nan for f in frames])
         top, top_t = peak(times, lift)
         metrics: dict[str, float] = {"trunk_lift_deg": top}
         warnings: list[FormWarning] = []
