@@ -132,5 +132,6 @@ def own_range_band(fixed: CounterThresholds, rest_deg: float, range_deg: float, 
     fidgets or no rep yet: the fixed band then stands), degrees."""
     if not (math.isfinite(range_deg) and math.isfinite(rest_deg) and range_deg >= min_range_deg):
         return fixed
-    start, depth, back = (rest_deg + share * range_deg for share in shares)
+    rest = max(rest_deg, 0.0)  # the signal is a lift above the lowest seen: a rest below 0 is its first frames
+    start, depth, back = (rest + share * range_deg for share in shares)
     return replace(fixed, start_deg=start, depth_deg=depth, return_deg=back)

@@ -177,4 +177,6 @@ def test_camera_cut_relearns_the_rest_posture() -> None:
     assert counts[-1] == 3
     assert counts[first_after - 1] == counts[first_after] == 1  # the cut itself changes no count
     _, unflagged = run(shifted)
-    assert unflagged[-1] == 1  # without the cut, the new shot's rest (+30°) never reads as a return
+    # Without the cut the new shot's rest (+30°) is learned only as the recent range fills (the own-range band sits
+    # above the recent rest; the fixed band alone never read a return, 1 rep): the cut still saves a rep.
+    assert 1 <= unflagged[-1] < counts[-1]
