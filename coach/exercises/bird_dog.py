@@ -68,9 +68,10 @@ def lift_share_deg(elevation_deg: float, rest_deg: float) -> float:
 FLOOR_TWIST_VIEWS: tuple[View, ...] = ()
 """Views along the body (head end, feet end) from which twist on all fours is judged: none yet. On stick-figure
 clips (exact joints, `coach.synth.stick`) from the front and rear the floor tilt reads 16–22° on 20° rolls and
-≤ 9° on good reaches, but on a rendered clip read by MediaPipe from the feet end (`coach synth --exercise bird_dog
---reps 6 --fault twist:20 --fault-reps 2,5 --view rear`) it read 11–39° on every rep, good ones too (the lifted
-leg's hip landmark follows the leg). Set (View.FRONT, View.REAR) to judge it once that is solved."""
+≤ 9° on good reaches. But MediaPipe on a rendered clip from the feet end (`coach synth --exercise bird_dog --reps 6
+--fault twist:20 --fault-reps 2,5 --view rear`, poses cached) saw the 20° rolls as only 5–9° of hip-line tilt,
+while good reaches read 20–31° and, with the hips' landmarks swapping or jumping, up to ±85° (reps 3, 4, 6): every
+rep was warned (11–39°). Set (View.FRONT, View.REAR) to judge it once the landmarks hold from behind."""
 REST_TILT_FRAMES = 90
 """The lines' rest tilt is the median of at most this many frames at rest before the first rep."""
 
