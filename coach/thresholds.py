@@ -258,6 +258,10 @@ class Thresholds:
     """From the head or the feet end, the trunk's image angle still counts when its recent range (10th–90th
     percentile) is at least this, degrees: a 45° bench seen from the front swings it 60–100°; a body lying face
     down seen lengthways barely turns it (stick-figure floor run: under 10°)."""
+    back_extension_end_min_range_deg: float = 30.0
+    """From the head or the feet end: below this recent range of the own-range lift (0–90 scale) the fixed
+    `back_extension_end_counter` band stands; above it the band sits at the own-range shares of that range above
+    its recent rest (the highest of three noisy parts rests a little above 0)."""
     back_extension_min_range_deg: float = 8.0
     """Own-range band: a trunk lift whose range so far is under this is rest noise (prone rest reads up to ~8°),
     degrees; above it, the counter band shrinks to the person's own range where that is smaller than the fixed

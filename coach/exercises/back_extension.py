@@ -81,6 +81,7 @@ class BackExtensionAnalyzer(BaseAnalyzer):
         th = self.th
         self._angle_range = RecentRange(th.own_range_window_s, th.own_range_smooth_s)
         self._angle_span_deg = math.nan
+        self._end_range = RecentRange(th.own_range_window_s, th.own_range_smooth_s)
         self._size = PersonSize()
         self._parts = {name: OwnRange(th.own_range_min_share, th.own_range_smooth_s) for name in END_PARTS}
 
@@ -150,11 +151,13 @@ class BackExtensionAnalyzer(BaseAnalyzer):
             part.push(f.timestamp_s, lifts.get(name, math.nan), size)
         rest, span = self._angle_range.push(f.timestamp_s, self.angle_lift_deg(f) if seen else math.nan)
         self._angle_span_deg = span
+        end_rest, end_span = self._end_range.push(f.timestamp_s, self.end_lift_deg() if seen else math.nan)
         th = self.th
-        if self.end_view():
-            self.counter.thresholds = th.back_extension_end_counter
+        shares = (th.own_range_start_share, th.own_range_depth_share, th.own_range_return_share)
+        if self.end_view():  # the parts' own-range lift, its band again at shares of its recent range
+            self.counter.thresholds = own_range_band(th.back_extension_end_counter, end_rest, end_span,
+                                                     th.back_extension_end_min_range_deg, shares)
         else:
-            shares = (th.own_range_start_share, th.own_range_depth_share, th.own_range_return_share)
             self.counter.thresholds = own_range_band(SPEC.band(th), rest, span, th.back_extension_min_range_deg,
                                                      shares)
 
