@@ -8,7 +8,9 @@ so a set is kept when the camera drops out.
 
 from __future__ import annotations
 
+import faulthandler
 import math
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -36,6 +38,21 @@ MAX_SIDE_PX = 960
 """Larger webcam frames are scaled down before pose estimation."""
 FRAME_STEP_S = 1.0 / 30.0
 """Assumed frame interval when the camera restarts (its clock starts again at 0)."""
+
+STALL_LOG_S = 10.0
+"""A live frame still being worked on after this many seconds writes every thread's stack to the server's
+stderr (once per frame), so a stalled live set can be diagnosed from the log; seconds. The timer is the
+process's one `faulthandler` timer: with two live sets at once, the latest frame's is the one kept."""
+
+_stall_log: Any = None
+
+
+def _stall_file() -> Any:
+    """A private copy of stderr for the stall dump (fd 2 is sent to /dev/null while MediaPipe is quietened)."""
+    global _stall_log
+    if _stall_log is None:
+        _stall_log = os.fdopen(os.dup(2), "w", buffering=1)
+    return _stall_log
 
 
 class LivePhase(StrEnum):
@@ -234,9 +251,11 @@ class LiveCoach:
         """Analyze one RGB frame taken at camera time `raw_t` (s); returns the annotated frame."""
         if not self._work_lock.acquire(blocking=False):
             return image  # a frame is still being worked on: latest frame wins, this one is shown as is
+        faulthandler.dump_traceback_later(STALL_LOG_S, file=_stall_file())
         try:
             return self._work(image, raw_t)
         finally:
+            faulthandler.cancel_dump_traceback_later()
             self._work_lock.release()
 
     def _timeline(self, raw_t: float | None) -> float:
