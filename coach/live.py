@@ -160,6 +160,7 @@ class LiveCoach:
         self._clock = clock
         self._lock = threading.Lock()
         self._work_lock = threading.Lock()
+        self._person = setup
         self._session = SessionAnalyzer(self.exercise, self.thresholds, target, keep_series=False, setup=setup)
         analyzer = self._session.analyzer
         self._chair = analyzer if isinstance(analyzer, ChairStandAnalyzer) and analyzer.timed else None
@@ -306,6 +307,10 @@ class LiveCoach:
             self._last_hold_text = words["hold_ended"].format(why=HOLD_END_WORDS[h.ended_by],
                                                               n=f"{h.duration_s:.0f}")
             self._say(self._last_hold_text, f"hold:{h.index}", t)
+            self._store("Live session", lambda hist, sid: hist.add_hold(sid, h))
+            if holder.expected() is None and not self._test_saved:  # the balance test is over: keep its result
+                self._test_saved = True
+                self._save_test(holder.score())
         if holder.paused:
             if not self._unsteady_said:
                 self._unsteady_said = self._say(words["unsteady"], "unsteady", t)
@@ -317,13 +322,20 @@ class LiveCoach:
 
     def _save_test(self, test: FunctionalTest | None) -> None:
         """Keep the live test's result in the history (the page says so if it cannot be saved)."""
-        if test is None or self.history is None:
+        if test is not None:
+            self._store("Live test", lambda hist, sid: hist.add_test(sid, test))
+
+    def _store(self, title: str, write: Callable[[History, int], None]) -> None:
+        """Write to this live session in the history (started, with the person as given, on the first write);
+        a failure turns saving off and the page says so, the coaching goes on."""
+        if self.history is None:
             return
         try:
             if self._session_id is None:
-                self._session_id = self.history.start_session(self.exercise.value, "live", title="Live test",
-                                                              strictness=self.strictness)
-            self.history.add_test(self._session_id, test)
+                self._session_id = self.history.start_session(
+                    self.exercise.value, "live", title=title, target_min=self.target.reps_min,
+                    target_max=self.target.reps_max, strictness=self.strictness, person=self._person)
+            write(self.history, self._session_id)
         except Exception as exc:  # never stop coaching because the disk is full; the page says so
             self.history = None
             self._save_error = " ".join(str(exc).split()) or type(exc).__name__
@@ -349,16 +361,8 @@ class LiveCoach:
                 self._say(str(self._set_reps), "rep", t)
         else:
             self._say(str(self._set_reps), "rep", t)
-        if self.history is not None:
-            try:
-                if self._session_id is None:
-                    self._session_id = self.history.start_session(
-                        self.exercise.value, "live", title="Live session", target_min=self.target.reps_min,
-                        target_max=self.target.reps_max, strictness=self.strictness)
-                self.history.add_rep(self._session_id, rep, self._set_number)
-            except Exception as exc:  # never stop coaching because the disk is full; the page says so
-                self.history = None
-                self._save_error = " ".join(str(exc).split()) or type(exc).__name__
+        set_number = self._set_number
+        self._store("Live session", lambda hist, sid: hist.add_rep(sid, rep, set_number))
 
     def _say(self, text: str, kind: str, t: float) -> bool:
         if not self._speech.offer(kind, t):

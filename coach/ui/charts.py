@@ -66,3 +66,25 @@ def weekly_chart(rows: Sequence[dict[str, Any]], target_min: int = 2, target_max
         x=alt.X("week:N", title="week starting"), y=alt.Y("sessions:Q", title="sessions"))
     guide = alt.Chart(band).mark_rect(opacity=0.2, color="#1a7f37").encode(y="y0:Q", y2="y1:Q")
     return alt.layer(guide, bars).properties(height=260).configure_axis(labelFontSize=16, titleFontSize=18)
+
+
+def over_time_chart(data: pd.DataFrame, x: str, y: str, series: str | None = None, *, line_at: float | None = None,
+                    line_label: str = "", height: int = 260) -> alt.LayerChart:
+    """A measure over the weeks (`x` a date column, `y` a number column), one line per `series` value with
+    points that differ in shape as well as colour (a single result still shows), and an optional dashed
+    line at `line_at` (a norm or a target) named `line_label`."""
+    enc: dict[str, Any] = {"x": alt.X(f"{x}:N", title=x), "y": alt.Y(f"{y}:Q", title=y),
+                           "tooltip": [f"{x}:N", f"{y}:Q", *([f"{series}:N"] if series else [])]}
+    if series:
+        enc["color"] = alt.Color(f"{series}:N", legend=alt.Legend(orient="bottom", columns=1, labelLimit=0,
+                                                                   labelFontSize=15, title=None))
+        enc["shape"] = alt.Shape(f"{series}:N", legend=None)
+    layers: list[Any] = [alt.Chart(data).mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=140, filled=True))
+                         .encode(**enc)]
+    if line_at is not None:
+        rule = pd.DataFrame([{"at": line_at, "label": line_label}])
+        layers.append(alt.Chart(rule).mark_rule(color="#a00000", strokeWidth=2, strokeDash=[8, 4]).encode(
+            y="at:Q", tooltip=["label:N"]))
+        layers.append(alt.Chart(rule).mark_text(align="left", dy=-8, x=4, fontSize=15, color="#a00000").encode(
+            y="at:Q", text="label:N"))
+    return alt.layer(*layers).properties(height=height).configure_axis(labelFontSize=16, titleFontSize=18)

@@ -6,9 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from coach.exercises.chair_stand import chair_stand_norm
 from coach.exercises.functional_base import SAFETY_NOTE
-from coach.history import History
 from coach.labels import HOLD_END_WORDS, STANCE_WORDS, test_sentence
 from coach.report import Report
 from coach.types import HOLD_EXERCISES, STRENGTH_EXERCISES, Exercise, FunctionalSetup, Hold
@@ -65,38 +63,35 @@ SEX_CHOICES = {"Not given": None, "Woman": "female", "Man": "male"}
 """The sex choice for the chair-stand norms, in words → the value the norms use."""
 
 
+PERSON_KEY = "person"
+"""Session key: the person as last given (`FunctionalSetup`), kept when the fields are not on the page."""
+_FIELDS = {"person_age": "age", "person_sex": "sex", "person_height_cm": "height_cm"}
+"""The fields' widget keys → `FunctionalSetup` attributes."""
+
+
+def remembered_setup() -> FunctionalSetup:
+    """The person as last given in this browser session (nothing given: every field None)."""
+    kept = st.session_state.get(PERSON_KEY)
+    return kept if isinstance(kept, FunctionalSetup) else FunctionalSetup()
+
+
 def person_setup(exercise: Exercise) -> FunctionalSetup | None:
     """Age, sex and height for a functional exercise (kept for this browser session across pages); None for
     the strength exercises. Height gives sway in cm; age and sex compare the chair stand with its norm."""
     if not is_functional(exercise):
         return None
+    kept = remembered_setup()
+    sex_names = {v: k for k, v in SEX_CHOICES.items()}
+    for key, attr in _FIELDS.items():  # a field not drawn on the last page lost its value: give it back
+        if key not in st.session_state:
+            value = getattr(kept, attr)
+            st.session_state[key] = sex_names.get(value, "Not given") if attr == "sex" else int(value or 0)
     age_col, sex_col, height_col = st.columns(3)
-    age = age_col.number_input("Your age (years)", min_value=0, max_value=110, value=0, step=1,
+    age = age_col.number_input("Your age (years)", min_value=0, max_value=110, step=1,
                                key="person_age", help="Compares your chair-stand score with others of your age.")
     sex = sex_col.selectbox("Sex (for the norms)", list(SEX_CHOICES), key="person_sex")
-    height = height_col.number_input("Your height (cm)", min_value=0, max_value=230, value=0, step=1,
+    height = height_col.number_input("Your height (cm)", min_value=0, max_value=230, step=1,
                                      key="person_height_cm", help="Turns sway into centimetres.")
-    return FunctionalSetup(age=int(age) or None, sex=SEX_CHOICES[sex], height_cm=float(height) or None)
-
-
-def chair_stand_history(hist: History) -> pd.DataFrame:
-    """Chair-stand scores over time with the norm each was compared with (below average under it)."""
-    rows = [{"Date": r["started_at"][:10], "Stands in 30 s": r["score"],
-             "Below average under": r["norm"].get("below_average_under")}
-            for r in hist.test_results("chair_stand")]
-    return pd.DataFrame(rows, columns=["Date", "Stands in 30 s", "Below average under"])
-
-
-def show_test_history(hist: History) -> None:
-    """The chair-stand score over the weeks, with the STEADI norm for the person's age and sex."""
-    frame = chair_stand_history(hist)
-    if frame.empty:
-        return
-    st.subheader("30-second chair stand over time")
-    setup = person_setup(Exercise.CHAIR_STAND)
-    norm = chair_stand_norm(setup.age, setup.sex) if setup is not None else None
-    if norm is not None:
-        frame["Below average under"] = norm[1]
-        st.caption(f"The line is the norm for {norm[0]}-year-olds: a score under it is below average (CDC STEADI).")
-    st.line_chart(frame, x="Date", y=["Stands in 30 s", "Below average under"])
-    st.dataframe(frame, hide_index=True, width="stretch")
+    setup = FunctionalSetup(age=int(age) or None, sex=SEX_CHOICES[sex], height_cm=float(height) or None)
+    st.session_state[PERSON_KEY] = setup
+    return setup
