@@ -30,7 +30,7 @@ from coach.labels import HOLD_END_WORDS, LIVE_TEST_WORDS
 from coach.session import SEVERAL_PEOPLE_TEXT, SessionAnalyzer, ends_set
 from coach.speech import SpeechGate
 from coach.thresholds import LIVE_TURN_MESSAGE_MIN_S, OSTEOPOROSIS_TARGET, SetTarget, Thresholds, range_text
-from coach.types import Exercise, FunctionalSetup, FunctionalTest, Rep, Side, View
+from coach.types import Exercise, FunctionalSetup, FunctionalTest, HoldEnd, Rep, Side, View
 
 MAX_SIDE_PX = 960
 """Larger webcam frames are scaled down before pose estimation."""
@@ -308,9 +308,11 @@ class LiveCoach:
                                                               n=f"{h.duration_s:.0f}")
             self._say(self._last_hold_text, f"hold:{h.index}", t)
             self._store("Live session", lambda hist, sid: hist.add_hold(sid, h))
-            if holder.expected() is None and not self._test_saved:  # the balance test is over: keep its result
+            over = h.ended_by is not HoldEnd.TARGET_REACHED or holder.expected() is None  # a stance not held, or all
+            test = holder.score() if over and not self._test_saved else None  # None: training holds, no test
+            if test is not None:  # the balance test is over: keep its result
                 self._test_saved = True
-                self._save_test(holder.score())
+                self._save_test(test)
         if holder.paused:
             if not self._unsteady_said:
                 self._unsteady_said = self._say(words["unsteady"], "unsteady", t)
