@@ -90,3 +90,17 @@ def test_set_advice_never_tells_a_bodyweight_exercise_to_lighten_the_load() -> N
     assert "lighter weight" in set_advice(coach.exercises.Exercise.DEADLIFT, SetVerdict.BELOW)
     assert "slow count" in set_advice(coach.exercises.Exercise.BIRD_DOG, SetVerdict.ABOVE)  # how, not a nag
     assert set_advice(coach.exercises.Exercise.SQUAT, SetVerdict.IN_RANGE) == "In the target range: well done."
+
+
+@pytest.mark.parametrize(("exercise", "first"), [("squat", "Reps 3 of 8-12"), ("balance_test", "Holds timed: 3"),
+                                                 ("single_leg_stand", "Holds timed: 3")])
+def test_the_video_panel_counts_reps_or_holds_in_words(exercise: str, first: str) -> None:
+    from coach.annotate import Annotator
+    from coach.counter import Phase
+    from coach.exercises.results import FrameResult
+    from coach.types import Exercise
+
+    result = FrameResult(1.0, Phase.REST, 3, 0.0, {"knee_flexion_deg": 80.0, "twist_deg": float("nan")})
+    lines = Annotator(Exercise(exercise)).panel_lines(result)
+    assert lines[0] == first  # a balance exercise never reads "Reps 0 of 8-12"
+    assert lines[1:] == ["Knee bend: 80 deg"]  # words, no key, no nan

@@ -16,6 +16,9 @@ from coach.thresholds import Thresholds
 from coach.types import Exercise, Rep
 
 MAX_POINTS = 1500
+AXIS: dict[str, Any] = {"labelFontSize": 16, "titleFontSize": 18, "labelColor": "#000", "titleColor": "#000",
+                        "labelAngle": 0, "labelOverlap": "parity"}
+"""Every chart's axes: large black words, read without tilting the head (dates level, thinned when crowded)."""
 
 
 def series_frame(series: Sequence[SeriesPoint]) -> pd.DataFrame:
@@ -55,7 +58,7 @@ def angle_chart(series: Sequence[SeriesPoint], reps: Sequence[Rep], exercise: Ex
     if len(warn):
         layers.append(alt.Chart(warn).mark_rule(color="#c00000", strokeWidth=3, strokeDash=[6, 3]).encode(
             x="time_s:Q", tooltip=["rep:Q", "warning:N", "message:N"]))
-    return alt.layer(*layers).properties(height=320).configure_axis(labelFontSize=16, titleFontSize=18)
+    return alt.layer(*layers).properties(height=320).configure_axis(**AXIS)
 
 
 def weekly_chart(rows: Sequence[dict[str, Any]], target_min: int = 2, target_max: int = 3) -> alt.LayerChart:
@@ -65,7 +68,7 @@ def weekly_chart(rows: Sequence[dict[str, Any]], target_min: int = 2, target_max
     bars = alt.Chart(data).mark_bar(color="#0b3d91").encode(
         x=alt.X("week:N", title="week starting"), y=alt.Y("sessions:Q", title="sessions"))
     guide = alt.Chart(band).mark_rect(opacity=0.2, color="#1a7f37").encode(y="y0:Q", y2="y1:Q")
-    return alt.layer(guide, bars).properties(height=260).configure_axis(labelFontSize=16, titleFontSize=18)
+    return alt.layer(guide, bars).properties(height=260).configure_axis(**AXIS)
 
 
 def over_time_chart(data: pd.DataFrame, x: str, y: str, series: str | None = None, *, line_at: float | None = None,
@@ -87,4 +90,4 @@ def over_time_chart(data: pd.DataFrame, x: str, y: str, series: str | None = Non
             y="at:Q", tooltip=["label:N"]))
         layers.append(alt.Chart(rule).mark_text(align="left", dy=-8, x=4, fontSize=15, color="#a00000").encode(
             y="at:Q", text="label:N"))
-    return alt.layer(*layers).properties(height=height).configure_axis(labelFontSize=16, titleFontSize=18)
+    return alt.layer(*layers).properties(height=height).configure_axis(**AXIS)

@@ -11,11 +11,11 @@ import streamlit as st
 
 from coach.exercises.chair_stand import chair_stand_norm
 from coach.history import History, week_start
-from coach.labels import HOLD_END_WORDS, STANCE_WORDS, TEST_WORDS, UNIT_WORDS, VERDICT_WORDS, exercise_title
+from coach.labels import STANCE_WORDS, TEST_WORDS, UNIT_WORDS, VERDICT_WORDS, exercise_title
 from coach.thresholds import BALANCE_STAGE_S, HEEL_DROP_DAILY_TARGET, SINGLE_LEG_TARGET_S
-from coach.types import Exercise, HoldEnd, Stance, Verdict
+from coach.types import Exercise, HoldEnd, Side, Stance, Verdict
 from coach.ui.charts import over_time_chart
-from coach.ui.functional_view import SEX_CHOICES, person_setup
+from coach.ui.functional_view import HOLD_COLUMNS, SEX_CHOICES, hold_cells, person_setup
 from coach.ui.style import html_table
 
 NOT_GIVEN = "not given"
@@ -68,13 +68,11 @@ def stance_words(stance: str, leg: str | None) -> str:
 def holds_history_frame(hist: History) -> pd.DataFrame:
     """One row per stored hold, oldest first, in words: when, which exercise, stance and leg, time held, how it
     ended, sway (cm, when the height was given) and the person as given then."""
-    rows = [[h["started_at"][:10], exercise_title(h["exercise"]), stance_words(h["stance"], h["leg"]),
-             f"{h['duration_s']:.1f}", HOLD_END_WORDS[HoldEnd(h["ended_by"])],
-             f"{h['metrics']['sway_range_cm']:.1f}" if h["metrics"].get("sway_range_cm") is not None else
-             "not measured (height not given)", *person_cells(h["person"])]
+    rows = [[h["started_at"][:10], exercise_title(h["exercise"]),
+             *hold_cells(Stance(h["stance"]), Side(h["leg"]) if h["leg"] else None, h["duration_s"],
+                         HoldEnd(h["ended_by"]), h["metrics"]), *person_cells(h["person"])]
             for h in hist.hold_results()]
-    return pd.DataFrame(rows, columns=["Date", "Exercise", "Stance", "Held (s)", "How it ended", "Sway (cm)",
-                                       *PERSON_COLUMNS])
+    return pd.DataFrame(rows, columns=["Date", "Exercise", *HOLD_COLUMNS, *PERSON_COLUMNS])
 
 
 def hold_weeks(hist: History, exercise: Exercise) -> pd.DataFrame:

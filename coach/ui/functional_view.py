@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
 from coach.exercises.functional_base import SAFETY_NOTE
 from coach.labels import HOLD_END_WORDS, STANCE_WORDS, test_sentence
 from coach.report import Report
-from coach.types import HOLD_EXERCISES, STRENGTH_EXERCISES, Exercise, FunctionalSetup, Hold
+from coach.types import HOLD_EXERCISES, STRENGTH_EXERCISES, Exercise, FunctionalSetup, Hold, HoldEnd, Side, Stance
+from coach.ui.style import html_table
 
 VIEW_HELP: dict[Exercise, str] = {
     Exercise.CHAIR_STAND: "Film from the side, with the chair and your whole body in view. Arms crossed on your "
@@ -29,14 +32,27 @@ def is_functional(exercise: Exercise) -> bool:
     return exercise not in STRENGTH_EXERCISES
 
 
+SWAY_NOT_MEASURED = "not measured (height not given)"
+"""The sway cell of a hold measured without the person's height (never "None")."""
+
+
+def hold_cells(stance: Stance, leg: Side | None, duration_s: float, ended_by: HoldEnd,
+               metrics: dict[str, Any]) -> list[str]:
+    """A hold in words: the stance (and standing leg), time held (s), how it ended, sway (cm)."""
+    sway = metrics.get("sway_range_cm")
+    return [STANCE_WORDS[stance] + (f" (the {leg.value})" if leg else ""), f"{duration_s:.1f}",
+            HOLD_END_WORDS[ended_by], f"{sway:.1f}" if sway is not None else SWAY_NOT_MEASURED]
+
+
+HOLD_COLUMNS = ["Stance", "Held (s)", "How it ended", "Sway (cm)"]
+"""The columns of `hold_cells`."""
+
+
 def holds_frame(holds: tuple[Hold, ...]) -> pd.DataFrame:
     """One row per hold, in plain words (times in seconds, sway in cm)."""
-    rows = [{"Hold": h.index, "Stance": STANCE_WORDS[h.stance],
-             "Standing leg": h.leg.value if h.leg else "both", "From (s)": round(h.start_s, 1),
-             "Held (s)": round(h.duration_s, 1), "How it ended": HOLD_END_WORDS[h.ended_by],
-             "Sway (cm)": round(h.metrics["sway_range_cm"], 1) if "sway_range_cm" in h.metrics else None}
+    rows = [[str(h.index), f"{h.start_s:.1f}", *hold_cells(h.stance, h.leg, h.duration_s, h.ended_by, h.metrics)]
             for h in holds]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["Hold", "From (s)", *HOLD_COLUMNS])
 
 
 def show_setup_help(exercise: Exercise) -> None:
@@ -54,7 +70,9 @@ def show_results(report: Report) -> None:
     if analysis.holds or report.exercise in HOLD_EXERCISES:
         st.subheader("Holds")
         if analysis.holds:
-            st.dataframe(holds_frame(analysis.holds), hide_index=True, width="stretch")
+            frame = holds_frame(analysis.holds)
+            st.markdown(html_table(list(frame.columns), frame.values.tolist(), test_id="holds-table"),
+                        unsafe_allow_html=True)
         else:
             st.caption("No hold was seen. Check that your feet are in view.")
 

@@ -24,7 +24,7 @@ from coach.pose import ModelError
 from coach.report import Report, to_csv, to_json
 from coach.suggest import PoseLog, Suggestion, guess_exercise, suggest_exercise
 from coach.thresholds import range_text
-from coach.types import Exercise, FunctionalSetup
+from coach.types import HOLD_EXERCISES, Exercise, FunctionalSetup
 from coach.ui import functional_view
 from coach.ui import settings as prefs
 from coach.ui.charts import angle_chart
@@ -367,7 +367,11 @@ def show_result(result: ReviewResult, settings: prefs.Settings) -> None:
     report = result.report
     n = report.complete_reps
     warned = sum(1 for r in report.reps if r.warnings)
-    big(f"{n} rep{'s' if n != 1 else ''} counted", "big", "review-count")
+    if report.exercise in HOLD_EXERCISES:  # a balance exercise is timed holds, never "0 reps counted"
+        k = len(report.session.analysis.holds)
+        big(f"{k} hold{'s' if k != 1 else ''} timed", "big", "review-count")
+    else:
+        big(f"{n} rep{'s' if n != 1 else ''} counted", "big", "review-count")
     if warned:
         big(f"{warned} rep{'s' if warned != 1 else ''} with a warning", "warn", "review-warned")
     elif n:

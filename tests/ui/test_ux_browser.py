@@ -57,6 +57,27 @@ OVERFLOW_JS = """() => {
 }"""
 
 
+# Words drawn across two lines ("Re / p", "Cou / nted", "1.8– / 3.3"): a word's range has boxes on two lines.
+# Words over 20 characters (a file name) may wrap where they must.
+BROKEN_WORDS_JS = """() => {
+  const out = [];
+  const walker = document.createTreeWalker(document.querySelector('[data-testid="stMain"]'), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest('iframe, [data-testid="stFileUploader"], script, style')) continue;
+    const re = /\\S+/g;
+    for (let m = re.exec(node.textContent); m; m = re.exec(node.textContent)) {
+      if (m[0].length > 20) continue;
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const tops = new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.top)));
+      if (tops.size > 1) out.push(m[0]);
+    }
+  }
+  return out;
+}"""
+
+
 def snap(page: Any, name: str) -> None:
     """Save what the screen shows (not the whole page: the viewport is what the person sees)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -78,6 +99,7 @@ def assert_readable(page: Any) -> None:
     assert not SNAKE.findall(text), SNAKE.findall(text)
     assert not re.search(r"\bNone\b|\bnan\b", text), text
     assert page.evaluate(OVERFLOW_JS) == []
+    assert page.evaluate(BROKEN_WORDS_JS) == []  # every word whole, never split over two lines
 
 
 def assert_accessible(page: Any) -> None:
