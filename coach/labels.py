@@ -226,3 +226,14 @@ LIVE_TEST_WORDS: dict[str, str] = {
     "unsteady": "You look unsteady: hold on to your chair or the counter. The timer has stopped.",
 }
 """What the live page shows and says during the chair-stand clock and the balance holds ({n}: a number)."""
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+"""Month names in English whatever the computer's language (the rest of the page is English)."""
+
+
+def day_words(iso_date: str) -> str:
+    """A date as a person says it: "2026-11-30" → "30 November 2026" (a timestamp's time is left out)."""
+    year, month, day = (int(x) for x in iso_date[:10].split("-"))
+    return f"{day} {MONTHS[month - 1]} {year}"

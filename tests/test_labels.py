@@ -104,3 +104,10 @@ def test_the_video_panel_counts_reps_or_holds_in_words(exercise: str, first: str
     lines = Annotator(Exercise(exercise)).panel_lines(result)
     assert lines[0] == first  # a balance exercise never reads "Reps 0 of 8-12"
     assert lines[1:] == ["Knee bend: 80 deg"]  # words, no key, no nan
+
+
+def test_a_date_reads_as_a_person_says_it() -> None:
+    from coach.labels import day_words
+
+    assert day_words("2026-11-30") == "30 November 2026"
+    assert day_words("2026-01-05T10:00:00+00:00") == "5 January 2026"

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from coach.history import History
-from coach.labels import exercise_title
+from coach.labels import day_words, exercise_title
 from coach.ui import functional_history
 from coach.ui import settings as prefs
 from coach.ui.charts import over_time_chart, weekly_chart
@@ -59,7 +59,7 @@ def _show(hist: History) -> None:
         n = this["sessions"]
         verdict = ("on target" if GUIDE_MIN <= n <= GUIDE_MAX else
                    "fewer than the 2–3 advised" if n < GUIDE_MIN else "more than the 2–3 advised: allow rest days")
-        st.markdown(f"<div class='coach-mid' data-testid='history-week'>Week of {this['week']}: {n} "
+        st.markdown(f"<div class='coach-mid' data-testid='history-week'>Week of {day_words(this['week'])}: {n} "
                     f"session{'s' if n != 1 else ''}, {verdict}.</div>", unsafe_allow_html=True)
         st.altair_chart(weekly_chart(per_week, GUIDE_MIN, GUIDE_MAX), width="stretch")
         st.caption("Green band: the 2–3 sessions a week the guidance asks for.")

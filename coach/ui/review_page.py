@@ -89,7 +89,7 @@ def rep_frame(report: Report) -> pd.DataFrame:
     for r in report.reps:
         saw = " ".join(f"{w.message} {w.cue}" for w in r.warnings) or "Good"
         row = [str(r.index), saw, YES if r.complete else f"{NO} (not a full rep)",
-               f"{r.start_s:.1f}–{r.end_s:.1f}", *[measure_text(k, r.metrics.get(k), unit=False) for k in names]]
+               f"{r.start_s:.1f} to {r.end_s:.1f}", *[measure_text(k, r.metrics.get(k), unit=False) for k in names]]
         rows.append(row)
     return pd.DataFrame(rows, columns=[*REP_COLUMNS, *headings])
 

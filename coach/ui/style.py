@@ -51,12 +51,15 @@ table.coach-table th { background: #e8e8e8; }
 table.coach-table td, table.coach-table th { overflow-wrap: break-word; word-break: normal; hyphens: manual; }
 table.coach-table td.coach-short { white-space: nowrap; }
 table.coach-table td.coach-flag { color: #8b0000; font-weight: 700; }
-@container coach-table (max-width: 699px) {  /* too narrow for the columns (a phone, a zoomed or small
-  window): each row is a card of "heading: value" lines, nothing off screen, no word cut */
+@container coach-table (max-width: 899px) {  /* too narrow for the columns in 18-px type (1280 px with the
+  sidebar, a phone, a zoomed window): each row is a card of "heading: value" pairs, as many side by side as fit,
+  the words column on a line of its own; nothing off screen, no word cut */
   table.coach-table thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
-  table.coach-table, table.coach-table tbody, table.coach-table tr, table.coach-table td { display: block; }
-  table.coach-table tr { border: 1px solid #8a8a8a; margin-bottom: 0.6rem; }
-  table.coach-table td { border: none; border-bottom: 1px solid #d0d0d0; white-space: normal; }
+  table.coach-table, table.coach-table tbody { display: block; }
+  table.coach-table tr { display: grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr));
+                         grid-auto-flow: dense; border: 2px solid #8a8a8a; margin-bottom: 0.6rem; }
+  table.coach-table td { display: block; border: none; border-bottom: 1px solid #d0d0d0; white-space: normal; }
+  table.coach-table td.coach-wide { grid-column: 1 / -1; }
   table.coach-table td::before { content: attr(data-label) ": "; font-weight: 700; color: #000; }
 }
 </style>
@@ -95,7 +98,10 @@ def html_table(columns: list[str], rows: list[list[str]], flag_column: str | Non
     for row in rows:
         cells = []
         for c, v in zip(columns, row, strict=True):
-            kind = "coach-flag" if c == flag_column and v != "Good" else "coach-short" if len(v) <= SHORT_CELL else ""
+            if c == flag_column:
+                kind = "coach-wide coach-flag" if v != "Good" else "coach-wide"
+            else:
+                kind = "coach-short" if len(v) <= SHORT_CELL else ""
             cls = f' class="{kind}"' if kind else ""
             cells.append(f'<td data-label="{html.escape(c)}"{cls}>{html.escape(v)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")

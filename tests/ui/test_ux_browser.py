@@ -33,6 +33,8 @@ UPLOADS = {  # one clip per exercise, the picker label the review must end on, t
 }
 SNAKE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 """A variable name such as trunk_inclination_deg."""
+LIVE_CUE = '[data-testid="live-warning"], [data-testid="live-cue"], [data-testid="live-setup"]'
+"""What the live page tells the person now: a warning, a cue or the setup help."""
 FILE_NAME = re.compile(r"\S+\.(?:mp4|mov|csv|json|pdf|y4m)\b")
 
 # Elements whose text is cut by their own box (scrollWidth beyond clientWidth with overflow hidden or clip),
@@ -184,9 +186,8 @@ def test_live_page_shows_picture_count_and_cue_in_one_screen(server: App, camera
                 if not w.startswith(f"Rep {block.split()[0]}:"):  # a warning names the latest rep, or is gone
                     mismatched.append(f"{block} / {w}")
         snap(page, f"live-{tag}.png")
-        cue = '[data-testid="live-warning"], [data-testid="live-cue"], [data-testid="live-setup"]'
         assert in_viewport(page, '[data-testid="live-count"]')
-        assert in_viewport(page, cue)
+        assert in_viewport(page, LIVE_CUE)
         if size is not PHONE:  # the picture too (on a phone the count and the cue come first, above it)
             assert in_viewport(page, WEBRTC_IFRAME)
         assert_readable(page)
@@ -335,6 +336,12 @@ def test_history_is_readable_at_both_sizes(server: App, size: dict[str, int]) ->
         assert heads[:3] == ["When", "Exercise", "Reps"]
         assert_table_fits(page, '[data-testid="history-table"]')  # every column on screen, none cut at the right
         assert_table_fits(page, '[data-testid="progress-table"]')
+        first = table.locator("tbody tr").first
+        for heading in ("Reps", "Sets", "Warnings", "Load (kg)", "How"):  # more than When and Exercise
+            cell = first.locator(f'td[data-label="{heading}"]')
+            expect(cell).to_be_visible()
+            box = cell.bounding_box()
+            assert box is not None and box["width"] > 0 and box["x"] + box["width"] <= size["width"] + 1
         assert_readable(page)
         assert_accessible(page)
         browser.close()
@@ -368,6 +375,10 @@ def test_every_page_is_readable_zoomed_to_200_percent(server: App, camera: list[
         assert_zoomed_page_readable(page, "zoom200-live.png")
         page.locator('[data-testid="live-count"]').scroll_into_view_if_needed()
         assert in_viewport(page, '[data-testid="live-count"]')  # the count, whole, fits the zoomed screen
+        cue = page.locator(LIVE_CUE).first
+        expect(cue).to_be_visible()
+        cue.scroll_into_view_if_needed()
+        assert in_viewport(page, LIVE_CUE)  # and the cue, whole: no wider than the zoomed screen
         assert_zoomed_page_readable(page, "zoom200-live-count.png")
         stop_camera(frame)
 
