@@ -139,6 +139,7 @@ def show_test_history(hist: History) -> None:
             st.altair_chart(over_time_chart(weeks, "Week of", "Longest hold (s)", "Stance", line_at=target,
                                             line_label=f"target: {target:g} s"), width="stretch")
     if len(tests):
+        st.markdown("**Test results**")
         st.markdown(html_table(list(tests.columns), tests.values.tolist(), test_id="tests-table"),
                     unsafe_allow_html=True)
     if len(holds):

@@ -103,13 +103,16 @@ def person_setup(exercise: Exercise) -> FunctionalSetup | None:
     for key, attr in _FIELDS.items():  # a field not drawn on the last page lost its value: give it back
         if key not in st.session_state:
             value = getattr(kept, attr)
-            st.session_state[key] = sex_names.get(value, "Not given") if attr == "sex" else int(value or 0)
+            st.session_state[key] = sex_names.get(value, "Not given") if attr == "sex" else \
+                (int(value) if value else None)
     age_col, sex_col, height_col = st.columns(3)
-    age = age_col.number_input("Your age (years)", min_value=0, max_value=110, step=1,
+    age = age_col.number_input("Your age (years)", min_value=1, max_value=110, step=1, placeholder="not given",
                                key="person_age", help="Compares your chair-stand score with others of your age.")
     sex = sex_col.selectbox("Sex (for the norms)", list(SEX_CHOICES), key="person_sex")
-    height = height_col.number_input("Your height (cm)", min_value=0, max_value=230, step=1,
-                                     key="person_height_cm", help="Turns sway into centimetres.")
-    setup = FunctionalSetup(age=int(age) or None, sex=SEX_CHOICES[sex], height_cm=float(height) or None)
+    height = height_col.number_input("Your height (cm)", min_value=50, max_value=230, step=1,
+                                     placeholder="not given", key="person_height_cm",
+                                     help="Turns sway into centimetres.")
+    setup = FunctionalSetup(age=int(age) if age else None, sex=SEX_CHOICES[sex],
+                            height_cm=float(height) if height else None)
     st.session_state[PERSON_KEY] = setup
     return setup

@@ -51,7 +51,6 @@ def _show(hist: History) -> None:
         st.info("No sessions yet. Exercise with the camera, or review a video, and your sessions appear here.")
         return
 
-    functional_history.show_test_history(hist)
     per_week = hist.sessions_per_week()
     if per_week:
         this = per_week[-1]
@@ -83,6 +82,8 @@ def _show(hist: History) -> None:
               *([str(w["holds"])] if holds else []), str(w["warnings"]), f"{w['warnings_per_rep']:g}",
               NO_LOAD if w["load_kg"] is None else f"{w['load_kg']:g}"] for w in progress],
             test_id="progress-table"), unsafe_allow_html=True)
+
+    functional_history.show_test_history(hist)
 
     labels = {s.id: f"{s.started_at.replace('T', ' ')[:16]} · {exercise_title(s.exercise)} · {s.reps} reps"
               for s in sessions}
@@ -128,5 +129,5 @@ def show_progress_charts(progress: list[dict[str, Any]]) -> None:
         return
     left, right = st.columns(2)
     left.altair_chart(over_time_chart(frame, "Week of", "Reps", "Exercise"), width="stretch")
-    right.altair_chart(over_time_chart(frame, "Week of", "Warnings per rep", "Exercise"), width="stretch")
+    right.altair_chart(over_time_chart(frame, "Week of", "Warnings per rep", "Exercise", whole=False), width="stretch")
     st.caption("Left: reps each week. Right: warnings per rep (fewer is better). One line per exercise.")

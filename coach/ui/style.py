@@ -21,8 +21,9 @@ CSS = """
 [data-testid="stSidebarNav"] a span { font-size: 1.2rem !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #262626 !important; }
 h1 { font-size: clamp(1.9rem, 6vw, 2.4rem) !important; padding-top: 0 !important; }
-.stSelectbox [data-baseweb="select"] div, .stNumberInput input, [data-baseweb="popover"] li {
+[data-testid="stSelectbox"] input, [data-testid="stNumberInput"] input, [role="listbox"] [role="option"] {
   font-size: 1.2rem !important; }  /* the chosen exercise and the typed age read as large as the rest */
+[data-testid="stCaptionContainer"] { opacity: 1 !important; }  /* captions dark grey on white, not faded */
 .stButton button, .stDownloadButton button { font-size: 1.25rem; min-height: 3rem; padding: 0.5rem 1.2rem;
                                              font-weight: 700; white-space: normal; }
 .stButton button p, .stDownloadButton button p { font-size: 1.25rem !important; white-space: normal; }
