@@ -73,6 +73,14 @@ STANCE_WORDS: dict[Stance, str] = {
     Stance.SINGLE_LEG: "Standing on one leg",
 }
 
+STANCE_SHORT_WORDS: dict[Stance, str] = {
+    Stance.SIDE_BY_SIDE: "Side by side",
+    Stance.SEMI_TANDEM: "Half a step ahead",
+    Stance.TANDEM: "Heel to toe",
+    Stance.SINGLE_LEG: "On one leg",
+}
+"""The stances in a few words, where space is short (a chart's legend on a phone)."""
+
 HOLD_END_WORDS: dict[HoldEnd, str] = {
     HoldEnd.FOOT_DOWN: "The raised foot came down",
     HoldEnd.SUPPORT: "A hand reached for support",

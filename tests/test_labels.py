@@ -111,3 +111,12 @@ def test_a_date_reads_as_a_person_says_it() -> None:
 
     assert day_words("2026-11-30") == "30 November 2026"
     assert day_words("2026-01-05T10:00:00+00:00") == "5 January 2026"
+
+
+def test_every_stance_and_hold_ending_has_words() -> None:
+    from coach.labels import HOLD_END_WORDS, STANCE_SHORT_WORDS, STANCE_WORDS
+    from coach.types import HoldEnd, Stance
+
+    assert set(STANCE_WORDS) == set(STANCE_SHORT_WORDS) == set(Stance)
+    assert set(HOLD_END_WORDS) == set(HoldEnd)
+    assert all(len(w) <= 20 for w in STANCE_SHORT_WORDS.values())  # fits a phone's chart legend

@@ -11,7 +11,7 @@ import streamlit as st
 
 from coach.exercises.chair_stand import chair_stand_norm
 from coach.history import History, week_start
-from coach.labels import STANCE_WORDS, TEST_WORDS, UNIT_WORDS, VERDICT_WORDS, exercise_title
+from coach.labels import STANCE_SHORT_WORDS, STANCE_WORDS, TEST_WORDS, UNIT_WORDS, VERDICT_WORDS, exercise_title
 from coach.thresholds import BALANCE_STAGE_S, HEEL_DROP_DAILY_TARGET, SINGLE_LEG_TARGET_S
 from coach.types import Exercise, HoldEnd, Side, Stance, Verdict
 from coach.ui.charts import over_time_chart
@@ -80,7 +80,8 @@ def hold_weeks(hist: History, exercise: Exercise) -> pd.DataFrame:
     best: dict[tuple[str, str], float] = {}
     for h in hist.hold_results():
         if h["exercise"] == exercise.value:
-            key = (week_start(h["started_at"]), stance_words(h["stance"], h["leg"]))
+            short = STANCE_SHORT_WORDS[Stance(h["stance"])] + (f" ({h['leg']})" if h["leg"] else "")
+            key = (week_start(h["started_at"]), short)  # a legend line that fits a phone
             best[key] = max(best.get(key, 0.0), round(h["duration_s"], 1))
     rows = [{"Week of": w, "Stance": s, "Longest hold (s)": v} for (w, s), v in sorted(best.items())]
     return pd.DataFrame(rows, columns=["Week of", "Stance", "Longest hold (s)"])

@@ -24,6 +24,13 @@ h1 { font-size: clamp(1.9rem, 6vw, 2.4rem) !important; padding-top: 0 !important
 [data-testid="stSelectbox"] input, [data-testid="stNumberInput"] input, [role="listbox"] [role="option"] {
   font-size: 1.2rem !important; }  /* the chosen exercise and the typed age read as large as the rest */
 [data-testid="stCaptionContainer"] { opacity: 1 !important; }  /* captions dark grey on white, not faded */
+/* Streamlit's own small controls: heading links and chart toolbars ("Copy Vega-Lite spec") are of no use to a
+   person and too small to hit; the chosen file's name, size and buttons are made as large as the rest */
+[data-testid="stHeaderActionElements"], [data-testid="stElementToolbar"] { display: none !important; }
+[data-testid="stFileChip"] div, [data-testid="stFileUploaderDropzone"] button,
+[data-testid="stProgress"] p { font-size: 1.1rem !important; }
+[data-testid="stFileChipDeleteBtn"] button, [data-testid="stFileUploaderDropzone"] button,
+[data-testid="stNumberInput"] button, button[aria-label^="Help for"] { min-width: 44px; min-height: 44px; }
 .stButton button, .stDownloadButton button { font-size: 1.25rem; min-height: 3rem; padding: 0.5rem 1.2rem;
                                              font-weight: 700; white-space: normal; }
 .stButton button p, .stDownloadButton button p { font-size: 1.25rem !important; white-space: normal; }

@@ -70,8 +70,8 @@ def test_every_hold_is_a_row_and_the_longest_per_week_is_charted(hist: History) 
         "Standing on one leg (the left)", "8.0", "The raised foot came down", "4.5")
     assert holds.iloc[2]["Sway (cm)"].startswith("not measured")
     weeks = fh.hold_weeks(hist, fh.Exercise.SINGLE_LEG_STAND)
-    assert weeks.values.tolist() == [["2026-11-02", "Standing on one leg (the left)", 11.0],
-                                     ["2026-11-09", "Standing on one leg (the left)", 15.5]]
+    assert weeks.values.tolist() == [["2026-11-02", "On one leg (left)", 11.0],
+                                     ["2026-11-09", "On one leg (left)", 15.5]]
     assert len(fh.hold_weeks(hist, fh.Exercise.BALANCE_TEST)) == 2  # a line per stance
 
 
