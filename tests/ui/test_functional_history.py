@@ -106,3 +106,16 @@ def test_the_history_page_shows_the_tests_the_holds_and_offers_their_csv(hist: H
     assert "Holds" in page  # the weekly progress table counts the holds too
     assert [n.label for n in at.number_input][:2] == ["Your age (years)", "Your height (cm)"]
     assert not SNAKE.findall(re.sub(r"<[^>]+>", " ", page))
+
+
+def test_reps_and_warnings_per_rep_are_charted_per_exercise_over_the_weeks(hist: History,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from coach.ui.history_page import progress_frame
+
+    frame = progress_frame(hist.weekly_progress())
+    assert frame.values.tolist() == [["2026-11-09", "Heel drops (impact)", 55, 0.0]]  # holds-only weeks have no reps
+    monkeypatch.setenv("COACH_DB", str(hist.path))
+    at = AppTest.from_function(_history_app, default_timeout=60).run()
+    charts = at.get("vega_lite_chart")
+    # sessions per week, reps, warnings per rep, the chair stand, single-leg and balance-test holds
+    assert len(charts) == 6
