@@ -28,6 +28,7 @@ h1 { font-size: clamp(1.9rem, 6vw, 2.4rem) !important; padding-top: 0 !important
    person and too small to hit; the chosen file's name, size and buttons are made as large as the rest */
 [data-testid="stHeaderActionElements"], [data-testid="stElementToolbar"] { display: none !important; }
 [data-testid="stFileChip"] div, [data-testid="stFileUploaderDropzone"] button,
+[data-testid="stFileUploaderDropzoneInstructions"] *,
 [data-testid="stProgress"] p { font-size: 1.1rem !important; }
 [data-testid="stFileChipDeleteBtn"] button, [data-testid="stFileUploaderDropzone"] button,
 [data-testid="stNumberInput"] button, button[aria-label^="Help for"] { min-width: 44px; min-height: 44px; }
