@@ -121,3 +121,55 @@ def test_a_balance_test_review_and_its_history_are_readable(server: App, tmp_pat
             assert_readable(page)
             assert_accessible(page)
         browser.close()
+
+
+def test_live_chair_stand_counts_down_3_2_1_go_and_keeps_its_score(server: App, tmp_path: Path) -> None:
+    import re
+
+    from playwright.sync_api import expect, sync_playwright
+
+    from coach.labels import LIVE_TEST_WORDS
+
+    clip = tmp_path / "chair_stand.mp4"
+    generate(SynthSpec(Exercise.CHAIR_STAND, view=View.SIDE, fps=15.0), clip)
+    flags = fake_camera(clip, tmp_path / "camera.y4m")
+    with sync_playwright() as p:
+        browser = launch(p, flags)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(server.url + "/")
+        page.locator('[data-testid="stSelectbox"]').first.click(timeout=30_000)
+        page.get_by_role("option", name="30-second chair stand test (film from the side)").click()
+        expect(page.get_by_text(SAFETY_NOTE)).to_be_visible(timeout=30_000)
+        age = page.get_by_role("spinbutton", name="Your age (years)")
+        age.fill("72")
+        age.press("Enter")
+        page.wait_for_timeout(1000)
+        frame = page.frame_locator(WEBRTC_IFRAME)
+        frame.get_by_role("button", name="START").click(timeout=30_000)
+        status = page.locator('[data-testid="live-test"]')
+        seen: list[str] = []
+        for _ in range(150):  # the clock is 3 s and 30 s of frame time; up to 75 s of page time
+            page.wait_for_timeout(500)
+            for text in status.all_inner_texts():
+                if not seen or seen[-1] != text:
+                    seen.append(text)
+            if seen and seen[-1].startswith(LIVE_TEST_WORDS["stop"]):
+                break
+        shot(page, "live_chair_stand.png")
+        ready = [s for s in seen if s.startswith("Get ready: ")]
+        assert LIVE_TEST_WORDS["go"] in seen, seen
+        assert ready and seen.index(ready[-1]) < seen.index(LIVE_TEST_WORDS["go"]), seen  # the countdown, then Go
+        # (the page polls twice a second, and the camera takes a moment to connect: "3" may pass unseen)
+        left = [int(m.group(1)) for s in seen if (m := re.fullmatch(r"(\d+) seconds left", s))]
+        assert left and left == sorted(left, reverse=True), seen  # the seconds count down
+        assert seen[-1].startswith(LIVE_TEST_WORDS["stop"]), seen
+        stands = int(re.search(r"(\d+) stands\.", seen[-1]).group(1))
+        assert stands >= 5, seen  # the rendered clip stands up about every 2 s
+        frame.get_by_role("button", name="STOP").click()
+        page.goto(server.url + "/history")
+        tests = page.locator('[data-testid="tests-table"]')
+        expect(tests).to_contain_text("30-second chair stand", timeout=30_000)
+        row = tests.locator("tbody tr").filter(has_text="30-second chair stand").first
+        assert row.locator('td[data-label="Result"]').inner_text() == f"{stands} stands"  # the score kept
+        assert row.locator('td[data-label="Age"]').inner_text() == "72"
+        browser.close()

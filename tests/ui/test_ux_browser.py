@@ -239,6 +239,7 @@ def test_a_bad_file_says_what_is_wrong_and_what_to_do_where_the_eye_is(server: A
         assert "damaged or is not a video" in text and "What to do:" in text
         assert "Invalid data" not in text
         assert comes_into_view(page, '[data-testid="stAlertContentError"]')
+        assert_readable(page)  # the upload box's own words and buttons too
         browser.close()
 
 
