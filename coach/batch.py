@@ -292,7 +292,7 @@ def _review_video(task: VideoTask, options: BatchOptions) -> SummaryRow:
     if Output.PDF in paths:
         from coach.pdf import report_pdf
 
-        write_bytes(paths[Output.PDF], report_pdf(report, title=f"Review of {task.file}"))
+        write_bytes(paths[Output.PDF], report_pdf(report, title=f"Review of {task.file}", thresholds=thresholds))
     doc = report.to_dict()
     doc[STAMP_KEY] = task.stamp
     write_text(paths[None], json.dumps(doc, indent=2, allow_nan=False))

@@ -196,6 +196,14 @@ EASIER: dict[Load, str] = {
 exercise)."""
 
 
+SET_VERDICT_WORDS: dict[SetVerdict, str] = {
+    SetVerdict.BELOW: "fewer than the target",
+    SetVerdict.IN_RANGE: "in the target range",
+    SetVerdict.ABOVE: "more than the target",
+}
+"""How a set compares with its rep target, in words (the terminal's set line)."""
+
+
 def set_advice(exercise: Exercise, verdict: SetVerdict) -> str:
     """One or two calm sentences after a set: how it compares with the target and how to do the next one."""
     if verdict is SetVerdict.IN_RANGE:

@@ -8,7 +8,7 @@ import zlib
 from pathlib import Path
 
 from coach.calibration import Neutral
-from coach.exercises import AnalysisResult
+from coach.exercises import AnalysisResult, spec_of
 from coach.pdf import plain, report_pdf
 from coach.report import Report
 from coach.session import SeriesPoint, SessionResult, SetSummary, SetVerdict
@@ -51,13 +51,17 @@ def pdf_text(data: bytes) -> bytes:
 
 
 def test_pdf_is_a_pdf_with_the_content() -> None:
-    data = report_pdf(make_report(), title="Review of clip.mp4", band=Thresholds().squat_counter)
+    data = report_pdf(make_report(), title="Review of clip.mp4", thresholds=Thresholds())
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
     assert len(data) > 1500
     text = pdf_text(data)
     assert b"Test result" not in text and b"Holds" not in text
     for needle in (b"Set 1: 2 reps", b"Your back rounded", b"The video is very dark", b"Reps"):
         assert needle in text, needle
+    # The chart is named by the exercise (the registry's words), whoever makes the PDF (app, CLI, batch).
+    words = spec_of(make_report().exercise).signal_words.capitalize()  # "Knee bend (°)"; PDF escapes brackets
+    assert f"{words} over time".replace("(", "\\(").replace(")", "\\)").encode("latin-1") in text
+    assert b"Angle (deg)" not in text
 
 
 def test_pdf_without_series_or_reps() -> None:

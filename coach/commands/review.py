@@ -131,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
     if args.pdf_out:
         from coach.pdf import report_pdf
 
-        write_bytes(args.pdf_out, report_pdf(report, title=f"Review of {Path(video).name}"))
+        write_bytes(args.pdf_out, report_pdf(report, title=f"Review of {Path(video).name}", thresholds=thresholds))
     return 0
 
 

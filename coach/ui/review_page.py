@@ -216,8 +216,7 @@ def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None,
             exercise = report.exercise
             from coach.pdf import report_pdf
 
-            pdf = report_pdf(report, title=f"Review of {name}", band=spec_of(exercise).band(settings.thresholds),
-                             signal_name=spec_of(exercise).signal_words)
+            pdf = report_pdf(report, title=f"Review of {name}", thresholds=settings.thresholds)
         except Exception as exc:  # bad file, model missing, disk full, a bug: one line, the app keeps going
             bar.empty()
             known = isinstance(exc, (VideoError, ModelError, NotAnalyzedYet))

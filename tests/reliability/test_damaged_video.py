@@ -53,7 +53,7 @@ def test_noise_mid_file_gets_a_seconds_lost_notice(tmp_path, capsys, constant_es
     kinds = notices(out_json)
     assert "damaged" in kinds and "truncated" not in kinds
     assert kinds["damaged"].startswith("About 0.3 s of the video could not be read")
-    assert "note (damaged)" in out
+    assert "Note (part of the video could not be read)" in out
 
 
 def test_a_clean_sample_has_no_damage_notice(tmp_path):
