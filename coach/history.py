@@ -1,4 +1,5 @@
-"""Local exercise history in SQLite: sessions, reps and their warnings, weekly progress, export.
+"""Local exercise history in SQLite: sessions, reps and their warnings, holds, test results, weekly progress
+(the whole history as one file: `coach.history_export`).
 
 The database lives in the user's data folder ($COACH_DATA_DIR, else ~/.local/share/bone-safe-coach),
 in WAL mode so the live page can write reps while the history page reads. The schema is versioned
@@ -11,10 +12,8 @@ Streamlit thread and the webcam callback thread.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import math
 import os
@@ -152,7 +151,8 @@ class SessionRow:
         return {"age": self.age, "sex": self.sex, "height_cm": self.height_cm}
 
 
-def _now_iso() -> str:
+def now_iso() -> str:
+    """Now, local time with its offset, to the second (ISO 8601)."""
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
@@ -254,7 +254,7 @@ class History:
             cur = con.execute(
                 "INSERT INTO sessions (started_at, exercise, source, title, target_min, target_max, load_kg,"
                 " strictness, age, sex, height_cm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (started_at or _now_iso(), exercise, source, title, target_min, target_max, load_kg, strictness,
+                (started_at or now_iso(), exercise, source, title, target_min, target_max, load_kg, strictness,
                  p.age, p.sex, p.height_cm))
             return int(cur.lastrowid or 0)
 
@@ -443,34 +443,6 @@ class History:
             week = week_start(sitting[0].started_at)
             counts[week] = counts.get(week, 0) + 1
         return [{"week": k, "sessions": v} for k, v in sorted(counts.items())]
-
-    # --- export -------------------------------------------------------------------------------
-    def export_json(self) -> str:
-        """Everything, as JSON text: each session with the person as given, its reps, holds and test results."""
-        sessions: list[dict[str, Any]] = []
-        data = {"schema_version": SCHEMA_VERSION, "exported_at": _now_iso(), "sessions": sessions}
-        for s in reversed(self.sessions()):
-            sessions.append({"id": s.id, "started_at": s.started_at, "exercise": s.exercise,
-                                     "source": s.source, "title": s.title, "load_kg": s.load_kg,
-                                     "strictness": s.strictness, "target_min": s.target_min,
-                                     "target_max": s.target_max, "person": s.person,
-                                     "reps": self.reps(s.id), "holds": self.holds(s.id), "tests": self.tests(s.id)})
-        return json.dumps(data, indent=2)
-
-    def export_csv(self) -> str:
-        """One row per rep, with its session's columns (the person's age, sex and height as given)."""
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(["session_id", "started_at", "exercise", "source", "title", "load_kg", "age", "sex",
-                    "height_cm", "set", "rep", "start_s", "end_s", "complete", "metrics", "warnings"])
-        for s in reversed(self.sessions()):
-            person = ["" if v is None else v for v in s.person.values()]
-            for r in self.reps(s.id):
-                w.writerow([s.id, s.started_at, s.exercise, s.source, s.title,
-                            "" if s.load_kg is None else s.load_kg, *person, r["set"], r["rep"],
-                            f"{r['start_s']:.3f}", f"{r['end_s']:.3f}", r["complete"], json.dumps(r["metrics"]),
-                            ";".join(x["kind"] for x in r["warnings"])])
-        return buf.getvalue()
 
 
 def _hold_dict(r: sqlite3.Row) -> dict[str, Any]:

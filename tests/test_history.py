@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from coach.history import MIGRATIONS, SCHEMA_VERSION, History, HistoryError, default_db_path, week_start
+from coach.history_export import export_csv, export_json
 from coach.types import FormWarning, Rep, WarningKind
 
 
@@ -80,10 +81,10 @@ def test_reps_sessions_delete_and_export(tmp_path: Path) -> None:
     assert reps[0]["metrics"] == {"knee_flexion_deg": 91.0, "twist_deg": None}  # NaN stored as null
     assert reps[1]["warnings"][0]["kind"] == "spinal_flexion"
 
-    data = json.loads(h.export_json())
+    data = json.loads(export_json(h))
     assert [s["exercise"] for s in data["sessions"]] == ["squat", "deadlift"]
     assert len(data["sessions"][0]["reps"]) == 3
-    table = list(csv.DictReader(io.StringIO(h.export_csv())))
+    table = list(csv.DictReader(io.StringIO(export_csv(h))))
     assert len(table) == 4 and table[1]["warnings"] == "spinal_flexion"
 
     assert h.delete_session(a) is True
@@ -161,9 +162,9 @@ def test_a_damaged_rep_row_is_skipped_and_the_rest_exports(tmp_path: Path) -> No
         con.execute("UPDATE reps SET metrics = '{not json' WHERE rep_index = 2")
     assert [r["rep"] for r in hist.reps(sid)] == [1, 3]
     assert len(hist.skipped_rows) == 1
-    exported = json.loads(hist.export_json())
+    exported = json.loads(export_json(hist))
     assert [r["rep"] for r in exported["sessions"][0]["reps"]] == [1, 3]
-    assert len(list(csv.reader(io.StringIO(hist.export_csv())))) == 3  # header + the two readable reps
+    assert len(list(csv.reader(io.StringIO(export_csv(hist))))) == 3  # header + the two readable reps
 
 
 def test_a_scripted_morning_is_one_sitting_and_table_agrees_with_headline(tmp_path: Path) -> None:
@@ -284,7 +285,7 @@ def test_holds_tests_and_the_person_are_kept_exported_and_deleted(tmp_path: Path
                                "duration_s": 6.3, "ended_by": "stepped", "metrics": {}}
     assert [len(x) for x in h.sittings()] == [1]  # a balance session is a session done, with no rep in it
 
-    data = json.loads(h.export_json())["sessions"][0]
+    data = json.loads(export_json(h))["sessions"][0]
     assert data["person"] == {"age": 72, "sex": "female", "height_cm": 163.0}
     assert [x["stance"] for x in data["holds"]] == ["side_by_side", "semi_tandem"]
     assert data["tests"] == [{"name": "balance_test", "score": 2.0, "unit": "stages", "norm": {"tandem_min_s": 10.0},
@@ -316,7 +317,7 @@ def test_the_reps_csv_carries_the_person(tmp_path: Path) -> None:
     h = History(tmp_path / "h.sqlite3")
     sid = h.start_session("chair_stand", "live", person=FunctionalSetup(age=81, sex="male"))
     h.add_rep(sid, rep(1))
-    [row] = list(csv.DictReader(io.StringIO(h.export_csv())))
+    [row] = list(csv.DictReader(io.StringIO(export_csv(h))))
     assert (row["age"], row["sex"], row["height_cm"]) == ("81", "male", "")
 
 

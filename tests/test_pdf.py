@@ -99,7 +99,7 @@ def test_the_pdf_and_the_csv_are_written_for_the_person() -> None:
     from coach.report import to_csv
 
     report = make_report()
-    text = pdf_text(report_pdf(report, title="Review of clip.mp4", band=Thresholds().squat_counter))
+    text = pdf_text(report_pdf(report, title="Review of clip.mp4", thresholds=Thresholds()))
     words = b" ".join(re.findall(rb"\((.*?)\)\s*Tj", text)).decode("latin-1")
     assert "Back rounding" in words or "back rounded" in words.lower()
     assert not JARGON.findall(words), JARGON.findall(words)

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from coach.history import History
+from coach.history_export import export_csv, export_json
 from coach.labels import day_words, exercise_title
 from coach.ui import functional_history
 from coach.ui import settings as prefs
@@ -103,10 +104,10 @@ def _show(hist: History) -> None:
 
     st.subheader("Export everything")
     c1, c2 = st.columns(2)
-    c1.download_button("Download all (JSON)", hist.export_json(), "coach-history.json", "application/json",
+    c1.download_button("Download all (JSON)", export_json(hist), "coach-history.json", "application/json",
                        key="history_json", help="Every session with its reps, holds, test results and the age, "
                        "sex and height given.")
-    c2.download_button("Download all reps (CSV)", hist.export_csv(), "coach-history.csv", "text/csv",
+    c2.download_button("Download all reps (CSV)", export_csv(hist), "coach-history.csv", "text/csv",
                        key="history_csv")
     results = functional_history.results_csv(hist)
     if results:
