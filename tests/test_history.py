@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -85,7 +86,9 @@ def test_reps_sessions_delete_and_export(tmp_path: Path) -> None:
     assert [s["exercise"] for s in data["sessions"]] == ["squat", "deadlift"]
     assert len(data["sessions"][0]["reps"]) == 3
     table = list(csv.DictReader(io.StringIO(export_csv(h))))
-    assert len(table) == 4 and table[1]["warnings"] == "spinal_flexion"
+    assert len(table) == 4 and table[1]["Warnings"] == "Back rounding" and table[0]["Warnings"] == "none"
+    assert table[0]["Measures"] == "Knee bend 91°; Twist not measured" and table[0]["Counted"] == "yes"
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b|\bTrue\b|\bNone\b", export_csv(h))  # words, never keys
 
     assert h.delete_session(a) is True
     assert h.delete_session(a) is False
@@ -318,7 +321,7 @@ def test_the_reps_csv_carries_the_person(tmp_path: Path) -> None:
     sid = h.start_session("chair_stand", "live", person=FunctionalSetup(age=81, sex="male"))
     h.add_rep(sid, rep(1))
     [row] = list(csv.DictReader(io.StringIO(export_csv(h))))
-    assert (row["age"], row["sex"], row["height_cm"]) == ("81", "male", "")
+    assert (row["Age"], row["Sex"], row["Height (cm)"]) == ("81", "man", "")
 
 
 def test_a_review_with_holds_but_no_rep_is_stored() -> None:
