@@ -72,12 +72,20 @@ class OutputError(OSError):
 
 def _key(path: str | os.PathLike[str]) -> tuple[str, int, int] | tuple[str, str]:
     """What identifies the file a path names: (device, inode) when it exists, else its resolved path."""
-    p = Path(path)
     try:
-        st = p.stat()
+        st = os.stat(path)
         return ("inode", st.st_dev, st.st_ino)
-    except OSError:
-        return ("path", str(p.resolve()))
+    except OSError:  # a new file, a dangling link or a link loop (which the input's own check names)
+        return ("path", os.path.realpath(path))
+
+
+def _loops(path: str | os.PathLike[str]) -> bool:
+    """True when following the path's symbolic links never ends (a link to itself, two links to each other)."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def check_outputs(inputs: Iterable[str | os.PathLike[str]],
@@ -91,6 +99,9 @@ def check_outputs(inputs: Iterable[str | os.PathLike[str]],
             continue
         if str(out).strip() == "":
             raise OutputError(f"{option} needs a file name")
+        if _loops(out):
+            raise OutputError(f"{option} '{out}' is a symbolic link that points back to itself: choose another "
+                              "file name")
         key = _key(out)
         if key in taken:
             raise OutputError(f"{option} '{out}' is {taken[key]}: choose another file name so nothing is overwritten")

@@ -48,6 +48,17 @@ def test_a_symlink_to_the_input_is_the_input(tmp_path: Path) -> None:
     check_outputs([video], [("--json", tmp_path / "other.json")])  # a different, new file is fine
 
 
+def test_an_output_that_is_a_symlink_loop_is_refused_and_kept(tmp_path: Path) -> None:
+    video = tmp_path / "v.mp4"
+    video.write_bytes(b"video")
+    loop = tmp_path / "loop.json"
+    loop.symlink_to(loop)
+    with pytest.raises(OutputError, match=r"loop\.json' is a symbolic link that points back to itself"):
+        check_outputs([video], [("--json", loop)])
+    assert loop.is_symlink() and os.readlink(loop) == str(loop)
+    check_outputs([loop], [("--json", tmp_path / "r.json")])  # a looping input is left to the video's own check
+
+
 def test_writing_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
     real = tmp_path / "real.json"
     real.write_text("old")

@@ -13,7 +13,7 @@ from reliability_helpers import assert_one_line_error, run_cli
 from tests.media import write_audio_only, write_png
 
 
-def _review(path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+def _review(path: Path | str, capsys: pytest.CaptureFixture[str]) -> str:
     rc, out, err = run_cli(["review", str(path), "--exercise", "squat", "--quiet"], capsys)
     assert out == ""
     return assert_one_line_error(rc, err, 2)
@@ -87,6 +87,21 @@ def test_odd_paths_get_their_own_one_line_message(tmp_path: Path) -> None:
     for path, words in cases.items():
         with pytest.raises(VideoError, match=re.escape(words)):
             probe(path)
+
+
+def test_odd_paths_get_their_own_line_from_the_cli(tmp_path, capsys, monkeypatch):
+    # the command line checks outputs and folders before the video is probed: those checks must not get in first
+    monkeypatch.chdir(tmp_path)  # an empty path is no folder, not the current one
+    loop = tmp_path / "loop.mp4"
+    loop.symlink_to(loop)
+    fifo = tmp_path / "pipe.mp4"
+    os.mkfifo(fifo)
+    cases = {str(loop): f"coach: '{loop}' is a symbolic link that points back to itself, not a video file",
+             "": "coach: no video file given: name the file to review",
+             str(fifo): f"coach: '{fifo}' is a pipe (FIFO), not a video file: save the video to a file first",
+             "/dev/zero": "coach: '/dev/zero' is a device, not a video file: save the video to a file first"}
+    for path, line in cases.items():
+        assert _review(path, capsys) == line
 
 
 def test_animated_webp_is_named_as_such(tmp_path, capsys):
