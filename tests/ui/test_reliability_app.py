@@ -332,6 +332,30 @@ def test_damaged_history_is_reported_on_the_page_and_kept(private_data: Path) ->
     assert any("No sessions yet" in i.value for i in at.info)
 
 
+def test_a_review_that_cannot_be_saved_says_so_under_the_result(tmp_path: Path, make_clip: Callable[..., Path],
+                                                                 fake_estimator: Any,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from coach.exercises import Group
+    from tests.analyzers.sequences import duration, frames_of, hinge_pose, rep_profile
+
+    blocker = tmp_path / "a-file"  # the history's folder cannot be made: a file has its name
+    blocker.write_text("x")
+    monkeypatch.setenv("COACH_DB", str(blocker / "history.sqlite3"))
+    poses = frames_of(rep_profile(2), duration(2), hinge_pose)[::2]  # 15 a second: the review analyses each
+    clip = make_clip(name="x.mp4", frames=len(poses), fps=15.0)
+    with mock.patch.object(review_page, "make_estimator", lambda: fake_estimator(poses)):
+        at = AppTest.from_function(_review_app, default_timeout=60).run()
+        at.radio(key="review_kind").set_value(Group.EXERCISE.name).run()
+        at.radio(key="review_exercise").set_value("deadlift").run()
+        _upload_and_review(at, "morning.mp4", clip.read_bytes())
+    assert not at.exception
+    assert "2 reps counted" in _markdown(at)  # the review is shown
+    assert [c.value for c in at.caption if c.value.startswith("Not saved")] == [
+        "Not saved to your history: the history cannot be opened just now. The review is shown here and can be "
+        "downloaded."]
+    assert blocker.read_text() == "x"
+
+
 def test_newer_history_turns_history_off_but_coaching_goes_on(private_data: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     import sqlite3
