@@ -128,13 +128,23 @@ def _one_line(exc: BaseException) -> str:
     return text or type(exc).__name__
 
 
+def _open_reason(exc: BaseException) -> str:
+    """Why a file could not be opened, in words for its owner (FFmpeg's "Cannot allocate memory" for a header
+    that asks for an impossible size is no shortage of memory)."""
+    if isinstance(exc, av.error.MemoryError):
+        return "its header is damaged (it gives sizes no video has)"
+    if isinstance(exc, av.error.EOFError):
+        return "the file ends inside its header (cut short or damaged)"
+    return _one_line(exc)
+
+
 def _open(path: Path) -> tuple[av.container.InputContainer, av.video.stream.VideoStream]:
     """Open `path` with PyAV and return the container and its first video stream."""
     _check_file(path)
-    try:
-        container = av.open(str(path), mode="r")
+    try:  # text in the header that is not UTF-8 (a camera's name in Latin-1) is no reason to refuse the video
+        container = av.open(str(path), mode="r", metadata_errors="replace")
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
-        raise VideoError(f"could not read '{path.name}' as a video: {_one_line(exc)}") from exc
+        raise VideoError(f"could not read '{path.name}' as a video: {_open_reason(exc)}") from exc
     try:
         fmt = container.format.name
         if fmt == "image2" or fmt.endswith("_pipe"):

@@ -115,3 +115,29 @@ def test_animated_webp_is_named_as_such(tmp_path, capsys):
     assert "is an animated WebP image" in _review(renamed, capsys)
     still = write_png(tmp_path / "photo.webp")  # a still image with the suffix stays a still image
     assert "still image" in _review(still, capsys)
+
+
+def test_header_text_that_is_not_utf8_does_not_stop_the_review(make_clip):
+    # found by the fuzz test: one byte of the track's name (a camera's Latin-1 text) made the whole video
+    # unreadable ("'utf-8' codec can't decode byte 0xe9"); only the text is damaged, every frame still decodes
+    from coach.video import VideoReader
+
+    clip = make_clip(name="latin1.mp4", frames=12)
+    data = bytearray(clip.read_bytes())
+    at = data.find(b"VideoHandler")
+    assert at > 0
+    data[at + 5] = 0xE9  # "Video\xe9andler": an é in Latin-1
+    clip.write_bytes(bytes(data))
+    with VideoReader(clip) as reader:
+        assert len(list(reader)) == 12
+
+
+def test_a_header_giving_an_impossible_size_is_named_damaged(make_clip, capsys):
+    # FFmpeg says "Cannot allocate memory" for a header that asks for 2^31 time entries: not a shortage of memory
+    clip = make_clip(name="sizes.mp4", frames=12)
+    data = bytearray(clip.read_bytes())
+    at = data.find(b"stts")
+    data[at + 8:at + 12] = (0x7FFFFFFF).to_bytes(4, "big")  # the entry count
+    clip.write_bytes(bytes(data))
+    assert _review(clip, capsys) == ("coach: could not read 'sizes.mp4' as a video: its header is damaged "
+                                     "(it gives sizes no video has)")

@@ -6,6 +6,7 @@ the CLI are under test), each timing every case and reporting its own peak memor
 from __future__ import annotations
 
 import json
+import re
 import struct
 import subprocess
 import sys
@@ -19,6 +20,9 @@ from tests.conftest import pattern_frame
 CHILD = Path(__file__).with_name("fuzz_child.py")
 MAX_PEAK_MIB = 1024
 CHILDREN = 2
+PROGRAMMER_WORDS = re.compile(r"Errno|codec can't|Cannot allocate memory|[A-Z][a-z]+Error\b|Traceback")
+"""What a line for the person must not hold: Python's or the C library's own words (found: 11 of the clips said
+"'utf-8' codec can't decode byte 0x99", 3 "Cannot allocate memory")."""
 
 
 def sample(path: Path) -> Path:
@@ -108,7 +112,7 @@ def test_fuzzed_clips_never_crash_hang_or_blow_memory(tmp_path: Path) -> None:
     for r in results:
         ok_zero = r["rc"] == 0 and r["report"] and not any("Traceback" in ln for ln in r["err"])
         ok_two = r["rc"] == 2 and len(r["err"]) == 1 and r["err"][0].startswith("coach: ")
-        if not (ok_zero or ok_two):
+        if not (ok_zero or ok_two) or any(PROGRAMMER_WORDS.search(ln) for ln in r["err"]):
             bad.append(r)
     assert not bad, json.dumps(bad[:10], ensure_ascii=False, indent=1)
     assert max(peaks) < MAX_PEAK_MIB, peaks
