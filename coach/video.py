@@ -123,6 +123,8 @@ def _image_error(path: Path) -> VideoError:
 
 def _one_line(exc: BaseException) -> str:
     """An exception's message on one line (FFmpeg errors: just the reason, no errno or path)."""
+    if isinstance(exc, av.error.MemoryError):  # FFmpeg's ENOMEM for a size no memory could hold
+        return "its data is damaged (it gives sizes no video has)"
     reason = getattr(exc, "strerror", None) if isinstance(exc, av.error.FFmpegError) else None
     text = " ".join(str(reason or exc).split())
     return text or type(exc).__name__
@@ -217,15 +219,7 @@ def probe(path: str | os.PathLike[str]) -> VideoInfo:
     path = Path(path)
     container, stream = _open(path)
     try:
-        first: av.VideoFrame | None = None
-        try:
-            for frame in container.decode(stream):
-                first = frame
-                break
-        except av.error.FFmpegError as exc:
-            raise VideoError(f"could not read '{path.name}' as a video: {_one_line(exc)}") from exc
-        if first is None:
-            raise VideoError(f"could not read '{path.name}' as a video: no frame could be decoded")
+        first = _first_frame(path, container, stream)
         rotation = _rotation(first)
         width, height = first.width, first.height
         if rotation in (90, 270):
@@ -252,6 +246,29 @@ def probe(path: str | os.PathLike[str]) -> VideoInfo:
         )
     finally:
         container.close()
+
+
+def _first_frame(path: Path, container: av.container.InputContainer,
+                 stream: av.video.stream.VideoStream) -> av.VideoFrame:
+    """The first frame that decodes: damaged packets before it are skipped, as the reader skips them (a glitch
+    in the first second is no reason to refuse the video). VideoError when no frame decodes."""
+    error: BaseException | None = None
+    bad = 0
+    try:
+        for packet in container.demux(stream):  # the last, empty packet flushes the decoder
+            try:
+                frames = packet.decode()
+            except (av.error.FFmpegError, ValueError) as exc:
+                error, bad = exc, bad + 1
+                if bad > MAX_BAD_PACKETS:
+                    break
+                continue
+            if frames:
+                return frames[0]
+    except av.error.FFmpegError as exc:  # the container itself cannot be read on
+        error = exc
+    reason = _open_reason(error) if error is not None else "no frame could be decoded"
+    raise VideoError(f"could not read '{path.name}' as a video: {reason}") from error
 
 
 @dataclass(frozen=True, slots=True)
@@ -427,9 +444,13 @@ class VideoReader:
                     if frame.pts is not None:
                         if first_pts is None:
                             first_pts = frame.pts
+                            if self.bad_packets and stream.start_time is not None and stream.start_time < first_pts:
+                                first_pts = stream.start_time  # damaged from the start: the video's own clock
                         t = float((frame.pts - first_pts) * time_base)
                     else:
                         t = index / fps
+                    if last_t is None and self.bad_packets and t > GAP_FRAMES * frame_s:
+                        self.lost_s += t  # the seconds before the first frame that decodes
                     if last_t is not None and index - last_bad_index <= GAP_WINDOW_FRAMES \
                             and t - last_t > GAP_FRAMES * frame_s:
                         self.lost_s += t - last_t - frame_s
