@@ -63,6 +63,9 @@ class Output(StrEnum):
 
 
 OUTPUT_SUFFIX = {Output.CSV: ".csv", Output.PDF: ".pdf", Output.ANNOTATED: ".annotated.mp4"}
+OUTPUT_WORDS: dict[Output | None, str] = {None: "JSON report", Output.CSV: "CSV report", Output.PDF: "PDF report",
+                                          Output.ANNOTATED: "annotated copy"}
+"""What each output is called in a message (None: the JSON report)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +268,7 @@ def _review_video(task: VideoTask, options: BatchOptions) -> SummaryRow:
     from coach.thresholds import preset
 
     paths = output_paths(options, task.name)
-    check_outputs([task.video], [(f"the {k.value if k else 'json'} report", p) for k, p in paths.items()])
+    check_outputs([task.video], [(f"the {OUTPUT_WORDS[k]}", p) for k, p in paths.items()])
     thresholds = preset(options.strictness)
     annotated = paths.get(Output.ANNOTATED)
     first = options.exercise or guess_exercise(task.video.name) or RECOGNISE_FIRST
@@ -403,7 +406,18 @@ def plan(inputs: Sequence[str | os.PathLike[str]], options: BatchOptions) -> lis
         except Exception:  # the review says what is wrong with it
             duration_s = 0.0
         tasks.append(VideoTask(video, shown, name, stamp_of(video, options), duration_s))
+    check_batch_outputs(tasks, options)
     return tasks
+
+
+def check_batch_outputs(tasks: Sequence[VideoTask], options: BatchOptions) -> None:
+    """Raise OutputError (before anything is written) when an output of one video is another video of the batch
+    ("x.annotated.mp4" given with "x.mp4" and --annotated into their folder) or another output."""
+    from coach.outputs import check_outputs
+
+    outputs = [(f"the {OUTPUT_WORDS[kind]} of '{task.file}',", path)
+               for task in tasks for kind, path in output_paths(options, task.name).items()]
+    check_outputs([task.video for task in tasks], outputs, advice="choose another --out-dir")
 
 
 INTERRUPTED = "not reviewed: the batch was stopped before this video"

@@ -89,8 +89,10 @@ def _loops(path: str | os.PathLike[str]) -> bool:
 
 
 def check_outputs(inputs: Iterable[str | os.PathLike[str]],
-                  outputs: Iterable[tuple[str, str | os.PathLike[str] | None]]) -> None:
-    """Raise OutputError when an output (given as (option name, path)) is an input or another output."""
+                  outputs: Iterable[tuple[str, str | os.PathLike[str] | None]],
+                  advice: str = "choose another file name") -> None:
+    """Raise OutputError when an output (given as (option name, path)) is an input or another output; the
+    message ends with `advice` and "so nothing is overwritten"."""
     taken: dict[object, str] = {}
     for src in inputs:
         taken[_key(src)] = f"the input '{src}'"
@@ -104,7 +106,7 @@ def check_outputs(inputs: Iterable[str | os.PathLike[str]],
                               "file name")
         key = _key(out)
         if key in taken:
-            raise OutputError(f"{option} '{out}' is {taken[key]}: choose another file name so nothing is overwritten")
+            raise OutputError(f"{option} '{out}' is {taken[key]}: {advice} so nothing is overwritten")
         taken[key] = f"also the {option} output"
 
 

@@ -194,6 +194,24 @@ def test_reports_in_the_input_folder_never_touch_a_video(sessions: Path, make_cl
     assert len(plan([sessions], opts)) == 4  # the reports are not taken for videos on a rerun
 
 
+def test_an_output_that_is_another_video_of_the_batch_is_refused_before_anything_is_written(
+        sessions: Path) -> None:
+    # "x.annotated.mp4" given with "x.mp4" and --annotated into their folder: x's annotated copy was written
+    # over the other video (which was then reviewed as the copy)
+    from coach.outputs import OutputError
+
+    other = sessions / "ben.annotated.mp4"
+    other.write_bytes((sessions / "anna_squat.mp4").read_bytes()[:5000])
+    before = {p.name: p.read_bytes() for p in sessions.iterdir()}
+    opts = BatchOptions(sessions, Exercise.SQUAT, outputs=frozenset({Output.ANNOTATED}),
+                        estimator_factory=PoseFactory())
+    with pytest.raises(OutputError, match=r"the annotated copy of 'ben.mp4', '.*ben\.annotated\.mp4' is the input "
+                                          r"'.*ben\.annotated\.mp4': choose another --out-dir so nothing is"):
+        plan([sessions / "ben.mp4", other], opts)
+    assert {p.name: p.read_bytes() for p in sessions.iterdir()} == before
+    assert MADE == []
+
+
 def test_progress_counts_videos_minutes_and_time_left() -> None:
     now = [0.0]
     tasks = [VideoTask(Path(f"{i}.mp4"), f"{i}.mp4", str(i), {}, 60.0) for i in range(4)]
