@@ -110,6 +110,11 @@ def check_outputs(inputs: Iterable[str | os.PathLike[str]],
         taken[key] = f"also the {option} output"
 
 
+def files_under(folder: str | os.PathLike[str]) -> list[Path]:
+    """Every file in a folder and its sub-folders (the inputs an output written next to them must not be)."""
+    return [p for p in Path(folder).rglob("*") if p.is_file()] if Path(folder).is_dir() else []
+
+
 def is_special(path: str | os.PathLike[str]) -> bool:
     """True when the path (links followed) is a device, FIFO or socket: written through, never replaced."""
     try:

@@ -308,3 +308,22 @@ def test_concurrent_writers_leave_one_whole_file(tmp_path: Path, make_clip, fake
     assert [p.suffix for p in (tmp_path / "cache").iterdir()] == [".npz"]  # no temporary file left
     loaded = cache.load(clip)
     assert loaded is not None and len(loaded.frames) == len(poses)
+
+
+def test_eval_json_onto_a_file_of_the_folder_is_refused_before_the_review(tmp_path: Path, make_clip,
+                                                                          monkeypatch, capsys) -> None:
+    import coach.evaluate
+
+    def ran(*args, **kwargs):
+        raise AssertionError("the clips were reviewed: the JSON would have replaced a clip")
+
+    monkeypatch.setattr(coach.evaluate, "evaluate_folder", ran)
+    clips = tmp_path / "clips"
+    (clips / "squat").mkdir(parents=True)
+    clip = make_clip(name="a.mp4").rename(clips / "squat" / "a.mp4")
+    (clips / "labels.csv").write_text("file,exercise,reps\nsquat/a.mp4,squat,1\n")
+    before = clip.read_bytes()
+    for target in (clip, clips / "labels.csv"):
+        assert main(["eval", str(clips), "--cache", "none", "--json", str(target)]) == 2
+        assert capsys.readouterr().err.startswith(f"coach: --json '{target}' is the input")
+    assert clip.read_bytes() == before
