@@ -378,6 +378,26 @@ def test_newer_history_turns_history_off_but_coaching_goes_on(private_data: Path
     assert path.read_bytes() == before
 
 
+# --- a failing page ------------------------------------------------------------------------------
+
+def test_a_failing_page_shows_one_plain_line_never_a_traceback_or_a_server_path(monkeypatch) -> None:
+    from coach.ui.guard import PAGE_FAILED
+
+    def broken() -> None:
+        raise OSError(2, "No such file or directory", "/srv/coach/private/history.sqlite3")
+
+    monkeypatch.setattr(live_page, "render", broken)  # the app's first page
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    assert not at.exception  # a traceback in the browser (it named the server's files before)
+    assert [e.value for e in at.error] == [PAGE_FAILED]
+    assert "/srv" not in PAGE_FAILED and "Error" not in PAGE_FAILED
+
+
+def test_errors_outside_a_page_show_no_details_in_the_browser() -> None:
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "none"  # Streamlit's default, "full", shows the traceback
+
+
 # --- listening address ---------------------------------------------------------------------------
 
 def test_the_app_listens_on_localhost_by_default() -> None:
