@@ -356,6 +356,53 @@ def test_a_review_that_cannot_be_saved_says_so_under_the_result(tmp_path: Path, 
     assert blocker.read_text() == "x"
 
 
+def _history_with_reps(path: Path, reps: int) -> History:
+    from coach.types import Rep
+
+    hist = History(path)
+    sid = hist.start_session("squat", "live")
+    for i in range(1, reps + 1):
+        hist.add_rep(sid, Rep(index=i, start_s=float(i), end_s=i + 1.0, complete=True,
+                              metrics={"knee_flexion_deg": 90.0}))
+    return hist
+
+
+def test_a_damaged_rep_row_is_left_out_and_said_and_everything_else_downloads(private_data: Path) -> None:
+    import json
+    import sqlite3
+
+    private_data.mkdir(parents=True)
+    db = private_data / "history.sqlite3"
+    _history_with_reps(db, 3)
+    with sqlite3.connect(db) as con:
+        con.execute("UPDATE reps SET metrics = '{not json' WHERE rep_index = 2")
+    at = AppTest.from_function(_history_app, default_timeout=60).run()
+    assert not at.exception  # it was a JSONDecodeError traceback, and "Download all" was never reached
+    assert [w.value for w in at.warning] == [
+        "1 damaged rep record could not be read and is left out above and in the downloads; everything else is "
+        "shown."]
+    [download] = [b for b in at.get("download_button") if b.proto.label == "Download all (JSON)"]
+    assert download is not None
+    exported = json.loads(History(db).export_json())
+    assert [r["rep"] for r in exported["sessions"][0]["reps"]] == [1, 3]
+
+
+def test_a_history_damaged_while_the_page_is_open_says_so_in_one_line(private_data: Path) -> None:
+    private_data.mkdir(parents=True)
+    db = private_data / "history.sqlite3"
+    _history_with_reps(db, 2)
+    at = AppTest.from_function(_history_app, default_timeout=60).run()
+    assert not at.exception and not at.error
+    for side in (db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        side.unlink(missing_ok=True)
+    db.write_bytes(b"SQLite format 3\0" + b"garbage" * 500)  # damaged under the open page
+    at.run()
+    assert not at.exception  # a DatabaseError traceback before
+    [error] = at.error
+    assert error.value.startswith("Your history could not be read just now (")
+    assert error.value.endswith("Nothing was removed: reload the page to try again.")
+
+
 def test_newer_history_turns_history_off_but_coaching_goes_on(private_data: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     import sqlite3
