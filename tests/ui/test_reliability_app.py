@@ -170,6 +170,20 @@ def test_crash_midway_through_a_review_leaves_nothing_behind(make_clip: Callable
     assert not (private_data / "history.sqlite3").exists() or History(private_data / "history.sqlite3").sessions() == []
 
 
+def test_a_bug_during_a_review_is_one_line_and_the_page_keeps_working(make_clip: Callable[..., Path],
+                                                                      review_temp: Path) -> None:
+    def buggy(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("list index out of range")
+
+    with mock.patch.object(review_page, "review", buggy):
+        at = AppTest.from_function(_review_app, default_timeout=60).run()
+        _upload_and_review(at, "squat.mp4", make_clip(frames=5).read_bytes())
+    assert not at.exception
+    [err] = at.error
+    assert err.value.startswith("Could not review this video: RuntimeError: list index out of range. What to do: ")
+    assert list(review_temp.iterdir()) == []
+
+
 def test_atomic_write_interrupted_at_the_rename_keeps_the_old_file(tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "report.json"
