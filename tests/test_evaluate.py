@@ -114,6 +114,17 @@ def test_review_cached_replays_the_same_report(tmp_path: Path, make_clip, fake_e
     assert len(list((tmp_path / "cache").glob("*.npz"))) == 1
 
 
+def test_a_clip_with_a_251_character_name_is_cached(tmp_path: Path, make_clip, fake_estimator) -> None:
+    # the cache file is named after the clip: a long clip name made it longer than a file name may be
+    poses = frames_of(rep_profile(1), duration(1), squat_pose)
+    clip = make_clip(name="s" * 247 + ".mp4", frames=len(poses), fps=30.0)
+    cache = PoseCache(tmp_path / "cache", lambda: fake_estimator(poses))
+    review_cached(clip, "squat", cache)
+    assert cache.load(clip) is not None
+    [cached] = (tmp_path / "cache").iterdir()
+    assert len(cached.name) <= 255 and cached.name.startswith("s" * 32)
+
+
 def test_cache_key_holds_the_estimator_configuration(tmp_path: Path, make_clip, fake_estimator) -> None:
     profile, secs = rep_profile(1), duration(1)
     poses = frames_of(profile, secs, squat_pose)
