@@ -385,7 +385,7 @@ class VideoReader:
                             raise VideoError(f"could not read '{self.path.name}' as a video: {item.error}")
                         self.truncated = True
                         self.error_message = (
-                            f"'{self.path.name}' stopped decoding after {self.frames_read} frames "
+                            f"'{self.path.name}' stopped decoding after {self.frames_decoded} frames "
                             f"(file truncated or damaged): {item.error}"
                         )
                         log.warning("%s", self.error_message)
