@@ -193,13 +193,24 @@ def find_videos(inputs: Sequence[str | os.PathLike[str]], out_dir: Path) -> list
     return found
 
 
+NAME_CHARS = 255 - len(OUTPUT_SUFFIX[Output.ANNOTATED]) - 4
+"""The longest output name a video gets (a file name has at most 255 characters: room for the longest ending
+and a "-NN" that tells two names apart)."""
+
+
+def _fitting(name: str) -> str:
+    """`name` with its last part cut to NAME_CHARS characters."""
+    folder, _, last = name.rpartition("/")
+    return f"{folder}/{last[:NAME_CHARS]}" if folder else last[:NAME_CHARS]
+
+
 def output_names(shown: Sequence[str]) -> list[str]:
     """The name (without suffix) each video's outputs take: its path without the suffix, or with it when two
-    videos would share one ("a.mp4" and "a.mov" give "a.mp4" and "a.mov") or it is the summary's; a name
-    still taken (two files "x.mp4" from two folders) gets "-2", "-3"."""
+    videos would share one ("a.mp4" and "a.mov" give "a.mp4" and "a.mov") or it is the summary's, its last
+    part at most NAME_CHARS long; a name still taken (two files "x.mp4" from two folders) gets "-2", "-3"."""
     bare = [str(Path(s).with_suffix("")) if Path(s).suffix else s for s in shown]
     reserved = Path(SUMMARY_NAME).stem  # "summary.mp4" with --csv must not write over summary.csv
-    names = [s if bare.count(b) > 1 or b == reserved else b for s, b in zip(shown, bare, strict=True)]
+    names = [_fitting(s if bare.count(b) > 1 or b == reserved else b) for s, b in zip(shown, bare, strict=True)]
     seen: dict[str, int] = {}
     out = []
     for name in names:

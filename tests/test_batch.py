@@ -212,6 +212,20 @@ def test_an_output_that_is_another_video_of_the_batch_is_refused_before_anything
     assert MADE == []
 
 
+def test_a_video_with_a_251_character_name_gets_every_output(tmp_path: Path, make_clip) -> None:
+    # "NAME.annotated.mp4" of a 247-character name is 261 characters: "File name too long" after the review
+    folder = tmp_path / "in"
+    folder.mkdir()
+    long_name = "s" * 247 + ".mp4"
+    make_clip(name="x.mp4", frames=int(duration(REPS) * 15), fps=15.0).rename(folder / long_name)
+    opts = options(tmp_path, outputs=frozenset(Output))
+    [row] = run_batch(plan([folder], opts), opts, Executor())
+    assert row.ok and row.reps == REPS, row.error
+    written = sorted(p.name for p in opts.out_dir.iterdir() if p.name != "summary.csv")
+    assert len(written) == 1 + len(Output) and all(len(n) <= 255 for n in written)
+    assert all(n.startswith("s" * 200) for n in written)
+
+
 def test_progress_counts_videos_minutes_and_time_left() -> None:
     now = [0.0]
     tasks = [VideoTask(Path(f"{i}.mp4"), f"{i}.mp4", str(i), {}, 60.0) for i in range(4)]
