@@ -8,6 +8,7 @@ gets the new content); a device or FIFO is written through, never replaced.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -57,6 +58,17 @@ def remove_stale_temps(folder: Path, suffix: str) -> list[Path]:
         except OSError:
             continue
     return removed
+
+
+def current_umask() -> int:
+    """The process umask: from /proc (Linux), else by setting and restoring it (briefly process-wide)."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 class OutputError(OSError):
@@ -161,6 +173,11 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        try:  # the mode of the file replaced, else the usual one (mkstemp makes it 0600)
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        except OSError:
+            mode = 0o666 & ~current_umask()
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)

@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from coach.cuts import thumbnail
-from coach.outputs import final_path, is_special, raise_if_disk_full, temp_file
+from coach.outputs import current_umask, final_path, is_special, raise_if_disk_full, temp_file
 from coach.videoinfo import VideoInfo
 
 log = logging.getLogger(__name__)
@@ -521,17 +521,6 @@ def _pick_encoder() -> str:
     raise VideoError(f"no usable video encoder in this PyAV build (tried {tried})")
 
 
-def _current_umask() -> int:
-    """The process umask: from /proc (Linux), else by setting and restoring it (briefly process-wide)."""
-    with contextlib.suppress(OSError, ValueError):
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 class VideoWriter:
     """Write RGB frames to an H.264 (yuv420p) mp4 that browsers can play.
 
@@ -621,8 +610,12 @@ class VideoWriter:
         frame.time_base = self._tb
         frame.pts = self._last_pts = max(round(t / self._tb), self._last_pts + 1)  # the muxer needs them rising
         frame.duration = round(1 / (self.fps * self._tb))
-        for packet in self._stream.encode(frame):
-            self._container.mux(packet)
+        try:
+            for packet in self._stream.encode(frame):
+                self._container.mux(packet)
+        except OSError as exc:  # a full disk reads "disk full", naming the output, not its temporary file
+            raise_if_disk_full(exc, self.path)
+            raise
         self._frames += 1
 
     def close(self) -> None:
@@ -640,7 +633,7 @@ class VideoWriter:
                 raise_if_disk_full(exc, self.path)
             raise
         # mkstemp creates the file private (0600); a finished video gets the usual mode (0666 minus umask).
-        os.chmod(self._tmp, 0o666 & ~_current_umask())
+        os.chmod(self._tmp, 0o666 & ~current_umask())
         os.replace(self._tmp, self.path)
 
     def abort(self) -> None:
