@@ -14,11 +14,13 @@ task by a picklable estimator factory (`LandmarkerFactory`, or a test double).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import logging
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -349,18 +351,55 @@ def default_jobs(cores: int | None = None) -> int:
     return max(1, (cores or os.cpu_count() or 1) // 2)
 
 
+WORKER_STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+"""Signals that stop a pool worker the way they stop the CLI: unwinding, so its temporary outputs are removed."""
+
+
+class WorkerStopped(BaseException):
+    """A pool worker got SIGTERM or SIGHUP (the batch was stopped): the video in hand is given up."""
+
+
+_STOPPED: list[int] = []
+"""The signal that stopped this pool worker, once one has: it takes no further video."""
+
+
+def _worker_stopped(signum: int, frame: object) -> None:
+    _STOPPED.append(signum)
+    raise WorkerStopped(signum)
+
+
+def _worker_start() -> None:
+    """Pool worker set-up: SIGTERM and SIGHUP unwind the video in hand (never a half-written output)."""
+    for sig in WORKER_STOP_SIGNALS:
+        signal.signal(sig, _worker_stopped)
+
+
 def _pool_map(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[tuple[int, R]]:
     # spawn, not fork: a forked child of a process with running pose threads can hang.
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"), initializer=_worker_start) as pool:
         pending: dict[Future[R], int] = {pool.submit(fn, item): i for i, item in enumerate(items)}
+        finished = False
         try:
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in done:
                     yield pending.pop(fut), fut.result()
+            finished = True
         finally:
             for fut in pending:
                 fut.cancel()
+            if not finished:  # stopped (a signal, Ctrl-C, an error): the workers stop too, not after their video
+                _stop_workers(pool)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Ask every worker of `pool` to stop (SIGTERM: each unwinds and removes its temporary outputs)."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())  # the pool names no public list
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in workers:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            if proc.is_alive():
+                proc.terminate()
 
 
 RAY_QUIET_ENV = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_DISABLE_USAGE_STATS": "1"}
@@ -402,6 +441,8 @@ class _Bound:
     options: BatchOptions
 
     def __call__(self, task: VideoTask) -> SummaryRow:
+        if _STOPPED:  # a stopped worker still gets the videos queued for it: it reviews none of them
+            raise WorkerStopped(_STOPPED[0])
         return review_video(task, self.options)
 
 
