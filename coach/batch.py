@@ -175,7 +175,8 @@ def summary_csv(rows: Iterable[SummaryRow]) -> str:
 # --- what to review ---------------------------------------------------------------------------------
 def find_videos(inputs: Sequence[str | os.PathLike[str]], out_dir: Path) -> list[tuple[Path, str]]:
     """(video, name) for every input: a file by its file name, a folder's videos by their path inside it
-    (sub-folders included; hidden files, the output folder and annotated copies left out), sorted by name."""
+    (sub-folders included; hidden files, the output folder and annotated copies left out), sorted by name;
+    each file once."""
     out = out_dir.resolve()
     found: list[tuple[Path, str]] = []
     for given in inputs:
@@ -192,7 +193,21 @@ def find_videos(inputs: Sequence[str | os.PathLike[str]], out_dir: Path) -> list
                 continue
             if path.is_file():
                 found.append((path, rel.as_posix()))
-    return found
+    return _once_each(found)
+
+
+def _once_each(found: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    """`found` without a file seen before (given by name and again inside a folder, or through a link)."""
+    from coach.outputs import file_identity
+
+    seen: set[object] = set()
+    kept = []
+    for video, shown in found:
+        key = file_identity(video)
+        if key not in seen:
+            seen.add(key)
+            kept.append((video, shown))
+    return kept
 
 
 NAME_CHARS = 255 - len(OUTPUT_SUFFIX[Output.ANNOTATED]) - 4

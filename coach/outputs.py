@@ -82,7 +82,7 @@ class OutputError(OSError):
         return self.message
 
 
-def _key(path: str | os.PathLike[str]) -> tuple[str, int, int] | tuple[str, str]:
+def file_identity(path: str | os.PathLike[str]) -> tuple[str, int, int] | tuple[str, str]:
     """What identifies the file a path names: (device, inode) when it exists, else its resolved path."""
     try:
         st = os.stat(path)
@@ -107,7 +107,7 @@ def check_outputs(inputs: Iterable[str | os.PathLike[str]],
     message ends with `advice` and "so nothing is overwritten"."""
     taken: dict[object, str] = {}
     for src in inputs:
-        taken[_key(src)] = f"the input '{src}'"
+        taken[file_identity(src)] = f"the input '{src}'"
     for option, out in outputs:
         if not out:
             continue
@@ -116,7 +116,7 @@ def check_outputs(inputs: Iterable[str | os.PathLike[str]],
         if _loops(out):
             raise OutputError(f"{option} '{out}' is a symbolic link that points back to itself: choose another "
                               "file name")
-        key = _key(out)
+        key = file_identity(out)
         if key in taken:
             raise OutputError(f"{option} '{out}' is {taken[key]}: {advice} so nothing is overwritten")
         taken[key] = f"also the {option} output"

@@ -226,6 +226,15 @@ def test_a_video_with_a_251_character_name_gets_every_output(tmp_path: Path, mak
     assert all(n.startswith("s" * 200) for n in written)
 
 
+def test_a_video_given_twice_is_reviewed_once(sessions: Path, tmp_path: Path) -> None:
+    # given by name and again inside its folder (or through a link) it was reviewed twice: ben.json, ben-2.json
+    link = tmp_path / "link.mp4"
+    link.symlink_to(sessions / "ben.mp4")
+    opts = options(tmp_path)
+    tasks = plan([sessions / "ben.mp4", sessions, link], opts)
+    assert [t.file for t in tasks] == ["ben.mp4", "anna_squat.mp4", "empty.mp4", "notes.mp4"]
+
+
 def test_progress_counts_videos_minutes_and_time_left() -> None:
     now = [0.0]
     tasks = [VideoTask(Path(f"{i}.mp4"), f"{i}.mp4", str(i), {}, 60.0) for i in range(4)]
