@@ -113,6 +113,8 @@ def check_outputs(inputs: Iterable[str | os.PathLike[str]],
             continue
         if str(out).strip() == "":
             raise OutputError(f"{option} needs a file name")
+        if Path(out).is_dir():  # said before the review, not after it
+            raise OutputError(f"{option} '{out}' is a folder: give a file name")
         if _loops(out):
             raise OutputError(f"{option} '{out}' is a symbolic link that points back to itself: choose another "
                               "file name")

@@ -30,7 +30,7 @@ from coach.cuts import THUMB_SIDE
 from coach.digest import file_sha256
 from coach.estimator import FULL_CAPABILITIES, EstimatorCapabilities, PoseEstimator
 from coach.landmarks import NUM_LANDMARKS
-from coach.pipeline import MAX_SIDE_PX, RecordedPoses, review
+from coach.pipeline import MAX_SIDE_PX, RecordedPoses
 from coach.report import Report
 from coach.thresholds import Thresholds
 from coach.types import Exercise, PoseFrame
@@ -302,9 +302,9 @@ def review_cached(video: str | os.PathLike[str], exercise: Exercise | str, cache
         cache = PoseCache(cache.folder, estimator_factory)
     recorded = cache.load(path)
     if recorded is not None:
-        return review(path, exercise, thresholds=thresholds, recorded=recorded)
+        return pipeline.review(path, exercise, thresholds=thresholds, recorded=recorded)
     recorder = PoseRecorder()
-    report = review(path, exercise, thresholds=thresholds, estimator_factory=cache.estimator_factory,
-                    on_pose=recorder.append)
+    report = pipeline.review(path, exercise, thresholds=thresholds, estimator_factory=cache.estimator_factory,
+                             on_pose=recorder.append)
     cache.save(path, recorder, report.truncated)
     return report
