@@ -181,15 +181,19 @@ class History:
 
     # --- opening, migrating, damage -----------------------------------------------------------
     def _open(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._migrate()
-        except sqlite3.OperationalError as exc:  # busy, full, read-only: the file is fine, it cannot be written now
-            raise HistoryUnavailable(f"your history cannot be opened just now ({exc}). Nothing was removed; the "
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self._migrate()
+            except sqlite3.OperationalError:  # busy, full, read-only: the file is fine, it cannot be written now
+                raise
+            except sqlite3.DatabaseError:  # only a file that is not a database or fails the integrity check
+                self.set_aside = self._set_aside()
+                self._migrate()
+        except (sqlite3.OperationalError, OSError) as exc:  # also a folder that cannot be made or written: kept
+            why = exc.strerror.lower() if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise HistoryUnavailable(f"your history cannot be opened just now ({why}). Nothing was removed; the "
                                      "coach tries again on the next page.") from exc
-        except sqlite3.DatabaseError:  # only a file that is not a database or fails the integrity check
-            self.set_aside = self._set_aside()
-            self._migrate()
 
     def _set_aside(self) -> Path:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")

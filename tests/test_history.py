@@ -5,8 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -153,6 +157,63 @@ def test_a_full_disk_at_start_keeps_a_healthy_history_and_says_so(tmp_path: Path
     assert sorted(p.name for p in tmp_path.iterdir() if "damaged" in p.name) == []
     assert db.read_bytes() == before
     assert len(History(db).sessions()) == 1  # once space is back, the same history opens
+
+
+_OPEN_EACH = """
+import json, sys
+from coach.history import History
+out = {}
+for name in sys.argv[1:]:
+    try:
+        History(name)
+        out[name] = "opened"
+    except Exception as exc:
+        out[name] = f"{type(exc).__name__}: {exc}"
+print(json.dumps(out))
+"""
+
+
+def _open_in_a_read_only_folder(folder: Path, names: list[Path]) -> dict[str, str]:
+    """Open each history with `folder` read-only (a read-only bind mount for root, who ignores permissions;
+    else the folder's mode), in a child process; returns name → "opened" or "TYPE: message"."""
+    child = [sys.executable, "-c", _OPEN_EACH, *map(str, names)]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        try:
+            done = subprocess.run(child, capture_output=True, text=True, timeout=60, env=env)
+        finally:
+            folder.chmod(0o755)
+    else:
+        unshare = shutil.which("unshare")
+        probe = unshare and subprocess.run([unshare, "-m", "true"], capture_output=True).returncode == 0
+        if not probe:
+            if os.environ.get("CI") == "true":
+                pytest.fail("needs `unshare -m` (a mount namespace) to make a read-only folder as root")
+            pytest.skip("needs `unshare -m` to make a read-only folder as root")
+        mount = f"mount --bind '{folder}' '{folder}' && mount -o remount,ro,bind '{folder}' '{folder}' && exec \"$@\""
+        done = subprocess.run([str(unshare), "-m", "sh", "-c", mount, "sh", *child], capture_output=True, text=True,
+                              timeout=60, env=env)
+    assert done.returncode == 0, done.stderr
+    result: dict[str, str] = json.loads(done.stdout)
+    return result
+
+
+def test_a_read_only_history_folder_keeps_every_file_and_says_so(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    healthy = folder / "history.sqlite3"
+    History(healthy).start_session("squat", "live")
+    damaged = folder / "other.sqlite3"
+    damaged.write_bytes(b"SQLite format 3\0" + b"garbage" * 500)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    names = [healthy, folder / "new.sqlite3", folder / "sub" / "history.sqlite3", damaged]
+    seen = _open_in_a_read_only_folder(folder, names)
+    for name in names:  # not "damaged", not a raw OSError: cannot be written now, kept, tried again
+        assert seen[str(name)].startswith("HistoryUnavailable: your history cannot be opened just now ("), seen
+        assert seen[str(name)].endswith("Nothing was removed; the coach tries again on the next page."), seen
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # nothing set aside, moved or added
+    assert len(History(healthy).sessions()) == 1  # writable again: the same history opens
 
 
 def test_a_damaged_rep_row_is_skipped_and_the_rest_exports(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -137,6 +138,9 @@ def set_numbers(report: Report) -> dict[int, int]:
 NEXT_STEP = ("What to do: choose the original video from your phone or camera (for example an .mp4 or .mov "
              "file), or film the exercise again.")
 """The next step after a video could not be reviewed, in plain words."""
+DISK_FULL = ("Could not review this video: this computer's disk is full. Free some space (delete files you no "
+             "longer need) and try again.")
+"""What a full disk during a review reads (the video is fine: choosing another would not help)."""
 _DECODER_WORDS = {"Invalid data found when processing input": "the file is damaged or is not a video"}
 """Decoder messages → plain words."""
 
@@ -219,6 +223,9 @@ def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None,
             pdf = report_pdf(report, title=f"Review of {name}", thresholds=settings.thresholds)
         except Exception as exc:  # bad file, model missing, disk full, a bug: one line, the app keeps going
             bar.empty()
+            if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+                alert.error(DISK_FULL)
+                return
             known = isinstance(exc, (VideoError, ModelError, NotAnalyzedYet))
             text = plain(plain_reason(_one_line(exc)).replace(f"'{path.name}'", f"'{shown}'"))
             alert.error(f"Could not review this video: {text}. {NEXT_STEP}" if known else
