@@ -386,6 +386,8 @@ def test_a_damaged_rep_row_is_left_out_and_said_and_everything_else_downloads(pr
     import json
     import sqlite3
 
+    from coach.history_export import export_json
+
     private_data.mkdir(parents=True)
     db = private_data / "history.sqlite3"
     _history_with_reps(db, 3)
@@ -398,7 +400,7 @@ def test_a_damaged_rep_row_is_left_out_and_said_and_everything_else_downloads(pr
         "shown."]
     [download] = [b for b in at.get("download_button") if b.proto.label == "Download all (JSON)"]
     assert download is not None
-    exported = json.loads(History(db).export_json())
+    exported = json.loads(export_json(History(db)))
     assert [r["rep"] for r in exported["sessions"][0]["reps"]] == [1, 3]
 
 

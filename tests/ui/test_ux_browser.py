@@ -112,6 +112,7 @@ def test_live_page_shows_picture_count_and_cue_in_one_screen(server: App, camera
                     mismatched.append(f"{block} / {w}")
         snap(page, f"live-{tag}.png")
         assert in_viewport(page, '[data-testid="live-count"]')
+        page.locator(LIVE_CUE).first.wait_for(timeout=5_000)  # the page redraws twice a second
         assert in_viewport(page, LIVE_CUE)
         if size is not PHONE:  # the picture too (on a phone the count and the cue come first, above it)
             assert in_viewport(page, WEBRTC_IFRAME)
