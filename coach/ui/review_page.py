@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import shutil
 import tempfile
@@ -135,9 +136,15 @@ def set_numbers(report: Report) -> dict[int, int]:
     return out
 
 
+log = logging.getLogger(__name__)
+
 NEXT_STEP = ("What to do: choose the original video from your phone or camera (for example an .mp4 or .mov "
              "file), or film the exercise again.")
 """The next step after a video could not be reviewed, in plain words."""
+CODE_FAULT = ("Could not review this video because of a fault in the coach, not in your video, and nothing was "
+              "removed. What to do: press the review button again; if it happens again, tell whoever set up the "
+              "coach for you (the details are in its log).")
+"""What the person sees when a review fails for a reason that is not the video's (a bug)."""
 DISK_FULL = ("Could not review this video: this computer's disk is full. Free some space (delete files you no "
              "longer need) and try again.")
 """What a full disk during a review reads (the video is fine: choosing another would not help)."""
@@ -228,8 +235,9 @@ def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None,
                 return
             known = isinstance(exc, (VideoError, ModelError, NotAnalyzedYet))
             text = plain(plain_reason(_one_line(exc)).replace(f"'{path.name}'", f"'{shown}'"))
-            alert.error(f"Could not review this video: {text}. {NEXT_STEP}" if known else
-                        f"Could not review this video: {type(exc).__name__}: {text}. {NEXT_STEP}")
+            if not known:  # a fault in the coach: the person gets plain words, the log gets the traceback
+                log.exception("review of %s failed", shown)
+            alert.error(f"Could not review this video: {text}. {NEXT_STEP}" if known else CODE_FAULT)
             return
         recognised = picked is None
         sid = None
