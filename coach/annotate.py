@@ -15,7 +15,7 @@ from coach.exercises import FrameResult
 from coach.features import BodyFeatures
 from coach.labels import measure_text, measure_words
 from coach.landmarks import Lm
-from coach.types import Exercise, FormWarning, PoseFrame
+from coach.types import HOLD_EXERCISES, Exercise, FormWarning, PoseFrame
 
 SKELETON: tuple[tuple[Lm, Lm], ...] = (
     (Lm.LEFT_SHOULDER, Lm.RIGHT_SHOULDER), (Lm.LEFT_HIP, Lm.RIGHT_HIP),
@@ -56,15 +56,21 @@ class Annotator:
         if result.rep is not None and result.rep.complete:  # a new rep: its warnings, or none (a good rep clears)
             self._warnings = result.rep.warnings
             self._warning_until = result.timestamp_s + WARNING_SHOW_S
-        lines = [f"Reps {result.count} of {self.target}"]
-        for key, value in result.angles.items():
-            if not math.isnan(value):
-                lines.append(f"{measure_words(key)}: {measure_text(key, value).replace('°', ' deg')}")
-        self._panel(out, lines, (10, 10), scale, PANEL_COLOR)
+        self._panel(out, self.panel_lines(result), (10, 10), scale, PANEL_COLOR)
         if self._warnings and result.timestamp_s <= self._warning_until:
             texts = [f"{x.message} {x.cue}" for x in self._warnings]
             self._panel(out, texts, (10, None), scale, (120, 20, 20))
         return out
+
+    def panel_lines(self, result: FrameResult) -> list[str]:
+        """The top-left panel: the count toward the set (the holds timed, for a balance exercise), then each
+        angle in words."""
+        holds = self.exercise in HOLD_EXERCISES  # timed, not counted toward a set
+        lines = [f"Holds timed: {result.count}" if holds else f"Reps {result.count} of {self.target}"]
+        for key, value in result.angles.items():
+            if not math.isnan(value):
+                lines.append(f"{measure_words(key)}: {measure_text(key, value).replace('°', ' deg')}")
+        return lines
 
     @staticmethod
     def _skeleton(img: npt.NDArray[np.uint8], pose: PoseFrame, scale: float) -> None:

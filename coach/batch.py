@@ -14,11 +14,13 @@ task by a picklable estimator factory (`LandmarkerFactory`, or a test double).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import logging
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -63,6 +65,9 @@ class Output(StrEnum):
 
 
 OUTPUT_SUFFIX = {Output.CSV: ".csv", Output.PDF: ".pdf", Output.ANNOTATED: ".annotated.mp4"}
+OUTPUT_WORDS: dict[Output | None, str] = {None: "JSON report", Output.CSV: "CSV report", Output.PDF: "PDF report",
+                                          Output.ANNOTATED: "annotated copy"}
+"""What each output is called in a message (None: the JSON report)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +175,8 @@ def summary_csv(rows: Iterable[SummaryRow]) -> str:
 # --- what to review ---------------------------------------------------------------------------------
 def find_videos(inputs: Sequence[str | os.PathLike[str]], out_dir: Path) -> list[tuple[Path, str]]:
     """(video, name) for every input: a file by its file name, a folder's videos by their path inside it
-    (sub-folders included; hidden files, the output folder and annotated copies left out), sorted by name."""
+    (sub-folders included; hidden files, the output folder and annotated copies left out), sorted by name;
+    each file once."""
     out = out_dir.resolve()
     found: list[tuple[Path, str]] = []
     for given in inputs:
@@ -187,16 +193,41 @@ def find_videos(inputs: Sequence[str | os.PathLike[str]], out_dir: Path) -> list
                 continue
             if path.is_file():
                 found.append((path, rel.as_posix()))
-    return found
+    return _once_each(found)
+
+
+def _once_each(found: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    """`found` without a file seen before (given by name and again inside a folder, or through a link)."""
+    from coach.outputs import file_identity
+
+    seen: set[object] = set()
+    kept = []
+    for video, shown in found:
+        key = file_identity(video)
+        if key not in seen:
+            seen.add(key)
+            kept.append((video, shown))
+    return kept
+
+
+NAME_CHARS = 255 - len(OUTPUT_SUFFIX[Output.ANNOTATED]) - 4
+"""The longest output name a video gets (a file name has at most 255 characters: room for the longest ending
+and a "-NN" that tells two names apart)."""
+
+
+def _fitting(name: str) -> str:
+    """`name` with its last part cut to NAME_CHARS characters."""
+    folder, _, last = name.rpartition("/")
+    return f"{folder}/{last[:NAME_CHARS]}" if folder else last[:NAME_CHARS]
 
 
 def output_names(shown: Sequence[str]) -> list[str]:
     """The name (without suffix) each video's outputs take: its path without the suffix, or with it when two
-    videos would share one ("a.mp4" and "a.mov" give "a.mp4" and "a.mov") or it is the summary's; a name
-    still taken (two files "x.mp4" from two folders) gets "-2", "-3"."""
+    videos would share one ("a.mp4" and "a.mov" give "a.mp4" and "a.mov") or it is the summary's, its last
+    part at most NAME_CHARS long; a name still taken (two files "x.mp4" from two folders) gets "-2", "-3"."""
     bare = [str(Path(s).with_suffix("")) if Path(s).suffix else s for s in shown]
     reserved = Path(SUMMARY_NAME).stem  # "summary.mp4" with --csv must not write over summary.csv
-    names = [s if bare.count(b) > 1 or b == reserved else b for s, b in zip(shown, bare, strict=True)]
+    names = [_fitting(s if bare.count(b) > 1 or b == reserved else b) for s, b in zip(shown, bare, strict=True)]
     seen: dict[str, int] = {}
     out = []
     for name in names:
@@ -265,7 +296,7 @@ def _review_video(task: VideoTask, options: BatchOptions) -> SummaryRow:
     from coach.thresholds import preset
 
     paths = output_paths(options, task.name)
-    check_outputs([task.video], [(f"the {k.value if k else 'json'} report", p) for k, p in paths.items()])
+    check_outputs([task.video], [(f"the {OUTPUT_WORDS[k]}", p) for k, p in paths.items()])
     thresholds = preset(options.strictness)
     annotated = paths.get(Output.ANNOTATED)
     first = options.exercise or guess_exercise(task.video.name) or RECOGNISE_FIRST
@@ -292,7 +323,7 @@ def _review_video(task: VideoTask, options: BatchOptions) -> SummaryRow:
     if Output.PDF in paths:
         from coach.pdf import report_pdf
 
-        write_bytes(paths[Output.PDF], report_pdf(report, title=f"Review of {task.file}"))
+        write_bytes(paths[Output.PDF], report_pdf(report, title=f"Review of {task.file}", thresholds=thresholds))
     doc = report.to_dict()
     doc[STAMP_KEY] = task.stamp
     write_text(paths[None], json.dumps(doc, indent=2, allow_nan=False))
@@ -335,18 +366,55 @@ def default_jobs(cores: int | None = None) -> int:
     return max(1, (cores or os.cpu_count() or 1) // 2)
 
 
+WORKER_STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+"""Signals that stop a pool worker the way they stop the CLI: unwinding, so its temporary outputs are removed."""
+
+
+class WorkerStopped(BaseException):
+    """A pool worker got SIGTERM or SIGHUP (the batch was stopped): the video in hand is given up."""
+
+
+_STOPPED: list[int] = []
+"""The signal that stopped this pool worker, once one has: it takes no further video."""
+
+
+def _worker_stopped(signum: int, frame: object) -> None:
+    _STOPPED.append(signum)
+    raise WorkerStopped(signum)
+
+
+def _worker_start() -> None:
+    """Pool worker set-up: SIGTERM and SIGHUP unwind the video in hand (never a half-written output)."""
+    for sig in WORKER_STOP_SIGNALS:
+        signal.signal(sig, _worker_stopped)
+
+
 def _pool_map(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[tuple[int, R]]:
     # spawn, not fork: a forked child of a process with running pose threads can hang.
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"), initializer=_worker_start) as pool:
         pending: dict[Future[R], int] = {pool.submit(fn, item): i for i, item in enumerate(items)}
+        finished = False
         try:
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in done:
                     yield pending.pop(fut), fut.result()
+            finished = True
         finally:
             for fut in pending:
                 fut.cancel()
+            if not finished:  # stopped (a signal, Ctrl-C, an error): the workers stop too, not after their video
+                _stop_workers(pool)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Ask every worker of `pool` to stop (SIGTERM: each unwinds and removes its temporary outputs)."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())  # the pool names no public list
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in workers:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            if proc.is_alive():
+                proc.terminate()
 
 
 RAY_QUIET_ENV = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_DISABLE_USAGE_STATS": "1"}
@@ -388,6 +456,8 @@ class _Bound:
     options: BatchOptions
 
     def __call__(self, task: VideoTask) -> SummaryRow:
+        if _STOPPED:  # a stopped worker still gets the videos queued for it: it reviews none of them
+            raise WorkerStopped(_STOPPED[0])
         return review_video(task, self.options)
 
 
@@ -403,7 +473,18 @@ def plan(inputs: Sequence[str | os.PathLike[str]], options: BatchOptions) -> lis
         except Exception:  # the review says what is wrong with it
             duration_s = 0.0
         tasks.append(VideoTask(video, shown, name, stamp_of(video, options), duration_s))
+    check_batch_outputs(tasks, options)
     return tasks
+
+
+def check_batch_outputs(tasks: Sequence[VideoTask], options: BatchOptions) -> None:
+    """Raise OutputError (before anything is written) when an output of one video is another video of the batch
+    ("x.annotated.mp4" given with "x.mp4" and --annotated into their folder) or another output."""
+    from coach.outputs import check_outputs
+
+    outputs = [(f"the {OUTPUT_WORDS[kind]} of '{task.file}',", path)
+               for task in tasks for kind, path in output_paths(options, task.name).items()]
+    check_outputs([task.video for task in tasks], outputs, advice="choose another --out-dir")
 
 
 INTERRUPTED = "not reviewed: the batch was stopped before this video"

@@ -1,4 +1,5 @@
-"""Local exercise history in SQLite: sessions, reps and their warnings, weekly progress, export.
+"""Local exercise history in SQLite: sessions, reps and their warnings, holds, test results, weekly progress
+(the whole history as one file: `coach.history_export`).
 
 The database lives in the user's data folder ($COACH_DATA_DIR, else ~/.local/share/bone-safe-coach),
 in WAL mode so the live page can write reps while the history page reads. The schema is versioned
@@ -11,10 +12,8 @@ Streamlit thread and the webcam callback thread.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import math
 import os
@@ -26,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.thresholds import SITTING_GAP_H
-from coach.types import FunctionalTest, Rep
+from coach.types import FunctionalSetup, FunctionalTest, Hold, Rep
 
 DB_NAME = "history.sqlite3"
 APP_DIR_NAME = "bone-safe-coach"
@@ -79,6 +78,24 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX tests_session ON tests(session_id);
     """,
+    # 4 → 5: timed holds (single-leg stands, the balance test's stages) and the person's age, sex and height
+    """
+    CREATE TABLE holds (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        hold_index INTEGER NOT NULL,
+        stance TEXT NOT NULL,
+        leg TEXT,
+        start_s REAL NOT NULL,
+        end_s REAL NOT NULL,
+        ended_by TEXT NOT NULL,
+        metrics TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX holds_session ON holds(session_id);
+    ALTER TABLE sessions ADD COLUMN age INTEGER;
+    ALTER TABLE sessions ADD COLUMN sex TEXT;
+    ALTER TABLE sessions ADD COLUMN height_cm REAL;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -122,9 +139,20 @@ class SessionRow:
     reps: int
     sets: int
     warnings: int
+    holds: int = 0
+    age: int | None = None
+    sex: str | None = None
+    height_cm: float | None = None
+    """The person as given for this session (functional exercises), None when not given."""
+
+    @property
+    def person(self) -> dict[str, Any]:
+        """Age (years), sex and height (cm) as given, JSON-ready (None when not given)."""
+        return {"age": self.age, "sex": self.sex, "height_cm": self.height_cm}
 
 
-def _now_iso() -> str:
+def now_iso() -> str:
+    """Now, local time with its offset, to the second (ISO 8601)."""
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
@@ -153,15 +181,19 @@ class History:
 
     # --- opening, migrating, damage -----------------------------------------------------------
     def _open(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._migrate()
-        except sqlite3.OperationalError as exc:  # busy, full, read-only: the file is fine, it cannot be written now
-            raise HistoryUnavailable(f"your history cannot be opened just now ({exc}). Nothing was removed; the "
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self._migrate()
+            except sqlite3.OperationalError:  # busy, full, read-only: the file is fine, it cannot be written now
+                raise
+            except sqlite3.DatabaseError:  # only a file that is not a database or fails the integrity check
+                self.set_aside = self._set_aside()
+                self._migrate()
+        except (sqlite3.OperationalError, OSError) as exc:  # also a folder that cannot be made or written: kept
+            why = exc.strerror.lower() if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise HistoryUnavailable(f"your history cannot be opened just now ({why}). Nothing was removed; the "
                                      "coach tries again on the next page.") from exc
-        except sqlite3.DatabaseError:  # only a file that is not a database or fails the integrity check
-            self.set_aside = self._set_aside()
-            self._migrate()
 
     def _set_aside(self) -> Path:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -219,13 +251,15 @@ class History:
     # --- writing ------------------------------------------------------------------------------
     def start_session(self, exercise: str, source: str, *, title: str = "", target_min: int = 8,
                       target_max: int = 12, load_kg: float | None = None, strictness: str = "standard",
-                      started_at: str | None = None) -> int:
-        """A new session; returns its id."""
+                      started_at: str | None = None, person: FunctionalSetup | None = None) -> int:
+        """A new session; returns its id. `person`: the age, sex and height given for a functional exercise."""
+        p = person or FunctionalSetup()
         with self._connect() as con:
             cur = con.execute(
                 "INSERT INTO sessions (started_at, exercise, source, title, target_min, target_max, load_kg,"
-                " strictness) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (started_at or _now_iso(), exercise, source, title, target_min, target_max, load_kg, strictness))
+                " strictness, age, sex, height_cm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (started_at or now_iso(), exercise, source, title, target_min, target_max, load_kg, strictness,
+                 p.age, p.sex, p.height_cm))
             return int(cur.lastrowid or 0)
 
     def add_rep(self, session_id: int, rep: Rep, set_index: int = 1) -> None:
@@ -245,19 +279,58 @@ class History:
                         (session_id, test.name, test.score, test.unit, test.verdict.value,
                          json.dumps({k: _clean(v) for k, v in (test.norm or {}).items()})))
 
-    def test_results(self, name: str) -> list[dict[str, Any]]:
-        """Every stored result of the test `name`, oldest first: started_at, score, unit, verdict and norm."""
+    def add_hold(self, session_id: int, hold: Hold) -> None:
+        """Store one timed hold (its stance, standing leg, span, how it ended and its sway measures)."""
+        with self._connect() as con:
+            con.execute(
+                "INSERT INTO holds (session_id, hold_index, stance, leg, start_s, end_s, ended_by, metrics)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (session_id, hold.index, hold.stance.value, hold.leg.value if hold.leg else None, hold.start_s,
+                 hold.end_s, hold.ended_by.value, json.dumps({k: _clean(v) for k, v in hold.metrics.items()})))
+
+    def test_results(self, name: str | None = None) -> list[dict[str, Any]]:
+        """Every stored result of the test `name` (None: of every test), oldest first: started_at, exercise,
+        name, score, unit, verdict, norm and the person (age, sex, height_cm) as given then."""
+        where, args = ("WHERE t.name = ?", (name,)) if name is not None else ("", ())
         with self._connect() as con:
             rows = con.execute(
-                "SELECT s.started_at, t.score, t.unit, t.verdict, t.norm FROM tests t JOIN sessions s ON "
-                "s.id = t.session_id WHERE t.name = ? ORDER BY s.started_at, t.id", (name,)).fetchall()
-        return [{"started_at": r["started_at"], "score": r["score"], "unit": r["unit"], "verdict": r["verdict"],
-                 "norm": json.loads(r["norm"]) or {}} for r in rows]
+                "SELECT s.started_at, s.exercise, s.age, s.sex, s.height_cm, t.session_id, t.name, t.score, t.unit,"
+                f" t.verdict, t.norm FROM tests t JOIN sessions s ON s.id = t.session_id {where}"
+                " ORDER BY s.started_at, t.id", args).fetchall()
+        return [{"started_at": r["started_at"], "session_id": r["session_id"], "exercise": r["exercise"],
+                 "name": r["name"], "score": r["score"], "unit": r["unit"], "verdict": r["verdict"],
+                 "norm": json.loads(r["norm"]) or {},
+                 "person": {"age": r["age"], "sex": r["sex"], "height_cm": r["height_cm"]}} for r in rows]
+
+    def tests(self, session_id: int) -> list[dict[str, Any]]:
+        """The test results of one session, as the report's `test`: name, score, unit, norm, verdict."""
+        return [{k: t[k] for k in ("name", "score", "unit", "norm", "verdict")}
+                for t in self.test_results() if t["session_id"] == session_id]
+
+    def holds(self, session_id: int) -> list[dict[str, Any]]:
+        """The holds of one session, in order, as the report's `holds` (index, stance, leg, start_s, end_s,
+        duration_s, ended_by) plus their sway `metrics` (cm)."""
+        with self._connect() as con:
+            rows = con.execute("SELECT * FROM holds WHERE session_id = ? ORDER BY hold_index, id",
+                               (session_id,)).fetchall()
+        return [_hold_dict(r) for r in rows]
+
+    def hold_results(self) -> list[dict[str, Any]]:
+        """Every stored hold, oldest first, with its session's started_at, exercise and person."""
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT h.*, s.started_at, s.exercise, s.age, s.sex, s.height_cm FROM holds h JOIN sessions s ON"
+                " s.id = h.session_id ORDER BY s.started_at, s.id, h.hold_index, h.id").fetchall()
+        return [{"started_at": r["started_at"], "session_id": r["session_id"], "exercise": r["exercise"],
+                 "person": {"age": r["age"], "sex": r["sex"], "height_cm": r["height_cm"]}, **_hold_dict(r)}
+                for r in rows]
 
     def save_reviewed(self, exercise: str, reps: Sequence[Rep], set_of: dict[int, int], *, title: str,
                       target_min: int, target_max: int, strictness: str = "standard",
-                      load_kg: float | None = None, source_key: str = "", test: FunctionalTest | None = None) -> int:
-        """Store a reviewed file as one session; `set_of` maps rep index → set number.
+                      load_kg: float | None = None, source_key: str = "", test: FunctionalTest | None = None,
+                      holds: Sequence[Hold] = (), person: FunctionalSetup | None = None) -> int:
+        """Store a reviewed file as one session (its reps, holds and test result, and the person as given);
+        `set_of` maps rep index → set number.
 
         A non-empty `source_key` (a fingerprint of the file) replaces any earlier review of the same file.
         """
@@ -268,12 +341,14 @@ class History:
             for old_id in old:
                 self.delete_session(old_id)
         sid = self.start_session(exercise, "review", title=title, target_min=target_min, target_max=target_max,
-                                 strictness=strictness, load_kg=load_kg)
+                                 strictness=strictness, load_kg=load_kg, person=person)
         if source_key:
             with self._connect() as con:
                 con.execute("UPDATE sessions SET source_key = ? WHERE id = ?", (source_key, sid))
         for rep in reps:
             self.add_rep(sid, rep, set_of.get(rep.index, 0))
+        for hold in holds:
+            self.add_hold(sid, hold)
         if test is not None:
             self.add_test(sid, test)
         return sid
@@ -284,9 +359,10 @@ class History:
             con.execute("UPDATE sessions SET load_kg = ? WHERE id = ?", (load_kg, session_id))
 
     def delete_session(self, session_id: int) -> bool:
-        """Delete a session and its reps; False when there was no such session."""
+        """Delete a session with its reps, holds and test results; False when there was no such session."""
         with self._connect() as con:
-            con.execute("DELETE FROM reps WHERE session_id = ?", (session_id,))
+            for table in ("reps", "holds", "tests"):
+                con.execute(f"DELETE FROM {table} WHERE session_id = ?", (session_id,))
             cur = con.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
             return cur.rowcount > 0
 
@@ -298,12 +374,13 @@ class History:
                 "SELECT s.*, "
                 " COALESCE(SUM(r.complete), 0) AS n_reps,"
                 " COUNT(DISTINCT CASE WHEN r.complete THEN r.set_index END) AS n_sets,"
-                " COALESCE(SUM(r.warning_count), 0) AS n_warn"
+                " COALESCE(SUM(r.warning_count), 0) AS n_warn,"
+                " (SELECT COUNT(*) FROM holds h WHERE h.session_id = s.id) AS n_holds"
                 " FROM sessions s LEFT JOIN reps r ON r.session_id = s.id"
                 " GROUP BY s.id ORDER BY s.started_at DESC, s.id DESC").fetchall()
         return [SessionRow(r["id"], r["started_at"], r["exercise"], r["source"], r["title"], r["load_kg"],
                            r["strictness"], r["target_min"], r["target_max"], int(r["n_reps"]), int(r["n_sets"]),
-                           int(r["n_warn"])) for r in rows]
+                           int(r["n_warn"]), int(r["n_holds"]), r["age"], r["sex"], r["height_cm"]) for r in rows]
 
     def reps(self, session_id: int) -> list[dict[str, Any]]:
         """The reps of one session, in order."""
@@ -325,9 +402,9 @@ class History:
                 "warnings": json.loads(r["warnings"])}
 
     def sittings(self, gap_h: float = SITTING_GAP_H) -> list[list[SessionRow]]:
-        """Sessions with a complete rep grouped into sittings, oldest first: a session starting less than
-        `gap_h` hours after the previous one joins its sitting (sets and reviews of one morning count once)."""
-        done = sorted((s for s in self.sessions() if s.reps), key=lambda s: (_instant(s.started_at), s.id))
+        """Sessions with a complete rep or a hold grouped into sittings, oldest first: a session starting less
+        than `gap_h` hours after the previous one joins its sitting (sets and reviews of one morning count once)."""
+        done = sorted((s for s in self.sessions() if s.reps or s.holds), key=lambda s: (_instant(s.started_at), s.id))
         out: list[list[SessionRow]] = []
         last: dt.datetime | None = None
         for s in done:
@@ -339,20 +416,22 @@ class History:
         return out
 
     def weekly_progress(self) -> list[dict[str, Any]]:
-        """Per exercise and ISO week (Monday date): sittings with that exercise, sets, reps, top load,
-        warnings per rep. Sessions with no complete rep are left out."""
+        """Per exercise and ISO week (Monday date): sittings with that exercise, sets, reps, holds, top load,
+        warnings per rep. Sessions with no complete rep and no hold are left out."""
         weeks: dict[tuple[str, str], dict[str, Any]] = {}
         for sitting in self.sittings():
             week = week_start(sitting[0].started_at)
             for exercise in dict.fromkeys(s.exercise for s in sitting):
                 w = weeks.setdefault((exercise, week), {"exercise": exercise, "week": week, "sessions": 0,
-                                                        "sets": 0, "reps": 0, "warnings": 0, "load_kg": None})
+                                                        "sets": 0, "reps": 0, "holds": 0, "warnings": 0,
+                                                        "load_kg": None})
                 w["sessions"] += 1
                 for s in sitting:
                     if s.exercise != exercise:
                         continue
                     w["sets"] += s.sets
                     w["reps"] += s.reps
+                    w["holds"] += s.holds
                     w["warnings"] += s.warnings
                     if s.load_kg is not None:
                         w["load_kg"] = max(w["load_kg"] or 0.0, s.load_kg)
@@ -369,31 +448,11 @@ class History:
             counts[week] = counts.get(week, 0) + 1
         return [{"week": k, "sessions": v} for k, v in sorted(counts.items())]
 
-    # --- export -------------------------------------------------------------------------------
-    def export_json(self) -> str:
-        """Everything, as JSON text."""
-        sessions: list[dict[str, Any]] = []
-        data = {"schema_version": SCHEMA_VERSION, "exported_at": _now_iso(), "sessions": sessions}
-        for s in reversed(self.sessions()):
-            sessions.append({"id": s.id, "started_at": s.started_at, "exercise": s.exercise,
-                                     "source": s.source, "title": s.title, "load_kg": s.load_kg,
-                                     "strictness": s.strictness, "target_min": s.target_min,
-                                     "target_max": s.target_max, "reps": self.reps(s.id)})
-        return json.dumps(data, indent=2)
 
-    def export_csv(self) -> str:
-        """One row per rep, with its session's columns."""
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(["session_id", "started_at", "exercise", "source", "title", "load_kg", "set", "rep",
-                    "start_s", "end_s", "complete", "metrics", "warnings"])
-        for s in reversed(self.sessions()):
-            for r in self.reps(s.id):
-                w.writerow([s.id, s.started_at, s.exercise, s.source, s.title,
-                            "" if s.load_kg is None else s.load_kg, r["set"], r["rep"], f"{r['start_s']:.3f}",
-                            f"{r['end_s']:.3f}", r["complete"], json.dumps(r["metrics"]),
-                            ";".join(x["kind"] for x in r["warnings"])])
-        return buf.getvalue()
+def _hold_dict(r: sqlite3.Row) -> dict[str, Any]:
+    start, end = float(r["start_s"]), float(r["end_s"])
+    return {"index": r["hold_index"], "stance": r["stance"], "leg": r["leg"], "start_s": start, "end_s": end,
+            "duration_s": round(end - start, 3), "ended_by": r["ended_by"], "metrics": json.loads(r["metrics"])}
 
 
 def file_key(path: str | os.PathLike[str], chunk_bytes: int = 1 << 20) -> str:
@@ -406,12 +465,13 @@ def file_key(path: str | os.PathLike[str], chunk_bytes: int = 1 << 20) -> str:
 
 
 def not_saved_reason(*, is_sample: bool, complete_reps: int, other_fits: bool,
-                     history_open: bool = True) -> str | None:
+                     history_open: bool = True, holds: int = 0) -> str | None:
     """Why a review is not stored as a session of exercise (None: it is stored), in plain words.
-    `history_open` False: the history cannot be opened just now (full disk, read-only folder)."""
+    `holds`: timed holds seen (a balance session has holds, not reps). `history_open` False: the history cannot
+    be opened just now (full disk, read-only folder)."""
     if is_sample:
         return "Sample videos are not saved to your history."
-    if complete_reps == 0:
+    if complete_reps == 0 and holds == 0:
         return "Not saved to your history: no rep was counted."
     if other_fits:
         return "Not saved to your history: the video looks like another exercise. Review it again as that one."

@@ -73,6 +73,14 @@ STANCE_WORDS: dict[Stance, str] = {
     Stance.SINGLE_LEG: "Standing on one leg",
 }
 
+STANCE_SHORT_WORDS: dict[Stance, str] = {
+    Stance.SIDE_BY_SIDE: "Side by side",
+    Stance.SEMI_TANDEM: "Half a step ahead",
+    Stance.TANDEM: "Heel to toe",
+    Stance.SINGLE_LEG: "On one leg",
+}
+"""The stances in a few words, where space is short (a chart's legend on a phone)."""
+
 HOLD_END_WORDS: dict[HoldEnd, str] = {
     HoldEnd.FOOT_DOWN: "The raised foot came down",
     HoldEnd.SUPPORT: "A hand reached for support",
@@ -188,6 +196,14 @@ EASIER: dict[Load, str] = {
 exercise)."""
 
 
+SET_VERDICT_WORDS: dict[SetVerdict, str] = {
+    SetVerdict.BELOW: "fewer than the target",
+    SetVerdict.IN_RANGE: "in the target range",
+    SetVerdict.ABOVE: "more than the target",
+}
+"""How a set compares with its rep target, in words (the terminal's set line)."""
+
+
 def set_advice(exercise: Exercise, verdict: SetVerdict) -> str:
     """One or two calm sentences after a set: how it compares with the target and how to do the next one."""
     if verdict is SetVerdict.IN_RANGE:
@@ -226,3 +242,14 @@ LIVE_TEST_WORDS: dict[str, str] = {
     "unsteady": "You look unsteady: hold on to your chair or the counter. The timer has stopped.",
 }
 """What the live page shows and says during the chair-stand clock and the balance holds ({n}: a number)."""
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+"""Month names in English whatever the computer's language (the rest of the page is English)."""
+
+
+def day_words(iso_date: str) -> str:
+    """A date as a person says it: "2026-11-30" → "30 November 2026" (a timestamp's time is left out)."""
+    year, month, day = (int(x) for x in iso_date[:10].split("-"))
+    return f"{day} {MONTHS[month - 1]} {year}"

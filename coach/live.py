@@ -8,7 +8,9 @@ so a set is kept when the camera drops out.
 
 from __future__ import annotations
 
+import faulthandler
 import math
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -30,12 +32,27 @@ from coach.labels import HOLD_END_WORDS, LIVE_TEST_WORDS
 from coach.session import SEVERAL_PEOPLE_TEXT, SessionAnalyzer, ends_set
 from coach.speech import SpeechGate
 from coach.thresholds import LIVE_TURN_MESSAGE_MIN_S, OSTEOPOROSIS_TARGET, SetTarget, Thresholds, range_text
-from coach.types import Exercise, FunctionalSetup, FunctionalTest, Rep, Side, View
+from coach.types import Exercise, FunctionalSetup, FunctionalTest, HoldEnd, Rep, Side, View
 
 MAX_SIDE_PX = 960
 """Larger webcam frames are scaled down before pose estimation."""
 FRAME_STEP_S = 1.0 / 30.0
 """Assumed frame interval when the camera restarts (its clock starts again at 0)."""
+
+STALL_LOG_S = 10.0
+"""A live frame still being worked on after this many seconds writes every thread's stack to the server's
+stderr (once per frame), so a stalled live set can be diagnosed from the log; seconds. The timer is the
+process's one `faulthandler` timer: with two live sets at once, the latest frame's is the one kept."""
+
+_stall_log: Any = None
+
+
+def _stall_file() -> Any:
+    """A private copy of stderr for the stall dump (fd 2 is sent to /dev/null while MediaPipe is quietened)."""
+    global _stall_log
+    if _stall_log is None:
+        _stall_log = os.fdopen(os.dup(2), "w", buffering=1)
+    return _stall_log
 
 
 class LivePhase(StrEnum):
@@ -160,6 +177,7 @@ class LiveCoach:
         self._clock = clock
         self._lock = threading.Lock()
         self._work_lock = threading.Lock()
+        self._person = setup
         self._session = SessionAnalyzer(self.exercise, self.thresholds, target, keep_series=False, setup=setup)
         analyzer = self._session.analyzer
         self._chair = analyzer if isinstance(analyzer, ChairStandAnalyzer) and analyzer.timed else None
@@ -234,9 +252,11 @@ class LiveCoach:
         """Analyze one RGB frame taken at camera time `raw_t` (s); returns the annotated frame."""
         if not self._work_lock.acquire(blocking=False):
             return image  # a frame is still being worked on: latest frame wins, this one is shown as is
+        faulthandler.dump_traceback_later(STALL_LOG_S, file=_stall_file())
         try:
             return self._work(image, raw_t)
         finally:
+            faulthandler.cancel_dump_traceback_later()
             self._work_lock.release()
 
     def _timeline(self, raw_t: float | None) -> float:
@@ -306,6 +326,12 @@ class LiveCoach:
             self._last_hold_text = words["hold_ended"].format(why=HOLD_END_WORDS[h.ended_by],
                                                               n=f"{h.duration_s:.0f}")
             self._say(self._last_hold_text, f"hold:{h.index}", t)
+            self._store("Live session", lambda hist, sid: hist.add_hold(sid, h))
+            over = h.ended_by is not HoldEnd.TARGET_REACHED or holder.expected() is None  # a stance not held, or all
+            test = holder.score() if over and not self._test_saved else None  # None: training holds, no test
+            if test is not None:  # the balance test is over: keep its result
+                self._test_saved = True
+                self._save_test(test)
         if holder.paused:
             if not self._unsteady_said:
                 self._unsteady_said = self._say(words["unsteady"], "unsteady", t)
@@ -317,13 +343,20 @@ class LiveCoach:
 
     def _save_test(self, test: FunctionalTest | None) -> None:
         """Keep the live test's result in the history (the page says so if it cannot be saved)."""
-        if test is None or self.history is None:
+        if test is not None:
+            self._store("Live test", lambda hist, sid: hist.add_test(sid, test))
+
+    def _store(self, title: str, write: Callable[[History, int], None]) -> None:
+        """Write to this live session in the history (started, with the person as given, on the first write);
+        a failure turns saving off and the page says so, the coaching goes on."""
+        if self.history is None:
             return
         try:
             if self._session_id is None:
-                self._session_id = self.history.start_session(self.exercise.value, "live", title="Live test",
-                                                              strictness=self.strictness)
-            self.history.add_test(self._session_id, test)
+                self._session_id = self.history.start_session(
+                    self.exercise.value, "live", title=title, target_min=self.target.reps_min,
+                    target_max=self.target.reps_max, strictness=self.strictness, person=self._person)
+            write(self.history, self._session_id)
         except Exception as exc:  # never stop coaching because the disk is full; the page says so
             self.history = None
             self._save_error = " ".join(str(exc).split()) or type(exc).__name__
@@ -349,16 +382,8 @@ class LiveCoach:
                 self._say(str(self._set_reps), "rep", t)
         else:
             self._say(str(self._set_reps), "rep", t)
-        if self.history is not None:
-            try:
-                if self._session_id is None:
-                    self._session_id = self.history.start_session(
-                        self.exercise.value, "live", title="Live session", target_min=self.target.reps_min,
-                        target_max=self.target.reps_max, strictness=self.strictness)
-                self.history.add_rep(self._session_id, rep, self._set_number)
-            except Exception as exc:  # never stop coaching because the disk is full; the page says so
-                self.history = None
-                self._save_error = " ".join(str(exc).split()) or type(exc).__name__
+        set_number = self._set_number
+        self._store("Live session", lambda hist, sid: hist.add_rep(sid, rep, set_number))
 
     def _say(self, text: str, kind: str, t: float) -> bool:
         if not self._speech.offer(kind, t):

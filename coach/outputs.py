@@ -8,6 +8,7 @@ gets the new content); a device or FIFO is written through, never replaced.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -59,6 +60,17 @@ def remove_stale_temps(folder: Path, suffix: str) -> list[Path]:
     return removed
 
 
+def current_umask() -> int:
+    """The process umask: from /proc (Linux), else by setting and restoring it (briefly process-wide)."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 class OutputError(OSError):
     """An output path that cannot or must not be written; str() is one line for the user."""
 
@@ -70,31 +82,51 @@ class OutputError(OSError):
         return self.message
 
 
-def _key(path: str | os.PathLike[str]) -> tuple[str, int, int] | tuple[str, str]:
+def file_identity(path: str | os.PathLike[str]) -> tuple[str, int, int] | tuple[str, str]:
     """What identifies the file a path names: (device, inode) when it exists, else its resolved path."""
-    p = Path(path)
     try:
-        st = p.stat()
+        st = os.stat(path)
         return ("inode", st.st_dev, st.st_ino)
-    except OSError:
-        return ("path", str(p.resolve()))
+    except OSError:  # a new file, a dangling link or a link loop (which the input's own check names)
+        return ("path", os.path.realpath(path))
+
+
+def _loops(path: str | os.PathLike[str]) -> bool:
+    """True when following the path's symbolic links never ends (a link to itself, two links to each other)."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def check_outputs(inputs: Iterable[str | os.PathLike[str]],
-                  outputs: Iterable[tuple[str, str | os.PathLike[str] | None]]) -> None:
-    """Raise OutputError when an output (given as (option name, path)) is an input or another output."""
+                  outputs: Iterable[tuple[str, str | os.PathLike[str] | None]],
+                  advice: str = "choose another file name") -> None:
+    """Raise OutputError when an output (given as (option name, path)) is an input or another output; the
+    message ends with `advice` and "so nothing is overwritten"."""
     taken: dict[object, str] = {}
     for src in inputs:
-        taken[_key(src)] = f"the input '{src}'"
+        taken[file_identity(src)] = f"the input '{src}'"
     for option, out in outputs:
         if not out:
             continue
         if str(out).strip() == "":
             raise OutputError(f"{option} needs a file name")
-        key = _key(out)
+        if Path(out).is_dir():  # said before the review, not after it
+            raise OutputError(f"{option} '{out}' is a folder: give a file name")
+        if _loops(out):
+            raise OutputError(f"{option} '{out}' is a symbolic link that points back to itself: choose another "
+                              "file name")
+        key = file_identity(out)
         if key in taken:
-            raise OutputError(f"{option} '{out}' is {taken[key]}: choose another file name so nothing is overwritten")
+            raise OutputError(f"{option} '{out}' is {taken[key]}: {advice} so nothing is overwritten")
         taken[key] = f"also the {option} output"
+
+
+def files_under(folder: str | os.PathLike[str]) -> list[Path]:
+    """Every file in a folder and its sub-folders (the inputs an output written next to them must not be)."""
+    return [p for p in Path(folder).rglob("*") if p.is_file()] if Path(folder).is_dir() else []
 
 
 def is_special(path: str | os.PathLike[str]) -> bool:
@@ -143,6 +175,11 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        try:  # the mode of the file replaced, else the usual one (mkstemp makes it 0600)
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        except OSError:
+            mode = 0o666 & ~current_umask()
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)

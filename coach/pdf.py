@@ -26,7 +26,7 @@ from coach.labels import (
 )
 from coach.report import Report
 from coach.session import SeriesPoint
-from coach.thresholds import CounterThresholds, range_text
+from coach.thresholds import CounterThresholds, Thresholds, range_text
 
 _PLAIN = {"–": "-", "—": "-", "→": "->", "’": "'", "‘": "'", "“": '"', "”": '"', "×": "x", "…": "..."}
 
@@ -38,9 +38,12 @@ def plain(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
-def report_pdf(report: Report, *, title: str = "Exercise review", band: CounterThresholds | None = None,
-               signal_name: str = "angle (deg)") -> bytes:
-    """The report as PDF bytes."""
+def report_pdf(report: Report, *, title: str = "Exercise review", thresholds: Thresholds | None = None) -> bytes:
+    """The report as PDF bytes; the chart's counting band is the exercise's under `thresholds` (the ones the
+    review used; default the standard ones) and its axis words are the exercise's (the registry's)."""
+    spec = spec_of(report.exercise)
+    band: CounterThresholds | None = spec.band(thresholds or Thresholds())
+    signal_name = spec.signal_words
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()

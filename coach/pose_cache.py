@@ -30,7 +30,7 @@ from coach.cuts import THUMB_SIDE
 from coach.digest import file_sha256
 from coach.estimator import FULL_CAPABILITIES, EstimatorCapabilities, PoseEstimator
 from coach.landmarks import NUM_LANDMARKS
-from coach.pipeline import MAX_SIDE_PX, RecordedPoses, review
+from coach.pipeline import MAX_SIDE_PX, RecordedPoses
 from coach.report import Report
 from coach.thresholds import Thresholds
 from coach.types import Exercise, PoseFrame
@@ -45,6 +45,10 @@ PICKLED_FORMAT = 4
 
 DEFAULT_CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bone-safe-coach" / "eval"
 """Where pose results are cached by default."""
+
+STEM_CHARS = 100
+"""A cache file's name starts with at most this much of the clip's name (with the key and the temporary
+name's additions it must stay under the 255 characters a file name may have)."""
 
 MASK_FLOOR = 0.02
 """Mask values below this are dropped from the cached crop (background)."""
@@ -241,7 +245,8 @@ class PoseCache:
         """The cache file of a video (None: no cache folder)."""
         if self.folder is None:
             return None
-        return self.folder / f"{video.stem}.{self._key(file_sha256(video), CACHE_FORMAT)}.npz"
+        stem = video.stem[:STEM_CHARS]  # the key holds the file's sha256: a shortened name stays unique
+        return self.folder / f"{stem}.{self._key(file_sha256(video), CACHE_FORMAT)}.npz"
 
     def load(self, video: Path) -> RecordedPoses | None:
         """The cached poses of a video, or None (converting a format-4 file the first time)."""
@@ -297,9 +302,9 @@ def review_cached(video: str | os.PathLike[str], exercise: Exercise | str, cache
         cache = PoseCache(cache.folder, estimator_factory)
     recorded = cache.load(path)
     if recorded is not None:
-        return review(path, exercise, thresholds=thresholds, recorded=recorded)
+        return pipeline.review(path, exercise, thresholds=thresholds, recorded=recorded)
     recorder = PoseRecorder()
-    report = review(path, exercise, thresholds=thresholds, estimator_factory=cache.estimator_factory,
-                    on_pose=recorder.append)
+    report = pipeline.review(path, exercise, thresholds=thresholds, estimator_factory=cache.estimator_factory,
+                             on_pose=recorder.append)
     cache.save(path, recorder, report.truncated)
     return report

@@ -17,6 +17,7 @@ from coach.jsonable import nan_to_none
 from coach.labels import (
     HOLD_END_WORDS,
     NO,
+    SET_VERDICT_WORDS,
     STANCE_WORDS,
     TABLE_MEASURES,
     TEST_WORDS,
@@ -24,10 +25,13 @@ from coach.labels import (
     VERDICT_WORDS,
     YES,
     exercise_title,
+    hold_sentence,
     measure_heading,
     measure_text,
     measure_words,
+    notice_words,
     table_measures,
+    test_sentence,
     warning_words,
 )
 from coach.outputs import write_text
@@ -184,14 +188,12 @@ def rep_table(report: Report) -> str:
             lines.append(f"{'':>33}! {warning_words(w.kind)}: {w.message} {w.cue}")
     for st in report.session.sets:
         target = range_text(st.target_min, st.target_max, ascii_only=True)
-        lines.append(f"set {st.index}: {st.reps} reps (target {target}) → {st.verdict.value}")
+        lines.append(f"Set {st.index}: {st.reps} reps (target {target}), {SET_VERDICT_WORDS[st.verdict]}.")
     for h in report.session.analysis.holds:
-        leg = f" on the {h.leg.value} leg" if h.leg else ""
-        lines.append(f"hold {h.index}: {h.stance.value}{leg} {h.start_s:.2f}-{h.end_s:.2f} s "
-                     f"({h.duration_s:.1f} s, {h.ended_by.value})")
+        lines.append(f"{hold_sentence(h)} ({h.start_s:.2f}-{h.end_s:.2f} s)")
     test = report.session.analysis.test
     if test is not None:
-        lines.append(f"test {test.name}: {test.score:g} {test.unit} → {test.verdict.value}")
+        lines.append(test_sentence(test))
     for n in report.session.notices:
-        lines.append(f"note ({n.kind.value}): {n.message}")
+        lines.append(f"Note ({notice_words(n.kind).lower()}): {n.message}")
     return "\n".join(lines)

@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from coach.cuts import thumbnail
-from coach.outputs import final_path, is_special, raise_if_disk_full, temp_file
+from coach.outputs import current_umask, final_path, is_special, raise_if_disk_full, temp_file
 from coach.videoinfo import VideoInfo
 
 log = logging.getLogger(__name__)
@@ -123,18 +123,30 @@ def _image_error(path: Path) -> VideoError:
 
 def _one_line(exc: BaseException) -> str:
     """An exception's message on one line (FFmpeg errors: just the reason, no errno or path)."""
+    if isinstance(exc, av.error.MemoryError):  # FFmpeg's ENOMEM for a size no memory could hold
+        return "its data is damaged (it gives sizes no video has)"
     reason = getattr(exc, "strerror", None) if isinstance(exc, av.error.FFmpegError) else None
     text = " ".join(str(reason or exc).split())
     return text or type(exc).__name__
 
 
+def _open_reason(exc: BaseException) -> str:
+    """Why a file could not be opened, in words for its owner (FFmpeg's "Cannot allocate memory" for a header
+    that asks for an impossible size is no shortage of memory)."""
+    if isinstance(exc, av.error.MemoryError):
+        return "its header is damaged (it gives sizes no video has)"
+    if isinstance(exc, av.error.EOFError):
+        return "the file ends inside its header (cut short or damaged)"
+    return _one_line(exc)
+
+
 def _open(path: Path) -> tuple[av.container.InputContainer, av.video.stream.VideoStream]:
     """Open `path` with PyAV and return the container and its first video stream."""
     _check_file(path)
-    try:
-        container = av.open(str(path), mode="r")
+    try:  # text in the header that is not UTF-8 (a camera's name in Latin-1) is no reason to refuse the video
+        container = av.open(str(path), mode="r", metadata_errors="replace")
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
-        raise VideoError(f"could not read '{path.name}' as a video: {_one_line(exc)}") from exc
+        raise VideoError(f"could not read '{path.name}' as a video: {_open_reason(exc)}") from exc
     try:
         fmt = container.format.name
         if fmt == "image2" or fmt.endswith("_pipe"):
@@ -207,15 +219,7 @@ def probe(path: str | os.PathLike[str]) -> VideoInfo:
     path = Path(path)
     container, stream = _open(path)
     try:
-        first: av.VideoFrame | None = None
-        try:
-            for frame in container.decode(stream):
-                first = frame
-                break
-        except av.error.FFmpegError as exc:
-            raise VideoError(f"could not read '{path.name}' as a video: {_one_line(exc)}") from exc
-        if first is None:
-            raise VideoError(f"could not read '{path.name}' as a video: no frame could be decoded")
+        first = _first_frame(path, container, stream)
         rotation = _rotation(first)
         width, height = first.width, first.height
         if rotation in (90, 270):
@@ -242,6 +246,29 @@ def probe(path: str | os.PathLike[str]) -> VideoInfo:
         )
     finally:
         container.close()
+
+
+def _first_frame(path: Path, container: av.container.InputContainer,
+                 stream: av.video.stream.VideoStream) -> av.VideoFrame:
+    """The first frame that decodes: damaged packets before it are skipped, as the reader skips them (a glitch
+    in the first second is no reason to refuse the video). VideoError when no frame decodes."""
+    error: BaseException | None = None
+    bad = 0
+    try:
+        for packet in container.demux(stream):  # the last, empty packet flushes the decoder
+            try:
+                frames = packet.decode()
+            except (av.error.FFmpegError, ValueError) as exc:
+                error, bad = exc, bad + 1
+                if bad > MAX_BAD_PACKETS:
+                    break
+                continue
+            if frames:
+                return frames[0]
+    except av.error.FFmpegError as exc:  # the container itself cannot be read on
+        error = exc
+    reason = _open_reason(error) if error is not None else "no frame could be decoded"
+    raise VideoError(f"could not read '{path.name}' as a video: {reason}") from error
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,7 +385,7 @@ class VideoReader:
                             raise VideoError(f"could not read '{self.path.name}' as a video: {item.error}")
                         self.truncated = True
                         self.error_message = (
-                            f"'{self.path.name}' stopped decoding after {self.frames_read} frames "
+                            f"'{self.path.name}' stopped decoding after {self.frames_decoded} frames "
                             f"(file truncated or damaged): {item.error}"
                         )
                         log.warning("%s", self.error_message)
@@ -417,9 +444,13 @@ class VideoReader:
                     if frame.pts is not None:
                         if first_pts is None:
                             first_pts = frame.pts
+                            if self.bad_packets and stream.start_time is not None and stream.start_time < first_pts:
+                                first_pts = stream.start_time  # damaged from the start: the video's own clock
                         t = float((frame.pts - first_pts) * time_base)
                     else:
                         t = index / fps
+                    if last_t is None and self.bad_packets and t > GAP_FRAMES * frame_s:
+                        self.lost_s += t  # the seconds before the first frame that decodes
                     if last_t is not None and index - last_bad_index <= GAP_WINDOW_FRAMES \
                             and t - last_t > GAP_FRAMES * frame_s:
                         self.lost_s += t - last_t - frame_s
@@ -488,17 +519,6 @@ def _pick_encoder() -> str:
             return name
     tried = ", ".join(ENCODER_PREFERENCE)
     raise VideoError(f"no usable video encoder in this PyAV build (tried {tried})")
-
-
-def _current_umask() -> int:
-    """The process umask: from /proc (Linux), else by setting and restoring it (briefly process-wide)."""
-    with contextlib.suppress(OSError, ValueError):
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 class VideoWriter:
@@ -590,8 +610,12 @@ class VideoWriter:
         frame.time_base = self._tb
         frame.pts = self._last_pts = max(round(t / self._tb), self._last_pts + 1)  # the muxer needs them rising
         frame.duration = round(1 / (self.fps * self._tb))
-        for packet in self._stream.encode(frame):
-            self._container.mux(packet)
+        try:
+            for packet in self._stream.encode(frame):
+                self._container.mux(packet)
+        except OSError as exc:  # a full disk reads "disk full", naming the output, not its temporary file
+            raise_if_disk_full(exc, self.path)
+            raise
         self._frames += 1
 
     def close(self) -> None:
@@ -609,7 +633,7 @@ class VideoWriter:
                 raise_if_disk_full(exc, self.path)
             raise
         # mkstemp creates the file private (0600); a finished video gets the usual mode (0666 minus umask).
-        os.chmod(self._tmp, 0o666 & ~_current_umask())
+        os.chmod(self._tmp, 0o666 & ~current_umask())
         os.replace(self._tmp, self.path)
 
     def abort(self) -> None:

@@ -194,6 +194,47 @@ def test_reports_in_the_input_folder_never_touch_a_video(sessions: Path, make_cl
     assert len(plan([sessions], opts)) == 4  # the reports are not taken for videos on a rerun
 
 
+def test_an_output_that_is_another_video_of_the_batch_is_refused_before_anything_is_written(
+        sessions: Path) -> None:
+    # "x.annotated.mp4" given with "x.mp4" and --annotated into their folder: x's annotated copy was written
+    # over the other video (which was then reviewed as the copy)
+    from coach.outputs import OutputError
+
+    other = sessions / "ben.annotated.mp4"
+    other.write_bytes((sessions / "anna_squat.mp4").read_bytes()[:5000])
+    before = {p.name: p.read_bytes() for p in sessions.iterdir()}
+    opts = BatchOptions(sessions, Exercise.SQUAT, outputs=frozenset({Output.ANNOTATED}),
+                        estimator_factory=PoseFactory())
+    with pytest.raises(OutputError, match=r"the annotated copy of 'ben.mp4', '.*ben\.annotated\.mp4' is the input "
+                                          r"'.*ben\.annotated\.mp4': choose another --out-dir so nothing is"):
+        plan([sessions / "ben.mp4", other], opts)
+    assert {p.name: p.read_bytes() for p in sessions.iterdir()} == before
+    assert MADE == []
+
+
+def test_a_video_with_a_251_character_name_gets_every_output(tmp_path: Path, make_clip) -> None:
+    # "NAME.annotated.mp4" of a 247-character name is 261 characters: "File name too long" after the review
+    folder = tmp_path / "in"
+    folder.mkdir()
+    long_name = "s" * 247 + ".mp4"
+    make_clip(name="x.mp4", frames=int(duration(REPS) * 15), fps=15.0).rename(folder / long_name)
+    opts = options(tmp_path, outputs=frozenset(Output))
+    [row] = run_batch(plan([folder], opts), opts, Executor())
+    assert row.ok and row.reps == REPS, row.error
+    written = sorted(p.name for p in opts.out_dir.iterdir() if p.name != "summary.csv")
+    assert len(written) == 1 + len(Output) and all(len(n) <= 255 for n in written)
+    assert all(n.startswith("s" * 200) for n in written)
+
+
+def test_a_video_given_twice_is_reviewed_once(sessions: Path, tmp_path: Path) -> None:
+    # given by name and again inside its folder (or through a link) it was reviewed twice: ben.json, ben-2.json
+    link = tmp_path / "link.mp4"
+    link.symlink_to(sessions / "ben.mp4")
+    opts = options(tmp_path)
+    tasks = plan([sessions / "ben.mp4", sessions, link], opts)
+    assert [t.file for t in tasks] == ["ben.mp4", "anna_squat.mp4", "empty.mp4", "notes.mp4"]
+
+
 def test_progress_counts_videos_minutes_and_time_left() -> None:
     now = [0.0]
     tasks = [VideoTask(Path(f"{i}.mp4"), f"{i}.mp4", str(i), {}, 60.0) for i in range(4)]

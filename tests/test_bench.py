@@ -65,3 +65,22 @@ def test_bench_cli_bad_input_is_one_line(tmp_path, capsys):
     assert len(err) == 1 and err[0].startswith("coach: ")
     assert main(["bench", str(empty), "--repeat", "0"]) == 2
     assert capsys.readouterr().err.strip() == "coach: --repeat must be at least 1"
+
+
+def test_bench_json_onto_its_video_is_refused_before_the_runs(tmp_path, make_clip, capsys, monkeypatch):
+    import coach.batch_bench
+    import coach.bench
+
+    def ran(*args, **kwargs):
+        raise AssertionError("the benchmark ran: its JSON would have replaced the video")
+
+    monkeypatch.setattr(coach.bench, "run_bench", ran)
+    monkeypatch.setattr(coach.batch_bench, "bench_batch", ran)
+    clip = make_clip("clip.mp4", frames=4)
+    before = clip.read_bytes()
+    assert main(["bench", str(clip), "--json", str(clip)]) == 2
+    assert capsys.readouterr().err == (f"coach: --json '{clip}' is the input '{clip}': choose another file name so "
+                                       "nothing is overwritten\n")
+    assert main(["bench", "--batch", str(tmp_path), "--no-ray", "--json", str(clip)]) == 2
+    assert "is the input" in capsys.readouterr().err
+    assert clip.read_bytes() == before

@@ -114,6 +114,17 @@ def test_review_cached_replays_the_same_report(tmp_path: Path, make_clip, fake_e
     assert len(list((tmp_path / "cache").glob("*.npz"))) == 1
 
 
+def test_a_clip_with_a_251_character_name_is_cached(tmp_path: Path, make_clip, fake_estimator) -> None:
+    # the cache file is named after the clip: a long clip name made it longer than a file name may be
+    poses = frames_of(rep_profile(1), duration(1), squat_pose)
+    clip = make_clip(name="s" * 247 + ".mp4", frames=len(poses), fps=30.0)
+    cache = PoseCache(tmp_path / "cache", lambda: fake_estimator(poses))
+    review_cached(clip, "squat", cache)
+    assert cache.load(clip) is not None
+    [cached] = (tmp_path / "cache").iterdir()
+    assert len(cached.name) <= 255 and cached.name.startswith("s" * 32)
+
+
 def test_cache_key_holds_the_estimator_configuration(tmp_path: Path, make_clip, fake_estimator) -> None:
     profile, secs = rep_profile(1), duration(1)
     poses = frames_of(profile, secs, squat_pose)
@@ -308,3 +319,22 @@ def test_concurrent_writers_leave_one_whole_file(tmp_path: Path, make_clip, fake
     assert [p.suffix for p in (tmp_path / "cache").iterdir()] == [".npz"]  # no temporary file left
     loaded = cache.load(clip)
     assert loaded is not None and len(loaded.frames) == len(poses)
+
+
+def test_eval_json_onto_a_file_of_the_folder_is_refused_before_the_review(tmp_path: Path, make_clip,
+                                                                          monkeypatch, capsys) -> None:
+    import coach.evaluate
+
+    def ran(*args, **kwargs):
+        raise AssertionError("the clips were reviewed: the JSON would have replaced a clip")
+
+    monkeypatch.setattr(coach.evaluate, "evaluate_folder", ran)
+    clips = tmp_path / "clips"
+    (clips / "squat").mkdir(parents=True)
+    clip = make_clip(name="a.mp4").rename(clips / "squat" / "a.mp4")
+    (clips / "labels.csv").write_text("file,exercise,reps\nsquat/a.mp4,squat,1\n")
+    before = clip.read_bytes()
+    for target in (clip, clips / "labels.csv"):
+        assert main(["eval", str(clips), "--cache", "none", "--json", str(target)]) == 2
+        assert capsys.readouterr().err.startswith(f"coach: --json '{target}' is the input")
+    assert clip.read_bytes() == before

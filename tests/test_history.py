@@ -5,12 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import re
+import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from coach.history import MIGRATIONS, SCHEMA_VERSION, History, HistoryError, default_db_path, week_start
+from coach.history_export import export_csv, export_json
 from coach.types import FormWarning, Rep, WarningKind
 
 
@@ -80,11 +86,13 @@ def test_reps_sessions_delete_and_export(tmp_path: Path) -> None:
     assert reps[0]["metrics"] == {"knee_flexion_deg": 91.0, "twist_deg": None}  # NaN stored as null
     assert reps[1]["warnings"][0]["kind"] == "spinal_flexion"
 
-    data = json.loads(h.export_json())
+    data = json.loads(export_json(h))
     assert [s["exercise"] for s in data["sessions"]] == ["squat", "deadlift"]
     assert len(data["sessions"][0]["reps"]) == 3
-    table = list(csv.DictReader(io.StringIO(h.export_csv())))
-    assert len(table) == 4 and table[1]["warnings"] == "spinal_flexion"
+    table = list(csv.DictReader(io.StringIO(export_csv(h))))
+    assert len(table) == 4 and table[1]["Warnings"] == "Back rounding" and table[0]["Warnings"] == "none"
+    assert table[0]["Measures"] == "Knee bend 91°; Twist not measured" and table[0]["Counted"] == "yes"
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b|\bTrue\b|\bNone\b", export_csv(h))  # words, never keys
 
     assert h.delete_session(a) is True
     assert h.delete_session(a) is False
@@ -151,6 +159,63 @@ def test_a_full_disk_at_start_keeps_a_healthy_history_and_says_so(tmp_path: Path
     assert len(History(db).sessions()) == 1  # once space is back, the same history opens
 
 
+_OPEN_EACH = """
+import json, sys
+from coach.history import History
+out = {}
+for name in sys.argv[1:]:
+    try:
+        History(name)
+        out[name] = "opened"
+    except Exception as exc:
+        out[name] = f"{type(exc).__name__}: {exc}"
+print(json.dumps(out))
+"""
+
+
+def _open_in_a_read_only_folder(folder: Path, names: list[Path]) -> dict[str, str]:
+    """Open each history with `folder` read-only (a read-only bind mount for root, who ignores permissions;
+    else the folder's mode), in a child process; returns name → "opened" or "TYPE: message"."""
+    child = [sys.executable, "-c", _OPEN_EACH, *map(str, names)]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        try:
+            done = subprocess.run(child, capture_output=True, text=True, timeout=60, env=env)
+        finally:
+            folder.chmod(0o755)
+    else:
+        unshare = shutil.which("unshare")
+        probe = unshare and subprocess.run([unshare, "-m", "true"], capture_output=True).returncode == 0
+        if not probe:
+            if os.environ.get("CI") == "true":
+                pytest.fail("needs `unshare -m` (a mount namespace) to make a read-only folder as root")
+            pytest.skip("needs `unshare -m` to make a read-only folder as root")
+        mount = f"mount --bind '{folder}' '{folder}' && mount -o remount,ro,bind '{folder}' '{folder}' && exec \"$@\""
+        done = subprocess.run([str(unshare), "-m", "sh", "-c", mount, "sh", *child], capture_output=True, text=True,
+                              timeout=60, env=env)
+    assert done.returncode == 0, done.stderr
+    result: dict[str, str] = json.loads(done.stdout)
+    return result
+
+
+def test_a_read_only_history_folder_keeps_every_file_and_says_so(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    healthy = folder / "history.sqlite3"
+    History(healthy).start_session("squat", "live")
+    damaged = folder / "other.sqlite3"
+    damaged.write_bytes(b"SQLite format 3\0" + b"garbage" * 500)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    names = [healthy, folder / "new.sqlite3", folder / "sub" / "history.sqlite3", damaged]
+    seen = _open_in_a_read_only_folder(folder, names)
+    for name in names:  # not "damaged", not a raw OSError: cannot be written now, kept, tried again
+        assert seen[str(name)].startswith("HistoryUnavailable: your history cannot be opened just now ("), seen
+        assert seen[str(name)].endswith("Nothing was removed; the coach tries again on the next page."), seen
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # nothing set aside, moved or added
+    assert len(History(healthy).sessions()) == 1  # writable again: the same history opens
+
+
 def test_a_damaged_rep_row_is_skipped_and_the_rest_exports(tmp_path: Path) -> None:
     db = tmp_path / "history.sqlite3"
     hist = History(db)
@@ -161,9 +226,9 @@ def test_a_damaged_rep_row_is_skipped_and_the_rest_exports(tmp_path: Path) -> No
         con.execute("UPDATE reps SET metrics = '{not json' WHERE rep_index = 2")
     assert [r["rep"] for r in hist.reps(sid)] == [1, 3]
     assert len(hist.skipped_rows) == 1
-    exported = json.loads(hist.export_json())
+    exported = json.loads(export_json(hist))
     assert [r["rep"] for r in exported["sessions"][0]["reps"]] == [1, 3]
-    assert len(list(csv.reader(io.StringIO(hist.export_csv())))) == 3  # header + the two readable reps
+    assert len(list(csv.reader(io.StringIO(export_csv(hist))))) == 3  # header + the two readable reps
 
 
 def test_a_scripted_morning_is_one_sitting_and_table_agrees_with_headline(tmp_path: Path) -> None:
@@ -242,7 +307,7 @@ def test_a_review_not_saved_because_history_is_unavailable_says_so() -> None:
 
 def test_chair_stand_results_are_kept_with_their_norm(tmp_path) -> None:
     from coach.types import FunctionalTest, Verdict
-    from coach.ui.functional_view import chair_stand_history
+    from coach.ui.functional_history import chair_stand_history
 
     hist = History(tmp_path / "h.sqlite3")
     norm = {"age_band": "70-74", "sex": "female", "below_average_under": 10}
@@ -258,3 +323,71 @@ def test_chair_stand_results_are_kept_with_their_norm(tmp_path) -> None:
     sid = hist.sessions()[0].id
     hist.delete_session(sid)
     assert len(hist.test_results("chair_stand")) == 1
+
+
+def hold(i: int, stance: str = "single_leg", leg: str | None = "left", held: float = 12.5,
+         ended: str = "foot_down", sway: float | None = 3.2):
+    from coach.types import Hold, HoldEnd, Side, Stance
+
+    return Hold(i, Stance(stance), Side(leg) if leg else None, 2.0 * i, 2.0 * i + held, HoldEnd(ended),
+                {"sway_range_cm": sway} if sway is not None else {})
+
+
+def test_holds_tests_and_the_person_are_kept_exported_and_deleted(tmp_path: Path) -> None:
+    from coach.types import FunctionalSetup, FunctionalTest, Verdict
+
+    h = History(tmp_path / "h.sqlite3")
+    person = FunctionalSetup(age=72, sex="female", height_cm=163.0)
+    test = FunctionalTest("balance_test", 2, "stages", {"tandem_min_s": 10.0}, Verdict.HIGHER_FALL_RISK)
+    sid = h.save_reviewed("balance_test", [], {}, title="balance.mp4", target_min=8, target_max=12, test=test,
+                          holds=[hold(1, "side_by_side", None, 10.0, "target_reached"),
+                                 hold(2, "semi_tandem", None, 6.3, "stepped", None)], person=person)
+    [s] = h.sessions()
+    assert (s.reps, s.holds, s.age, s.sex, s.height_cm) == (0, 2, 72, "female", 163.0)
+    assert [x["duration_s"] for x in h.holds(sid)] == [10.0, 6.3]
+    assert h.holds(sid)[1] == {"index": 2, "stance": "semi_tandem", "leg": None, "start_s": 4.0, "end_s": 10.3,
+                               "duration_s": 6.3, "ended_by": "stepped", "metrics": {}}
+    assert [len(x) for x in h.sittings()] == [1]  # a balance session is a session done, with no rep in it
+
+    data = json.loads(export_json(h))["sessions"][0]
+    assert data["person"] == {"age": 72, "sex": "female", "height_cm": 163.0}
+    assert [x["stance"] for x in data["holds"]] == ["side_by_side", "semi_tandem"]
+    assert data["tests"] == [{"name": "balance_test", "score": 2.0, "unit": "stages", "norm": {"tandem_min_s": 10.0},
+                              "verdict": "higher_fall_risk"}]
+    results = h.test_results()
+    assert results[0]["person"]["age"] == 72 and results[0]["exercise"] == "balance_test"
+
+    h.delete_session(sid)
+    assert h.hold_results() == [] and h.test_results() == []
+
+
+def test_a_version_4_database_gains_holds_and_the_person(tmp_path: Path) -> None:
+    path = tmp_path / "v4.sqlite3"
+    con = sqlite3.connect(path)
+    con.executescript("".join(MIGRATIONS[:4]) + "PRAGMA user_version = 4;")
+    con.execute("INSERT INTO sessions (started_at, exercise, source) VALUES ('2026-11-05T10:00:00', 'squat', 'live')")
+    con.commit()
+    con.close()
+    h = History(path)
+    [s] = h.sessions()
+    assert (s.holds, s.person) == (0, {"age": None, "sex": None, "height_cm": None})
+    h.add_hold(s.id, hold(1))
+    assert h.sessions()[0].holds == 1
+
+
+def test_the_reps_csv_carries_the_person(tmp_path: Path) -> None:
+    from coach.types import FunctionalSetup
+
+    h = History(tmp_path / "h.sqlite3")
+    sid = h.start_session("chair_stand", "live", person=FunctionalSetup(age=81, sex="male"))
+    h.add_rep(sid, rep(1))
+    [row] = list(csv.DictReader(io.StringIO(export_csv(h))))
+    assert (row["Age"], row["Sex"], row["Height (cm)"]) == ("81", "man", "")
+
+
+def test_a_review_with_holds_but_no_rep_is_stored() -> None:
+    from coach.history import not_saved_reason
+
+    assert not_saved_reason(is_sample=False, complete_reps=0, other_fits=False, holds=3) is None
+    assert not_saved_reason(is_sample=False, complete_reps=0, other_fits=False, holds=0) is not None
+    assert not_saved_reason(is_sample=True, complete_reps=0, other_fits=False, holds=3) is not None

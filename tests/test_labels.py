@@ -90,3 +90,33 @@ def test_set_advice_never_tells_a_bodyweight_exercise_to_lighten_the_load() -> N
     assert "lighter weight" in set_advice(coach.exercises.Exercise.DEADLIFT, SetVerdict.BELOW)
     assert "slow count" in set_advice(coach.exercises.Exercise.BIRD_DOG, SetVerdict.ABOVE)  # how, not a nag
     assert set_advice(coach.exercises.Exercise.SQUAT, SetVerdict.IN_RANGE) == "In the target range: well done."
+
+
+@pytest.mark.parametrize(("exercise", "first"), [("squat", "Reps 3 of 8-12"), ("balance_test", "Holds timed: 3"),
+                                                 ("single_leg_stand", "Holds timed: 3")])
+def test_the_video_panel_counts_reps_or_holds_in_words(exercise: str, first: str) -> None:
+    from coach.annotate import Annotator
+    from coach.counter import Phase
+    from coach.exercises.results import FrameResult
+    from coach.types import Exercise
+
+    result = FrameResult(1.0, Phase.REST, 3, 0.0, {"knee_flexion_deg": 80.0, "twist_deg": float("nan")})
+    lines = Annotator(Exercise(exercise)).panel_lines(result)
+    assert lines[0] == first  # a balance exercise never reads "Reps 0 of 8-12"
+    assert lines[1:] == ["Knee bend: 80 deg"]  # words, no key, no nan
+
+
+def test_a_date_reads_as_a_person_says_it() -> None:
+    from coach.labels import day_words
+
+    assert day_words("2026-11-30") == "30 November 2026"
+    assert day_words("2026-01-05T10:00:00+00:00") == "5 January 2026"
+
+
+def test_every_stance_and_hold_ending_has_words() -> None:
+    from coach.labels import HOLD_END_WORDS, STANCE_SHORT_WORDS, STANCE_WORDS
+    from coach.types import HoldEnd, Stance
+
+    assert set(STANCE_WORDS) == set(STANCE_SHORT_WORDS) == set(Stance)
+    assert set(HOLD_END_WORDS) == set(HoldEnd)
+    assert all(len(w) <= 20 for w in STANCE_SHORT_WORDS.values())  # fits a phone's chart legend

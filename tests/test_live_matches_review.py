@@ -80,3 +80,15 @@ def test_after_a_rest_the_warning_names_the_rep_as_the_count_does() -> None:
     assert [kinds(r) for r in live.reps()] == [set(), set(), {"twist"}]
     assert (snap.set_number, snap.set_reps, snap.count) == (2, 2, 3)
     assert snap.warning is not None and snap.warning_rep == 2
+
+
+def test_the_terminal_table_says_sets_and_notes_in_words(make_clip) -> None:
+    import re
+
+    from coach.report import rep_table
+
+    poses = deadlift_frames(10.0, fault=twist_on((0,), 35.0))
+    clip = make_clip(frames=len(poses), fps=30.0)
+    text = rep_table(review(clip, Exercise.DEADLIFT, estimator_factory=lambda: PoseAtTime(poses)))
+    assert "Set 1: 3 reps (target 8-12), fewer than the target." in text.splitlines()
+    assert re.findall(r"\b[a-z]+_[a-z_]+\b", text) == []  # no enum value or variable name ("below_target")

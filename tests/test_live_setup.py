@@ -59,3 +59,35 @@ def test_the_wrong_side_also_needs_to_last_and_visibility_shows_at_once():
 def test_an_unjudged_exercise_never_asks_to_turn():
     out = run([View.FRONT] * 30, SetupGate(sagittal=False, side=None, hold_s=1.0))
     assert all(o == (True, None) for o in out)
+
+
+def test_a_stalled_live_frame_writes_the_threads_stacks_to_the_log(tmp_path, monkeypatch) -> None:
+    # A live set whose frame never comes back showed only "The camera stopped sending pictures" (seen in CI):
+    # a frame still being worked on after STALL_LOG_S leaves every thread's stack in the server log.
+    import time
+
+    import numpy as np
+
+    import coach.live
+    from coach.estimator import SimpleEstimator
+    from coach.live import LiveCoach
+    from coach.types import Exercise, PoseFrame
+
+    class Slow(SimpleEstimator):
+        def estimate(self, image_rgb, timestamp_s: float) -> PoseFrame:
+            time.sleep(0.6)
+            return PoseFrame.empty(timestamp_s, image_rgb.shape[1], image_rgb.shape[0])
+
+    log = open(tmp_path / "stderr.txt", "w")
+    monkeypatch.setattr(coach.live, "_stall_log", log)
+    monkeypatch.setattr(coach.live, "STALL_LOG_S", 0.2)
+    live = LiveCoach(Exercise.SQUAT, estimator_factory=Slow)
+    image = np.zeros((48, 64, 3), np.uint8)
+    live.process_image(image, 0.0)
+    monkeypatch.setattr(coach.live, "STALL_LOG_S", 5.0)
+    live.process_image(image, 0.1)  # a frame that comes back in time writes nothing
+    live.close()
+    log.close()
+    text = (tmp_path / "stderr.txt").read_text()
+    assert text.count("Thread 0x") >= 1 and "in estimate" in text
+    assert text.count("in estimate") == 1

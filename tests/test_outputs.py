@@ -48,6 +48,17 @@ def test_a_symlink_to_the_input_is_the_input(tmp_path: Path) -> None:
     check_outputs([video], [("--json", tmp_path / "other.json")])  # a different, new file is fine
 
 
+def test_an_output_that_is_a_symlink_loop_is_refused_and_kept(tmp_path: Path) -> None:
+    video = tmp_path / "v.mp4"
+    video.write_bytes(b"video")
+    loop = tmp_path / "loop.json"
+    loop.symlink_to(loop)
+    with pytest.raises(OutputError, match=r"loop\.json' is a symbolic link that points back to itself"):
+        check_outputs([video], [("--json", loop)])
+    assert loop.is_symlink() and os.readlink(loop) == str(loop)
+    check_outputs([loop], [("--json", tmp_path / "r.json")])  # a looping input is left to the video's own check
+
+
 def test_writing_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
     real = tmp_path / "real.json"
     real.write_text("old")
@@ -88,3 +99,56 @@ def test_a_long_output_name_fits(tmp_path: Path) -> None:
     write_text(out, "{}")
     assert out.read_text() == "{}"
     assert [p.name for p in tmp_path.iterdir()] == [out.name]
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600)])
+def test_a_new_report_has_the_usual_mode_and_a_replaced_one_keeps_its_own(tmp_path: Path, umask: int,
+                                                                           mode: int) -> None:
+    # the temporary file's 0600 became the report's mode (the annotated video already had the usual one)
+    old = os.umask(umask)
+    try:
+        write_text(tmp_path / "new.json", "{}")
+        kept = tmp_path / "kept.csv"
+        kept.write_text("old")
+        kept.chmod(0o640)
+        write_text(kept, "new")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new.json").stat().st_mode) == mode
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640 and kept.read_text() == "new"
+
+
+_FULL_DISK = """
+import sys
+import numpy as np
+from coach.video import VideoWriter
+try:
+    with VideoWriter(sys.argv[1], fps=10, width=320, height=240) as writer:
+        for i in range(200):
+            writer.write(np.random.default_rng(i).integers(0, 256, (240, 320, 3), np.uint8))
+except OSError as exc:
+    print(exc)
+"""
+
+
+def test_an_annotated_video_on_a_full_disk_reads_disk_full_and_leaves_nothing(tmp_path: Path) -> None:
+    # a real full disk (a 256 kB tmpfs in a mount namespace): the writer said "file error: No space left on
+    # device ('…/.coach-PID-….part.mp4')", naming its temporary file
+    import shutil
+    import sys
+
+    unshare = shutil.which("unshare")
+    if unshare is None or subprocess.run([unshare, "-m", "true"], capture_output=True).returncode != 0:
+        if os.environ.get("CI") == "true":
+            pytest.fail("needs `unshare -m` (a mount namespace) for a small full disk")
+        pytest.skip("needs `unshare -m` for a small full disk")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    out = disk / "annotated.mp4"
+    script = (f"mount -t tmpfs -o size=256k tmpfs '{disk}' && \"$@\"; echo left: $(ls -A '{disk}')")
+    done = subprocess.run([unshare, "-m", "sh", "-c", script, "sh", sys.executable, "-c", _FULL_DISK, str(out)],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [f"disk full: could not write '{out}' (free some space and try again)",
+                                        "left:"]

@@ -8,7 +8,7 @@ import zlib
 from pathlib import Path
 
 from coach.calibration import Neutral
-from coach.exercises import AnalysisResult
+from coach.exercises import AnalysisResult, spec_of
 from coach.pdf import plain, report_pdf
 from coach.report import Report
 from coach.session import SeriesPoint, SessionResult, SetSummary, SetVerdict
@@ -51,13 +51,17 @@ def pdf_text(data: bytes) -> bytes:
 
 
 def test_pdf_is_a_pdf_with_the_content() -> None:
-    data = report_pdf(make_report(), title="Review of clip.mp4", band=Thresholds().squat_counter)
+    data = report_pdf(make_report(), title="Review of clip.mp4", thresholds=Thresholds())
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
     assert len(data) > 1500
     text = pdf_text(data)
     assert b"Test result" not in text and b"Holds" not in text
     for needle in (b"Set 1: 2 reps", b"Your back rounded", b"The video is very dark", b"Reps"):
         assert needle in text, needle
+    # The chart is named by the exercise (the registry's words), whoever makes the PDF (app, CLI, batch).
+    words = spec_of(make_report().exercise).signal_words.capitalize()  # "Knee bend (°)"; PDF escapes brackets
+    assert f"{words} over time".replace("(", "\\(").replace(")", "\\)").encode("latin-1") in text
+    assert b"Angle (deg)" not in text
 
 
 def test_pdf_without_series_or_reps() -> None:
@@ -84,3 +88,23 @@ def test_pdf_gives_the_test_result_and_the_holds_in_words() -> None:
     for needle in (b"Test result", b"4-stage balance test: 2 stages held. A higher risk of falling",
                    b"Hold 2: one foot in front of the other, heel to toe, 4.2 s. A foot moved."):
         assert needle in text, needle
+
+
+JARGON = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b|(?i:hip flexion|lean back|spinal flexion|trunk from vertical)|-0 deg|"
+                    r"\bTrue\b|\bFalse\b|\bNone\b|\bnan\b")
+"""What a person and their physiotherapist should never read: variable names, anatomy jargon, "-0 deg", True."""
+
+
+def test_the_pdf_and_the_csv_are_written_for_the_person() -> None:
+    from coach.report import to_csv
+
+    report = make_report()
+    text = pdf_text(report_pdf(report, title="Review of clip.mp4", thresholds=Thresholds()))
+    words = b" ".join(re.findall(rb"\((.*?)\)\s*Tj", text)).decode("latin-1")
+    assert "Back rounding" in words or "back rounded" in words.lower()
+    assert not JARGON.findall(words), JARGON.findall(words)
+    table = to_csv(report)
+    head, *rows = table.splitlines()
+    assert head.startswith("Rep,Start (s),End (s),Counted") and "Knee bend" in head
+    assert not JARGON.findall(table), JARGON.findall(table)
+    assert rows[0].split(",")[3] == "yes"

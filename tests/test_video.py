@@ -362,3 +362,15 @@ def test_a_repeated_timestamp_is_written_just_after_the_previous_frame(tmp_path)
     with VideoReader(out) as reader:
         times = [f.timestamp_s for f in reader]
     assert len(times) == 6 and bool(np.all(np.diff(times) > 0))
+
+
+def test_a_cut_file_says_how_many_frames_were_decoded_not_how_many_were_analysed(tmp_path, make_clip):
+    # the line said "stopped decoding after 399 frames" for 797 decoded frames: the count of those analysed
+    clip = make_clip(frames=60, fps=30.0, width=160, height=120)
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(clip.read_bytes()[: int(clip.stat().st_size * 0.7)])
+    with VideoReader(cut, min_interval_s=1 / 15) as reader:
+        analysed = sum(1 for _ in reader)
+    assert reader.truncated and reader.error_message is not None
+    assert reader.frames_decoded > analysed
+    assert f"stopped decoding after {reader.frames_decoded} frames" in reader.error_message

@@ -41,6 +41,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the benchmark; exit 0 (errors map to exit codes in `coach.cli.main`)."""
     from coach.bench import run_bench
+    from coach.outputs import check_outputs
     from coach.report import atomic_write_text
 
     if args.batch is not None:
@@ -54,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     if args.repeat < 1:
         print("coach: --repeat must be at least 1", file=sys.stderr)
         return 2
+    check_outputs([args.video], [("--json", args.json_out)])
     result = run_bench(args.video, args.exercise or Exercise.SQUAT.value, seconds=args.seconds, live=args.live,
                        annotated=args.annotated, track_one=args.track_one, repeat=args.repeat,
                        log=lambda m: print(m, file=sys.stderr, flush=True))
@@ -68,12 +70,14 @@ def run_batch_bench(args: argparse.Namespace) -> int:
     import importlib.util
 
     from coach.batch_bench import bench_batch
+    from coach.outputs import check_outputs, files_under
     from coach.report import atomic_write_text
 
     if args.ray and importlib.util.find_spec("ray") is None:
         print("coach: the batch bench runs Ray too: pip install 'bone-safe-coach[cluster]' (or --no-ray)",
               file=sys.stderr)
         return 2
+    check_outputs(files_under(args.batch), [("--json", args.json_out)])
     repeat = args.repeat if args.repeat != DEFAULT_REPEAT else BATCH_REPEAT
     exercise = Exercise(args.exercise) if args.exercise else None
     result = bench_batch(args.batch, exercise, repeat=repeat, with_ray=args.ray,

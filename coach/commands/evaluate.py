@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from coach.evaluate import TABLE_HEADER, clip_line, evaluate_folder, summary, summary_text
+    from coach.outputs import check_outputs, files_under
     from coach.pose_cache import PoseCache
     from coach.report import atomic_write_text
     from coach.thresholds import preset
@@ -42,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"coach: {exc}", file=sys.stderr)
         return 2
+    check_outputs(files_under(args.folder), [("--json", args.json_out)])
     cache = PoseCache(None if args.cache.lower() == "none" else args.cache)
     print(TABLE_HEADER)
     results = evaluate_folder(args.folder, cache=cache, exercise=args.exercise, thresholds=preset(args.strictness),

@@ -87,8 +87,9 @@ class _Progress:
 
 
 def is_batch(args: argparse.Namespace) -> bool:
-    """Several inputs, a folder, or --out-dir: a batch."""
-    return len(args.video) > 1 or args.out_dir is not None or Path(args.video[0]).is_dir()
+    """Several inputs, a folder, or --out-dir: a batch (an empty path is no folder: it names no file)."""
+    first = args.video[0]
+    return len(args.video) > 1 or args.out_dir is not None or (first.strip() != "" and Path(first).is_dir())
 
 
 def run(args: argparse.Namespace) -> int:
@@ -131,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
     if args.pdf_out:
         from coach.pdf import report_pdf
 
-        write_bytes(args.pdf_out, report_pdf(report, title=f"Review of {Path(video).name}"))
+        write_bytes(args.pdf_out, report_pdf(report, title=f"Review of {Path(video).name}", thresholds=thresholds))
     return 0
 
 
@@ -141,6 +142,9 @@ def run_batch(args: argparse.Namespace) -> int:
     from coach.batch import SUMMARY_NAME, BatchOptions, BatchProgress, Output, plan, with_landmarkers
     from coach.batch import run_batch as run_all
 
+    if any(not str(v).strip() for v in args.video):  # "" would be read as the current folder
+        print("coach: an empty file name was given: name each video or folder to review", file=sys.stderr)
+        return 2
     if args.out_dir is None:
         if len(args.video) == 1:  # one folder
             print(f"coach: '{args.video[0]}' is a directory: to review its videos give --out-dir REPORTS "

@@ -249,6 +249,9 @@ class StandingTorso:
 
     def __init__(self) -> None:
         self._px: list[float] = []
+        self._last_s = -math.inf
+        self.frames_learned = 0
+        """How many frames' torso lengths were learned (each frame at most once)."""
 
     @property
     def known(self) -> bool:
@@ -256,10 +259,15 @@ class StandingTorso:
         return bool(self._px)
 
     def observe(self, f: BodyFeatures) -> None:
-        """Learn the frame's torso length, px."""
+        """Learn the frame's torso length, px; a frame at or before the last one learned (seconds) is ignored,
+        so the warm-up replay and repeated queries do not learn a frame twice."""
+        if f.timestamp_s <= self._last_s:
+            return
+        self._last_s = f.timestamp_s
         length = f.torso_length_px
         if f.detected and math.isfinite(length) and length > 0:
             self._px.append(length)
+            self.frames_learned += 1
             if len(self._px) > TORSO_HISTORY:
                 del self._px[: TORSO_HISTORY // 2]
 

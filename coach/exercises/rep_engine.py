@@ -133,17 +133,19 @@ class RepEngine:
         result: FrameResult | None = None
         rep = None
         for f in frames:
-            result = self._step(f)
+            result = self._step(f, replay=True)
             rep = result.rep or rep
         assert result is not None
         return replace(result, rep=rep)
 
-    def _step(self, features: BodyFeatures) -> FrameResult:
+    def _step(self, features: BodyFeatures, replay: bool = False) -> FrameResult:
+        """One frame through the signal and the counter (`replay`: a warm-up frame, its view already tallied)."""
         f = features
         self._last = f
         if f.detected:
             self._seen_person = True
-            self._views[f.view] += 1
+            if not replay:
+                self._views[f.view] += 1
         value = self.signal(f) if f.detected else math.nan
         self._signals[f.timestamp_s] = value
         if len(self._signals) > SIGNAL_MEMORY:

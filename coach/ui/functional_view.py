@@ -3,15 +3,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
-from coach.exercises.chair_stand import chair_stand_norm
 from coach.exercises.functional_base import SAFETY_NOTE
-from coach.history import History
 from coach.labels import HOLD_END_WORDS, STANCE_WORDS, test_sentence
 from coach.report import Report
-from coach.types import HOLD_EXERCISES, STRENGTH_EXERCISES, Exercise, FunctionalSetup, Hold
+from coach.types import HOLD_EXERCISES, STRENGTH_EXERCISES, Exercise, FunctionalSetup, Hold, HoldEnd, Side, Stance
+from coach.ui.style import html_table
 
 VIEW_HELP: dict[Exercise, str] = {
     Exercise.CHAIR_STAND: "Film from the side, with the chair and your whole body in view. Arms crossed on your "
@@ -31,14 +32,27 @@ def is_functional(exercise: Exercise) -> bool:
     return exercise not in STRENGTH_EXERCISES
 
 
+SWAY_NOT_MEASURED = "not measured (height not given)"
+"""The sway cell of a hold measured without the person's height (never "None")."""
+
+
+def hold_cells(stance: Stance, leg: Side | None, duration_s: float, ended_by: HoldEnd,
+               metrics: dict[str, Any]) -> list[str]:
+    """A hold in words: the stance (and standing leg), time held (s), how it ended, sway (cm)."""
+    sway = metrics.get("sway_range_cm")
+    return [STANCE_WORDS[stance] + (f" (the {leg.value})" if leg else ""), f"{duration_s:.1f}",
+            HOLD_END_WORDS[ended_by], f"{sway:.1f}" if sway is not None else SWAY_NOT_MEASURED]
+
+
+HOLD_COLUMNS = ["Stance", "Held (s)", "How it ended", "Sway (cm)"]
+"""The columns of `hold_cells`."""
+
+
 def holds_frame(holds: tuple[Hold, ...]) -> pd.DataFrame:
     """One row per hold, in plain words (times in seconds, sway in cm)."""
-    rows = [{"Hold": h.index, "Stance": STANCE_WORDS[h.stance],
-             "Standing leg": h.leg.value if h.leg else "both", "From (s)": round(h.start_s, 1),
-             "Held (s)": round(h.duration_s, 1), "How it ended": HOLD_END_WORDS[h.ended_by],
-             "Sway (cm)": round(h.metrics["sway_range_cm"], 1) if "sway_range_cm" in h.metrics else None}
+    rows = [[str(h.index), f"{h.start_s:.1f}", *hold_cells(h.stance, h.leg, h.duration_s, h.ended_by, h.metrics)]
             for h in holds]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["Hold", "From (s)", *HOLD_COLUMNS])
 
 
 def show_setup_help(exercise: Exercise) -> None:
@@ -56,7 +70,9 @@ def show_results(report: Report) -> None:
     if analysis.holds or report.exercise in HOLD_EXERCISES:
         st.subheader("Holds")
         if analysis.holds:
-            st.dataframe(holds_frame(analysis.holds), hide_index=True, width="stretch")
+            frame = holds_frame(analysis.holds)
+            st.markdown(html_table(list(frame.columns), frame.values.tolist(), test_id="holds-table"),
+                        unsafe_allow_html=True)
         else:
             st.caption("No hold was seen. Check that your feet are in view.")
 
@@ -65,38 +81,38 @@ SEX_CHOICES = {"Not given": None, "Woman": "female", "Man": "male"}
 """The sex choice for the chair-stand norms, in words → the value the norms use."""
 
 
+PERSON_KEY = "person"
+"""Session key: the person as last given (`FunctionalSetup`), kept when the fields are not on the page."""
+_FIELDS = {"person_age": "age", "person_sex": "sex", "person_height_cm": "height_cm"}
+"""The fields' widget keys → `FunctionalSetup` attributes."""
+
+
+def remembered_setup() -> FunctionalSetup:
+    """The person as last given in this browser session (nothing given: every field None)."""
+    kept = st.session_state.get(PERSON_KEY)
+    return kept if isinstance(kept, FunctionalSetup) else FunctionalSetup()
+
+
 def person_setup(exercise: Exercise) -> FunctionalSetup | None:
     """Age, sex and height for a functional exercise (kept for this browser session across pages); None for
     the strength exercises. Height gives sway in cm; age and sex compare the chair stand with its norm."""
     if not is_functional(exercise):
         return None
+    kept = remembered_setup()
+    sex_names = {v: k for k, v in SEX_CHOICES.items()}
+    for key, attr in _FIELDS.items():  # a field not drawn on the last page lost its value: give it back
+        if key not in st.session_state:
+            value = getattr(kept, attr)
+            st.session_state[key] = sex_names.get(value, "Not given") if attr == "sex" else \
+                (int(value) if value else None)
     age_col, sex_col, height_col = st.columns(3)
-    age = age_col.number_input("Your age (years)", min_value=0, max_value=110, value=0, step=1,
+    age = age_col.number_input("Your age (years)", min_value=1, max_value=110, step=1, placeholder="not given",
                                key="person_age", help="Compares your chair-stand score with others of your age.")
     sex = sex_col.selectbox("Sex (for the norms)", list(SEX_CHOICES), key="person_sex")
-    height = height_col.number_input("Your height (cm)", min_value=0, max_value=230, value=0, step=1,
-                                     key="person_height_cm", help="Turns sway into centimetres.")
-    return FunctionalSetup(age=int(age) or None, sex=SEX_CHOICES[sex], height_cm=float(height) or None)
-
-
-def chair_stand_history(hist: History) -> pd.DataFrame:
-    """Chair-stand scores over time with the norm each was compared with (below average under it)."""
-    rows = [{"Date": r["started_at"][:10], "Stands in 30 s": r["score"],
-             "Below average under": r["norm"].get("below_average_under")}
-            for r in hist.test_results("chair_stand")]
-    return pd.DataFrame(rows, columns=["Date", "Stands in 30 s", "Below average under"])
-
-
-def show_test_history(hist: History) -> None:
-    """The chair-stand score over the weeks, with the STEADI norm for the person's age and sex."""
-    frame = chair_stand_history(hist)
-    if frame.empty:
-        return
-    st.subheader("30-second chair stand over time")
-    setup = person_setup(Exercise.CHAIR_STAND)
-    norm = chair_stand_norm(setup.age, setup.sex) if setup is not None else None
-    if norm is not None:
-        frame["Below average under"] = norm[1]
-        st.caption(f"The line is the norm for {norm[0]}-year-olds: a score under it is below average (CDC STEADI).")
-    st.line_chart(frame, x="Date", y=["Stands in 30 s", "Below average under"])
-    st.dataframe(frame, hide_index=True, width="stretch")
+    height = height_col.number_input("Your height (cm)", min_value=50, max_value=230, step=1,
+                                     placeholder="not given", key="person_height_cm",
+                                     help="Turns sway into centimetres.")
+    setup = FunctionalSetup(age=int(age) if age else None, sex=SEX_CHOICES[sex],
+                            height_cm=float(height) if height else None)
+    st.session_state[PERSON_KEY] = setup
+    return setup

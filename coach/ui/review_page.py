@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
 import shutil
 import tempfile
@@ -24,7 +26,7 @@ from coach.pose import ModelError
 from coach.report import Report, to_csv, to_json
 from coach.suggest import PoseLog, Suggestion, guess_exercise, suggest_exercise
 from coach.thresholds import range_text
-from coach.types import Exercise
+from coach.types import HOLD_EXERCISES, Exercise, FunctionalSetup
 from coach.ui import functional_view
 from coach.ui import settings as prefs
 from coach.ui.charts import angle_chart
@@ -89,15 +91,16 @@ def rep_frame(report: Report) -> pd.DataFrame:
     for r in report.reps:
         saw = " ".join(f"{w.message} {w.cue}" for w in r.warnings) or "Good"
         row = [str(r.index), saw, YES if r.complete else f"{NO} (not a full rep)",
-               f"{r.start_s:.1f}–{r.end_s:.1f}", *[measure_text(k, r.metrics.get(k), unit=False) for k in names]]
+               f"{r.start_s:.1f} to {r.end_s:.1f}", *[measure_text(k, r.metrics.get(k), unit=False) for k in names]]
         rows.append(row)
     return pd.DataFrame(rows, columns=[*REP_COLUMNS, *headings])
 
 
-def run_review(path: Path, exercise: Exercise, settings: prefs.Settings, work: Path,
-               bar: Any) -> tuple[Report, bytes | None, Suggestion | None]:
+def run_review(path: Path, exercise: Exercise, settings: prefs.Settings, work: Path, bar: Any,
+               setup: FunctionalSetup | None = None) -> tuple[Report, bytes | None, Suggestion | None]:
     """Run the review on a worker thread, updating `bar` from this thread; returns the report, the annotated
-    video and, when the chosen exercise found no rep or looked wrong, a better-fitting exercise (or None)."""
+    video and, when the chosen exercise found no rep or looked wrong, a better-fitting exercise (or None).
+    `setup`: the person's age, sex and height for the functional tests."""
     annotated = work / "annotated.mp4"
     share = [0.0]
     lock = threading.Lock()
@@ -110,7 +113,7 @@ def run_review(path: Path, exercise: Exercise, settings: prefs.Settings, work: P
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-review") as pool:
         fut: Future[Report] = pool.submit(review, path, exercise, thresholds=settings.thresholds,
                                           target=settings.target, annotated=annotated, progress=progress,
-                                          estimator_factory=make_estimator, on_pose=log.append)
+                                          estimator_factory=make_estimator, on_pose=log.append, setup=setup)
         while not fut.done():
             with lock:
                 x = share[0]
@@ -133,9 +136,18 @@ def set_numbers(report: Report) -> dict[int, int]:
     return out
 
 
+log = logging.getLogger(__name__)
+
 NEXT_STEP = ("What to do: choose the original video from your phone or camera (for example an .mp4 or .mov "
              "file), or film the exercise again.")
 """The next step after a video could not be reviewed, in plain words."""
+CODE_FAULT = ("Could not review this video because of a fault in the coach, not in your video, and nothing was "
+              "removed. What to do: press the review button again; if it happens again, tell whoever set up the "
+              "coach for you (the details are in its log).")
+"""What the person sees when a review fails for a reason that is not the video's (a bug)."""
+DISK_FULL = ("Could not review this video: this computer's disk is full. Free some space (delete files you no "
+             "longer need) and try again.")
+"""What a full disk during a review reads (the video is fine: choosing another would not help)."""
 _DECODER_WORDS = {"Invalid data found when processing input": "the file is damaged or is not a video"}
 """Decoder messages → plain words."""
 
@@ -184,9 +196,10 @@ def refused_upload_text(cap_mb: float) -> str:
 
 
 def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None, settings: prefs.Settings,
-                      alert: Any = st) -> None:
-    """Review the sample or upload as `picked` (None: recognise the exercise) and keep the result. A problem
-    is one line in `alert` (a slot next to the Review button, where the eye is)."""
+                      alert: Any = st, setup: FunctionalSetup | None = None) -> None:
+    """Review the sample or upload as `picked` (None: recognise the exercise) and keep the result, with the
+    person as given (`setup`) for a functional exercise. A problem is one line in `alert` (a slot next to the
+    Review button, where the eye is)."""
     work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX))
     os.chmod(work, 0o700)
     (work / OWNER_FILE).write_text(str(os.getpid()))
@@ -208,33 +221,38 @@ def _review_and_store(source: Path | None, upload: Any, picked: Exercise | None,
         bar = st.progress(0.0, text="Starting…")
         try:
             first = picked or guess_exercise(name) or settings.exercise
-            report, video, hint = run_review(path, first, settings, work, bar)
+            report, video, hint = run_review(path, first, settings, work, bar, setup)
             if picked is None and hint is not None:  # recognising: the movement fits another exercise better
-                report, video, hint = run_review(path, hint.exercise, settings, work, bar)
+                report, video, hint = run_review(path, hint.exercise, settings, work, bar, setup)
             exercise = report.exercise
             from coach.pdf import report_pdf
 
-            pdf = report_pdf(report, title=f"Review of {name}", band=spec_of(exercise).band(settings.thresholds),
-                             signal_name=spec_of(exercise).signal_words)
+            pdf = report_pdf(report, title=f"Review of {name}", thresholds=settings.thresholds)
         except Exception as exc:  # bad file, model missing, disk full, a bug: one line, the app keeps going
             bar.empty()
+            if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+                alert.error(DISK_FULL)
+                return
             known = isinstance(exc, (VideoError, ModelError, NotAnalyzedYet))
             text = plain(plain_reason(_one_line(exc)).replace(f"'{path.name}'", f"'{shown}'"))
-            alert.error(f"Could not review this video: {text}. {NEXT_STEP}" if known else
-                        f"Could not review this video: {type(exc).__name__}: {text}. {NEXT_STEP}")
+            if not known:  # a fault in the coach: the person gets plain words, the log gets the traceback
+                log.exception("review of %s failed", shown)
+            alert.error(f"Could not review this video: {text}. {NEXT_STEP}" if known else CODE_FAULT)
             return
         recognised = picked is None
         sid = None
         hist = prefs.get_history()
+        holds = report.session.analysis.holds
         why_not = not_saved_reason(is_sample=upload is None, complete_reps=report.complete_reps,
-                                   other_fits=hint is not None, history_open=hist is not None)
+                                   other_fits=hint is not None, history_open=hist is not None, holds=len(holds))
         if hist is not None and why_not is None:
             t = settings.target
             try:
                 sid = hist.save_reviewed(exercise.value, report.reps, set_numbers(report), title=name,
                                          target_min=t.reps_min, target_max=t.reps_max,
                                          strictness=settings.strictness.value, source_key=file_key(path),
-                                         test=report.session.analysis.test)
+                                         test=report.session.analysis.test, holds=holds,
+                                         person=setup if functional_view.is_functional(exercise) else None)
             except Exception as exc:  # the review is still shown and can be downloaded
                 why_not = f"Not saved to your history: {plain(_one_line(exc))}"
                 st.warning(f"The review could not be saved to your history: {plain(_one_line(exc))}")
@@ -339,11 +357,13 @@ def render() -> None:
     if again is not None:  # "Review again as …" was pressed: switch the exercise, then review
         st.session_state[PICK_KEY] = again
     exercise = _exercise_choice(settings)
+    setup = (functional_view.person_setup(exercise) if exercise is not None else None) or \
+        functional_view.remembered_setup()  # recognising: the person as given last, for a test it finds
     ready = upload is not None or sample is not None
     alert = st.container()
     if st.button("Review this video", type="primary", disabled=not ready, key="review_go") or (again and ready):
         st.session_state.pop(RESULT_KEY, None)
-        _review_and_store(sample, upload, exercise, prefs.get_settings(), alert)
+        _review_and_store(sample, upload, exercise, prefs.get_settings(), alert, setup)
         if RESULT_KEY not in st.session_state:  # the one-line error is beside the button: show it
             with alert:
                 scroll_into_view('[data-testid="stAlert"]')
@@ -361,7 +381,11 @@ def show_result(result: ReviewResult, settings: prefs.Settings) -> None:
     report = result.report
     n = report.complete_reps
     warned = sum(1 for r in report.reps if r.warnings)
-    big(f"{n} rep{'s' if n != 1 else ''} counted", "big", "review-count")
+    if report.exercise in HOLD_EXERCISES:  # a balance exercise is timed holds, never "0 reps counted"
+        k = len(report.session.analysis.holds)
+        big(f"{k} hold{'s' if k != 1 else ''} timed", "big", "review-count")
+    else:
+        big(f"{n} rep{'s' if n != 1 else ''} counted", "big", "review-count")
     if warned:
         big(f"{warned} rep{'s' if warned != 1 else ''} with a warning", "warn", "review-warned")
     elif n:

@@ -21,6 +21,17 @@ CSS = """
 [data-testid="stSidebarNav"] a span { font-size: 1.2rem !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #262626 !important; }
 h1 { font-size: clamp(1.9rem, 6vw, 2.4rem) !important; padding-top: 0 !important; }
+[data-testid="stSelectbox"] input, [data-testid="stNumberInput"] input, [role="listbox"] [role="option"] {
+  font-size: 1.2rem !important; }  /* the chosen exercise and the typed age read as large as the rest */
+[data-testid="stCaptionContainer"] { opacity: 1 !important; }  /* captions dark grey on white, not faded */
+/* Streamlit's own small controls: heading links and chart toolbars ("Copy Vega-Lite spec") are of no use to a
+   person and too small to hit; the chosen file's name, size and buttons are made as large as the rest */
+[data-testid="stHeaderActionElements"], [data-testid="stElementToolbar"] { display: none !important; }
+[data-testid="stFileChip"] div, [data-testid="stFileUploaderDropzone"] button,
+[data-testid="stFileUploaderDropzoneInstructions"] *,
+[data-testid="stProgress"] p { font-size: 1.1rem !important; }
+[data-testid="stFileChipDeleteBtn"] button, [data-testid="stFileUploaderDropzone"] button,
+[data-testid="stNumberInput"] button, button[aria-label^="Help for"] { min-width: 44px; min-height: 44px; }
 .stButton button, .stDownloadButton button { font-size: 1.25rem; min-height: 3rem; padding: 0.5rem 1.2rem;
                                              font-weight: 700; white-space: normal; }
 .stButton button p, .stDownloadButton button p { font-size: 1.25rem !important; white-space: normal; }
@@ -40,17 +51,24 @@ h1 { font-size: clamp(1.9rem, 6vw, 2.4rem) !important; padding-top: 0 !important
 @media (max-width: 640px) {  /* phone: the count and the cue above the picture */
   [data-testid="stHorizontalBlock"]:has([data-testid="live-count"]) { flex-direction: column-reverse; }
 }
+.coach-table-box { container-type: inline-size; container-name: coach-table; }
 table.coach-table { border-collapse: collapse; width: 100%; font-size: 1.15rem; }
 table.coach-table th, table.coach-table td { border: 1px solid #8a8a8a; padding: 0.35rem 0.5rem;
                                              text-align: left; vertical-align: top; color: #000; }
 table.coach-table th { background: #e8e8e8; }
-table.coach-table td, table.coach-table th { overflow-wrap: anywhere; }
+/* words wrap between words, never inside one ("Re / p", "Cou / nted"); a short value stays on one line */
+table.coach-table td, table.coach-table th { overflow-wrap: break-word; word-break: normal; hyphens: manual; }
+table.coach-table td.coach-short { white-space: nowrap; }
 table.coach-table td.coach-flag { color: #8b0000; font-weight: 700; }
-@media (max-width: 640px) {  /* phone: each row is a card of "heading: value" lines, nothing off screen */
+@container coach-table (max-width: 899px) {  /* too narrow for the columns in 18-px type (1280 px with the
+  sidebar, a phone, a zoomed window): each row is a card of "heading: value" pairs, as many side by side as fit,
+  the words column on a line of its own; nothing off screen, no word cut */
   table.coach-table thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
-  table.coach-table, table.coach-table tbody, table.coach-table tr, table.coach-table td { display: block; }
-  table.coach-table tr { border: 1px solid #8a8a8a; margin-bottom: 0.6rem; }
-  table.coach-table td { border: none; border-bottom: 1px solid #d0d0d0; }
+  table.coach-table, table.coach-table tbody { display: block; }
+  table.coach-table tr { display: grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr));
+                         grid-auto-flow: dense; border: 2px solid #8a8a8a; margin-bottom: 0.6rem; }
+  table.coach-table td { display: block; border: none; border-bottom: 1px solid #d0d0d0; white-space: normal; }
+  table.coach-table td.coach-wide { grid-column: 1 / -1; }
   table.coach-table td::before { content: attr(data-label) ": "; font-weight: 700; color: #000; }
 }
 </style>
@@ -74,20 +92,30 @@ def big_html(text: str, kind: str = "big", test_id: str | None = None) -> str:
     return f'<div class="coach-{kind}"{attr}{role}>{html.escape(text)}</div>'
 
 
+SHORT_CELL = 12
+"""A table cell of at most this many characters ("1.8–3.3", "2026-11-30", "not recorded") never wraps."""
+
+
 def html_table(columns: list[str], rows: list[list[str]], flag_column: str | None = None,
                test_id: str | None = None) -> str:
     """A plain HTML table whose text wraps (readable on a phone, unlike a canvas grid); cells are escaped.
-    Cells of `flag_column` that are not "Good" are shown in dark red bold (the words carry the meaning too)."""
+    Cells of `flag_column` that are not "Good" are shown in dark red bold (the words carry the meaning too).
+    Where the columns do not fit (a phone, a zoomed window), each row becomes a card."""
     attr = f' data-testid="{html.escape(test_id)}"' if test_id else ""
     head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in columns)
     body = []
     for row in rows:
         cells = []
         for c, v in zip(columns, row, strict=True):
-            flag = ' class="coach-flag"' if c == flag_column and v != "Good" else ""
-            cells.append(f'<td data-label="{html.escape(c)}"{flag}>{html.escape(v)}</td>')
+            if c == flag_column:
+                kind = "coach-wide coach-flag" if v != "Good" else "coach-wide"
+            else:
+                kind = "coach-short" if len(v) <= SHORT_CELL else ""
+            cls = f' class="{kind}"' if kind else ""
+            cells.append(f'<td data-label="{html.escape(c)}"{cls}>{html.escape(v)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return f'<table class="coach-table"{attr}><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    return (f'<div class="coach-table-box"><table class="coach-table"{attr}><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table></div>')
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>!~$#|])")

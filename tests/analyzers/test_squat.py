@@ -254,3 +254,6 @@ def test_hip_drop_learns_each_frame_once(make: object) -> None:
     assert len([r for r in result.reps if r.complete]) == 3
     with_height = [f for f in fs if f.detected and f.ankle_xy[1] - f.hip_xy[1] > 0]
     assert analyzer._drop.frames_learned == len(with_height)
+    with_torso = [f for f in fs if f.detected and f.torso_length_px > 0]
+    assert analyzer._torso.frames_learned == len(with_torso)  # the standing torso too (warm-up frames once)
+    assert sum(analyzer._views.values()) == sum(f.detected for f in fs)  # and each frame's view tallied once

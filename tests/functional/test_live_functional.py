@@ -114,3 +114,21 @@ def test_a_chair_stand_filmed_from_the_front_gets_its_go():
     live, statuses = _live(Exercise.CHAIR_STAND, poses)
     assert "Go" in [text for _, text in live.snapshot().utterances]
     assert live._chair.go_s == pytest.approx(statuses[0][0] + 3.0, abs=0.1)
+
+
+def test_live_holds_and_the_balance_test_result_are_kept_with_the_person(tmp_path):
+    poses = list(truth_poses(SynthSpec(Exercise.BALANCE_TEST, view=View.FRONT, fps=15.0)))
+    hist = History(tmp_path / "h.sqlite3")
+    person = FunctionalSetup(age=80, sex="male", height_cm=175.0)
+    live, _ = _live(Exercise.BALANCE_TEST, poses, person, hist)
+    shown = live._holder.holds
+    saved = hist.hold_results()
+    assert shown and [(h["stance"], h["ended_by"]) for h in saved] == [(h.stance.value, h.ended_by.value)
+                                                                        for h in shown]
+    assert [h["duration_s"] for h in saved] == pytest.approx([h.duration_s for h in shown], abs=1e-3)
+    (session,) = hist.sessions()  # one live session: its holds, its result and the person as given
+    assert (session.holds, session.age, session.sex, session.height_cm) == (len(shown), 80, "male", 175.0)
+    assert shown[-1].ended_by.value == "stepped"  # the rendered test ends at a stance not held: its result is kept
+    (test,) = hist.test_results("balance_test")
+    assert test["score"] == sum(h.ended_by.value == "target_reached" for h in shown)
+    assert test["person"]["age"] == 80

@@ -13,7 +13,7 @@ from reliability_helpers import assert_one_line_error, run_cli
 from tests.media import write_audio_only, write_png
 
 
-def _review(path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+def _review(path: Path | str, capsys: pytest.CaptureFixture[str]) -> str:
     rc, out, err = run_cli(["review", str(path), "--exercise", "squat", "--quiet"], capsys)
     assert out == ""
     return assert_one_line_error(rc, err, 2)
@@ -89,6 +89,21 @@ def test_odd_paths_get_their_own_one_line_message(tmp_path: Path) -> None:
             probe(path)
 
 
+def test_odd_paths_get_their_own_line_from_the_cli(tmp_path, capsys, monkeypatch):
+    # the command line checks outputs and folders before the video is probed: those checks must not get in first
+    monkeypatch.chdir(tmp_path)  # an empty path is no folder, not the current one
+    loop = tmp_path / "loop.mp4"
+    loop.symlink_to(loop)
+    fifo = tmp_path / "pipe.mp4"
+    os.mkfifo(fifo)
+    cases = {str(loop): f"coach: '{loop}' is a symbolic link that points back to itself, not a video file",
+             "": "coach: no video file given: name the file to review",
+             str(fifo): f"coach: '{fifo}' is a pipe (FIFO), not a video file: save the video to a file first",
+             "/dev/zero": "coach: '/dev/zero' is a device, not a video file: save the video to a file first"}
+    for path, line in cases.items():
+        assert _review(path, capsys) == line
+
+
 def test_animated_webp_is_named_as_such(tmp_path, capsys):
     from tests.media import write_animated_webp
 
@@ -100,3 +115,29 @@ def test_animated_webp_is_named_as_such(tmp_path, capsys):
     assert "is an animated WebP image" in _review(renamed, capsys)
     still = write_png(tmp_path / "photo.webp")  # a still image with the suffix stays a still image
     assert "still image" in _review(still, capsys)
+
+
+def test_header_text_that_is_not_utf8_does_not_stop_the_review(make_clip):
+    # found by the fuzz test: one byte of the track's name (a camera's Latin-1 text) made the whole video
+    # unreadable ("'utf-8' codec can't decode byte 0xe9"); only the text is damaged, every frame still decodes
+    from coach.video import VideoReader
+
+    clip = make_clip(name="latin1.mp4", frames=12)
+    data = bytearray(clip.read_bytes())
+    at = data.find(b"VideoHandler")
+    assert at > 0
+    data[at + 5] = 0xE9  # "Video\xe9andler": an é in Latin-1
+    clip.write_bytes(bytes(data))
+    with VideoReader(clip) as reader:
+        assert len(list(reader)) == 12
+
+
+def test_a_header_giving_an_impossible_size_is_named_damaged(make_clip, capsys):
+    # FFmpeg says "Cannot allocate memory" for a header that asks for 2^31 time entries: not a shortage of memory
+    clip = make_clip(name="sizes.mp4", frames=12)
+    data = bytearray(clip.read_bytes())
+    at = data.find(b"stts")
+    data[at + 8:at + 12] = (0x7FFFFFFF).to_bytes(4, "big")  # the entry count
+    clip.write_bytes(bytes(data))
+    assert _review(clip, capsys) == ("coach: could not read 'sizes.mp4' as a video: its header is damaged "
+                                     "(it gives sizes no video has)")

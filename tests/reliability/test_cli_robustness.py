@@ -114,3 +114,22 @@ def test_review_with_pytest_socket_disabled(tmp_path, capsys, make_clip, constan
         pytest_socket.enable_socket()
     assert rc == 0, err
     assert "Squat:" in out
+
+
+def test_an_empty_name_in_a_batch_is_refused_not_read_as_this_folder(tmp_path, capsys, make_clip, monkeypatch):
+    here = tmp_path / "here"  # the current folder holds a video that was not named
+    here.mkdir()
+    make_clip(name="not_named.mp4", frames=4).rename(here / "not_named.mp4")
+    monkeypatch.chdir(here)
+    out = tmp_path / "reports"
+    rc, _, err = run_cli(["review", "", str(make_clip(name="named.mp4", frames=4)), "--out-dir", str(out),
+                          "-e", "squat", "--quiet", "--jobs", "1"], capsys)
+    assert assert_one_line_error(rc, err, 2) == ("coach: an empty file name was given: name each video or folder "
+                                                 "to review")
+    assert not out.exists()  # nothing reviewed, not even the named video
+
+
+def test_an_output_that_is_a_folder_is_refused_before_the_review(tmp_path, capsys, make_clip, constant_estimator):
+    rc, _, err = run_cli(["review", str(make_clip(frames=2)), "-e", "squat", "-q", "--csv", str(tmp_path)], capsys)
+    assert assert_one_line_error(rc, err, 2) == f"coach: --csv '{tmp_path}' is a folder: give a file name"
+    assert constant_estimator.calls == []  # it was said after the whole review

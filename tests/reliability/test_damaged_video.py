@@ -34,6 +34,45 @@ def cut_at(tmp_path: Path, share: float) -> Path:
     return out
 
 
+def packets() -> list[tuple[int, int, float, bool]]:
+    """(byte position, size, time in s, keyframe) of the sample's video packets, in file order."""
+    import av
+
+    with av.open(str(SAMPLE)) as container:
+        stream = container.streams.video[0]
+        return [(int(p.pos), p.size, float(p.pts * stream.time_base), p.is_keyframe)
+                for p in container.demux(stream) if p.size and p.pos is not None and p.pts is not None]
+
+
+def with_packet_noise(tmp_path: Path, index: int) -> Path:
+    """The sample with video packet `index` (in file order) overwritten with noise."""
+    pos, size, _, _ = packets()[index]
+    data = bytearray(SAMPLE.read_bytes())
+    data[pos:pos + size] = np.random.default_rng(1).bytes(size)
+    out = tmp_path / f"packet{index}.mp4"
+    out.write_bytes(bytes(data))
+    return out
+
+
+def test_damage_in_the_first_frames_is_skipped_not_refused(tmp_path):
+    # was "could not read 'NAME' as a video": the first frame's check stopped at the first bad packet
+    with VideoReader(with_packet_noise(tmp_path, 2)) as reader:
+        times = [f.timestamp_s for f in reader]
+    assert reader.bad_packets >= 1 and not reader.truncated
+    assert len(times) >= 805 and times[0] == 0.0 and times[-1] > 26.9
+
+
+def test_a_lost_first_keyframe_keeps_the_video_clock_and_tells_the_time_lost(tmp_path):
+    # decoding can only start again at the next keyframe: its frames keep their own times (they were given
+    # times from 0 before, so every rep was early and the end read "cut short")
+    next_key_s = next(t for _, _, t, key in packets()[1:] if key)
+    with VideoReader(with_packet_noise(tmp_path, 0)) as reader:
+        times = [f.timestamp_s for f in reader]
+    assert times[0] == pytest.approx(next_key_s)
+    assert times[-1] > 26.9 and not reader.truncated
+    assert reader.lost_s == pytest.approx(next_key_s)
+
+
 def test_noise_mid_file_is_skipped_and_decoding_goes_on(tmp_path):
     with VideoReader(with_noise(tmp_path)) as reader:
         times = [f.timestamp_s for f in reader]
@@ -53,7 +92,7 @@ def test_noise_mid_file_gets_a_seconds_lost_notice(tmp_path, capsys, constant_es
     kinds = notices(out_json)
     assert "damaged" in kinds and "truncated" not in kinds
     assert kinds["damaged"].startswith("About 0.3 s of the video could not be read")
-    assert "note (damaged)" in out
+    assert "Note (part of the video could not be read)" in out
 
 
 def test_a_clean_sample_has_no_damage_notice(tmp_path):

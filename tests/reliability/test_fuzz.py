@@ -1,11 +1,13 @@
-"""Fuzz the review path (#19): 240 mutated clips (truncations, byte flips, noise blocks, bad headers) made here
-from a small generated sample. Each: no traceback, no hang, exit 0 with a report or exit 2 with one `coach:` line;
-peak memory under 1 GB. Two child processes review the files in-process (a model-free estimator: decoding and
-the CLI are under test), each timing every case and reporting its own peak memory."""
+"""Fuzz the review path (#19): 280 mutated clips (truncations, byte flips, noise blocks, bad headers, and 40
+damaged only inside the coded pictures) made here from a small generated sample. Each: no traceback, no hang,
+exit 0 with a report or exit 2 with one plain `coach:` line (a clip damaged only in its pictures: exit 0); peak
+memory under 1 GB. Two child processes review the files in-process (a model-free estimator: decoding and the
+CLI are under test), each timing every case and reporting its own peak memory."""
 
 from __future__ import annotations
 
 import json
+import re
 import struct
 import subprocess
 import sys
@@ -19,6 +21,9 @@ from tests.conftest import pattern_frame
 CHILD = Path(__file__).with_name("fuzz_child.py")
 MAX_PEAK_MIB = 1024
 CHILDREN = 2
+PROGRAMMER_WORDS = re.compile(r"Errno|codec can't|Cannot allocate memory|[A-Z][a-z]+Error\b|Traceback")
+"""What a line for the person must not hold: Python's or the C library's own words (found: 11 of the clips said
+"'utf-8' codec can't decode byte 0x99", 3 "Cannot allocate memory")."""
 
 
 def sample(path: Path) -> Path:
@@ -40,6 +45,32 @@ def _atoms(data: bytes) -> list[int]:
         if at >= 4:
             found.append(at - 4)
     return found
+
+
+def picture_data(data: bytes) -> tuple[int, int]:
+    """(start, end) of the bytes inside the mdat atom: the coded pictures, no header."""
+    at = data.find(b"mdat")
+    size = struct.unpack(">I", data[at - 4:at])[0]
+    return at + 4, min(len(data), at - 4 + size)
+
+
+def picture_damage(data: bytes, seed: int = 7) -> dict[str, bytes]:
+    """40 copies of `data` damaged only inside the coded pictures (1–8 flipped bytes, or 8–200 bytes of noise):
+    the headers are whole, so each must be reviewed (a glitch is skipped, never the end of the review)."""
+    rng = np.random.default_rng(seed)
+    start, end = picture_data(data)
+    out: dict[str, bytes] = {}
+    for i in range(40):
+        b = bytearray(data)
+        if i % 2:
+            for pos in rng.integers(start, end, int(rng.integers(1, 9))):
+                b[pos] ^= int(rng.integers(1, 256))
+        else:
+            size = int(rng.integers(8, 200))
+            at = int(rng.integers(start, end - size))
+            b[at:at + size] = rng.bytes(size)
+        out[f"picture{i:02d}"] = bytes(b)
+    return out
 
 
 def mutations(data: bytes, seed: int = 19) -> dict[str, bytes]:
@@ -82,7 +113,7 @@ def mutations(data: bytes, seed: int = 19) -> dict[str, bytes]:
 
 def test_fuzzed_clips_never_crash_hang_or_blow_memory(tmp_path: Path) -> None:
     data = sample(tmp_path / "sample.mp4").read_bytes()
-    cases = mutations(data)
+    cases = {**mutations(data), **picture_damage(data)}
     assert len(cases) >= 200
     paths = []
     for name, blob in cases.items():
@@ -108,7 +139,9 @@ def test_fuzzed_clips_never_crash_hang_or_blow_memory(tmp_path: Path) -> None:
     for r in results:
         ok_zero = r["rc"] == 0 and r["report"] and not any("Traceback" in ln for ln in r["err"])
         ok_two = r["rc"] == 2 and len(r["err"]) == 1 and r["err"][0].startswith("coach: ")
-        if not (ok_zero or ok_two):
+        if not (ok_zero or ok_two) or any(PROGRAMMER_WORDS.search(ln) for ln in r["err"]):
+            bad.append(r)
+        elif r["path"].startswith("picture") and not ok_zero:  # found: damage in the first frame refused it
             bad.append(r)
     assert not bad, json.dumps(bad[:10], ensure_ascii=False, indent=1)
     assert max(peaks) < MAX_PEAK_MIB, peaks

@@ -35,7 +35,7 @@ def test_truncated_mp4_reviews_what_decodes(tmp_path, capsys, make_clip, constan
     kinds = notices(tmp_path / "report.json")
     assert "truncated" in kinds and "cut short" in kinds["truncated"]
     assert 0 < report["frames"]["total"] < 120
-    assert "note (truncated)" in out
+    assert "Note (video cut short)" in out
 
 
 def test_one_frame_video(tmp_path, capsys, make_clip, constant_estimator):

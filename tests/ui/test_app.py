@@ -345,3 +345,38 @@ def test_the_exercise_picker_is_grouped_and_short() -> None:
     assert at.radio(key="review_test").value == "balance_test"  # the group remembers its last choice
     at.radio(key="review_kind").set_value(review_page.AUTO).run()
     assert at.session_state[review_page.PICK_KEY] == review_page.AUTO
+
+
+def test_the_phone_help_is_words_first_and_leaves_the_commands_to_whoever_sets_it_up() -> None:
+    person, helper = live_page.HELP_OTHER_DEVICE.split("*For whoever sets it up:*")
+    assert "phone" in person and "same Wi-Fi" in person
+    assert not re.search(r"`|--|streamlit|https?://|\.pem", person)  # no command line for the person
+    assert "streamlit run" in helper  # the one-time setup is still there, for the helper
+
+
+def test_spoken_cues_are_calm_and_every_one_is_on_the_screen() -> None:
+    from coach.speech import speech_html
+    from tests.test_live_matches_review import PoseAtTime, deadlift_frames, twist_on
+
+    assert "u.rate = 0.90" in speech_html("Chest proud.", 1)  # a little slower than the voice's own rate
+    poses = deadlift_frames(8.0, fault=twist_on((1,), 35.0))
+    coach = LiveCoach("deadlift", estimator_factory=lambda: PoseAtTime(poses))
+    image = np.zeros((48, 64, 3), np.uint8)
+    said: dict[int, str] = {}
+    missing = []
+    for p in poses:
+        coach.process_image(image, p.timestamp_s)
+        snap = coach.snapshot()
+        shown = " ".join([str(snap.set_reps), snap.message or "", snap.test_status,
+                          *(f"{m} {c}" for m, c in snap.warnings)])
+        for i, text in snap.utterances:
+            if i not in said:
+                said[i] = text
+                # "Ready." is shown by the page itself ("Ready: start when you are.", live_page.show_snapshot)
+                if text.rstrip(".") not in shown and not text.startswith("Ready"):
+                    missing.append((text, shown))
+    coach.close()
+    assert list(said.values())[:2] == ["Ready. Start when you are.", "1"]
+    assert any("shoulders square" in t for t in said.values())  # rep 2's twist cue was said
+    assert missing == []  # each spoken cue was on screen as it was said (the count, the cue, the status)
+    assert all(len(t) <= 90 and t.count(". ") <= 1 for t in said.values())  # short sentences

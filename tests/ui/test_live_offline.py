@@ -46,7 +46,7 @@ def test_a_live_set_works_on_loopback_alone_and_sends_nothing_out(tmp_path: Path
              f"{LIVE_TEST}")
     done = subprocess.run([unshare, "-n", "sh", "-c", inner], cwd=REPO, env=env, capture_output=True, text=True,
                           timeout=600)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert done.returncode == 0, done.stdout[-9000:] + done.stderr[-2000:]
     assert "1 passed" in done.stdout
     addresses = [line.split()[3] for line in done.stdout.splitlines() if " inet" in line]
     assert addresses and all(a.startswith(("127.", "::1/")) for a in addresses), addresses

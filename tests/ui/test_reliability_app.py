@@ -163,10 +163,26 @@ def test_crash_midway_through_a_review_leaves_nothing_behind(make_clip: Callable
         _upload_and_review(at, "squat.mp4", make_clip(frames=5).read_bytes())
     assert not at.exception
     [err] = at.error
-    assert "No space left on device" in err.value and "\n" not in err.value
+    assert err.value == review_page.DISK_FULL  # was "OSError: [Errno 28] No space left on device. What to do:
+    # choose the original video …": Python's words, and advice that does not help
     assert list(review_temp.iterdir()) == []
     assert review_page.RESULT_KEY not in at.session_state
     assert not (private_data / "history.sqlite3").exists() or History(private_data / "history.sqlite3").sessions() == []
+
+
+def test_a_bug_during_a_review_is_one_line_and_the_page_keeps_working(make_clip: Callable[..., Path],
+                                                                      review_temp: Path) -> None:
+    def buggy(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("list index out of range")
+
+    with mock.patch.object(review_page, "review", buggy):
+        at = AppTest.from_function(_review_app, default_timeout=60).run()
+        _upload_and_review(at, "squat.mp4", make_clip(frames=5).read_bytes())
+    assert not at.exception
+    [err] = at.error
+    assert err.value == review_page.CODE_FAULT  # plain words: no "RuntimeError", no programmer's message
+    assert "Error" not in err.value and "list index" not in err.value
+    assert list(review_temp.iterdir()) == []
 
 
 def test_atomic_write_interrupted_at_the_rename_keeps_the_old_file(tmp_path: Path,
@@ -332,6 +348,79 @@ def test_damaged_history_is_reported_on_the_page_and_kept(private_data: Path) ->
     assert any("No sessions yet" in i.value for i in at.info)
 
 
+def test_a_review_that_cannot_be_saved_says_so_under_the_result(tmp_path: Path, make_clip: Callable[..., Path],
+                                                                 fake_estimator: Any,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from coach.exercises import Group
+    from tests.analyzers.sequences import duration, frames_of, hinge_pose, rep_profile
+
+    blocker = tmp_path / "a-file"  # the history's folder cannot be made: a file has its name
+    blocker.write_text("x")
+    monkeypatch.setenv("COACH_DB", str(blocker / "history.sqlite3"))
+    poses = frames_of(rep_profile(2), duration(2), hinge_pose)[::2]  # 15 a second: the review analyses each
+    clip = make_clip(name="x.mp4", frames=len(poses), fps=15.0)
+    with mock.patch.object(review_page, "make_estimator", lambda: fake_estimator(poses)):
+        at = AppTest.from_function(_review_app, default_timeout=60).run()
+        at.radio(key="review_kind").set_value(Group.EXERCISE.name).run()
+        at.radio(key="review_exercise").set_value("deadlift").run()
+        _upload_and_review(at, "morning.mp4", clip.read_bytes())
+    assert not at.exception
+    assert "2 reps counted" in _markdown(at)  # the review is shown
+    assert [c.value for c in at.caption if c.value.startswith("Not saved")] == [
+        "Not saved to your history: the history cannot be opened just now. The review is shown here and can be "
+        "downloaded."]
+    assert blocker.read_text() == "x"
+
+
+def _history_with_reps(path: Path, reps: int) -> History:
+    from coach.types import Rep
+
+    hist = History(path)
+    sid = hist.start_session("squat", "live")
+    for i in range(1, reps + 1):
+        hist.add_rep(sid, Rep(index=i, start_s=float(i), end_s=i + 1.0, complete=True,
+                              metrics={"knee_flexion_deg": 90.0}))
+    return hist
+
+
+def test_a_damaged_rep_row_is_left_out_and_said_and_everything_else_downloads(private_data: Path) -> None:
+    import json
+    import sqlite3
+
+    from coach.history_export import export_json
+
+    private_data.mkdir(parents=True)
+    db = private_data / "history.sqlite3"
+    _history_with_reps(db, 3)
+    with sqlite3.connect(db) as con:
+        con.execute("UPDATE reps SET metrics = '{not json' WHERE rep_index = 2")
+    at = AppTest.from_function(_history_app, default_timeout=60).run()
+    assert not at.exception  # it was a JSONDecodeError traceback, and "Download all" was never reached
+    assert [w.value for w in at.warning] == [
+        "1 damaged rep record could not be read and is left out above and in the downloads; everything else is "
+        "shown."]
+    [download] = [b for b in at.get("download_button") if b.proto.label == "Download all (JSON)"]
+    assert download is not None
+    exported = json.loads(export_json(History(db)))
+    assert [r["rep"] for r in exported["sessions"][0]["reps"]] == [1, 3]
+
+
+def test_a_history_damaged_while_the_page_is_open_says_so_in_one_line(private_data: Path) -> None:
+    private_data.mkdir(parents=True)
+    db = private_data / "history.sqlite3"
+    _history_with_reps(db, 2)
+    at = AppTest.from_function(_history_app, default_timeout=60).run()
+    assert not at.exception and not at.error
+    for side in (db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        side.unlink(missing_ok=True)
+    db.write_bytes(b"SQLite format 3\0" + b"garbage" * 500)  # damaged under the open page
+    at.run()
+    assert not at.exception  # a DatabaseError traceback before
+    [error] = at.error
+    assert error.value.startswith("Your history could not be read just now (")
+    assert error.value.endswith("Nothing was removed: reload the page to try again.")
+
+
 def test_newer_history_turns_history_off_but_coaching_goes_on(private_data: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     import sqlite3
@@ -352,6 +441,26 @@ def test_newer_history_turns_history_off_but_coaching_goes_on(private_data: Path
     assert any("History is switched off" in w.value and "newer version" in w.value for w in at.warning)
     assert "0 of 8–12" in _markdown(at)
     assert path.read_bytes() == before
+
+
+# --- a failing page ------------------------------------------------------------------------------
+
+def test_a_failing_page_shows_one_plain_line_never_a_traceback_or_a_server_path(monkeypatch) -> None:
+    from coach.ui.guard import PAGE_FAILED
+
+    def broken() -> None:
+        raise OSError(2, "No such file or directory", "/srv/coach/private/history.sqlite3")
+
+    monkeypatch.setattr(live_page, "render", broken)  # the app's first page
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    assert not at.exception  # a traceback in the browser (it named the server's files before)
+    assert [e.value for e in at.error] == [PAGE_FAILED]
+    assert "/srv" not in PAGE_FAILED and "Error" not in PAGE_FAILED
+
+
+def test_errors_outside_a_page_show_no_details_in_the_browser() -> None:
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "none"  # Streamlit's default, "full", shows the traceback
 
 
 # --- listening address ---------------------------------------------------------------------------

@@ -14,7 +14,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_helpers import ARTIFACTS, REPO, WEBRTC_IFRAME, App, fake_camera, launch, need_browser, start_app
+from browser_helpers import (
+    ARTIFACTS,
+    REPO,
+    WEBRTC_IFRAME,
+    App,
+    assert_accessible,
+    assert_readable,
+    assert_table_fits,
+    fake_camera,
+    in_viewport,
+    launch,
+    need_browser,
+    start_app,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -31,78 +44,14 @@ UPLOADS = {  # one clip per exercise, the picker label the review must end on, t
     "back_extension_good_side_5reps.mp4": "Back extension (lying face down)",
     "bird_dog_good_side_6reps.mp4": "Bird dog (on hands and knees)",
 }
-SNAKE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
-"""A variable name such as trunk_inclination_deg."""
-FILE_NAME = re.compile(r"\S+\.(?:mp4|mov|csv|json|pdf|y4m)\b")
-
-# Elements whose text is cut by their own box (scrollWidth beyond clientWidth with overflow hidden or clip),
-# or that stick out of the window to the right. Streamlit's own file chip shortens long names on purpose.
-OVERFLOW_JS = """() => {
-  const out = [];
-  const W = window.innerWidth;
-  for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
-    if (el.closest('[data-testid="stFileUploader"]') || el.closest('iframe')) continue;  // Streamlit's own
-    const head = el.closest('thead');  // a phone's table headings are visually hidden (each cell names itself)
-    if (head && getComputedStyle(head).position === 'absolute') continue;
-    const own = Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim());
-    if (!own) continue;
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.height === 0) continue;
-    const cs = getComputedStyle(el);
-    const cut = (cs.overflowX === 'hidden' || cs.overflowX === 'clip' || cs.textOverflow === 'ellipsis')
-                && el.scrollWidth > el.clientWidth + 1;
-    if (cut || r.right > W + 1) out.push(el.textContent.trim().slice(0, 60));
-  }
-  return out;
-}"""
+LIVE_CUE = '[data-testid="live-warning"], [data-testid="live-cue"], [data-testid="live-setup"]'
+"""What the live page tells the person now: a warning, a cue or the setup help."""
 
 
 def snap(page: Any, name: str) -> None:
     """Save what the screen shows (not the whole page: the viewport is what the person sees)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / name))
-
-
-def visible_text(page: Any) -> str:
-    """The main area's text, file names removed (a person's own file name may have underscores), and the
-    names of icon-font glyphs (drawn as an arrow, never read as text) too."""
-    text = FILE_NAME.sub("", page.locator('[data-testid="stMain"]').inner_text())
-    for icon in set(page.locator('[data-testid="stIconMaterial"]').all_inner_texts()):
-        text = text.replace(icon, "")
-    return text
-
-
-def assert_readable(page: Any) -> None:
-    """No variable name, no "None", no text cut by its box or sticking out of the window."""
-    text = visible_text(page)
-    assert not SNAKE.findall(text), SNAKE.findall(text)
-    assert not re.search(r"\bNone\b|\bnan\b", text), text
-    assert page.evaluate(OVERFLOW_JS) == []
-
-
-def assert_accessible(page: Any) -> None:
-    """axe-core (bundled with axe-playwright-python, no network): no serious or critical violation."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    found = Axe().run(page).response["violations"]
-    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in found
-           if v["impact"] in ("serious", "critical")]
-    assert bad == []
-
-
-def assert_table_fits(page: Any, selector: str) -> None:
-    """Every cell of the table is drawn inside the window's width (on a phone the rows become cards)."""
-    width = page.viewport_size["width"]
-    for box in page.locator(f"{selector} td").evaluate_all("els => els.map(e => e.getBoundingClientRect().right)"):
-        assert box <= width + 1
-
-
-def in_viewport(page: Any, selector: str) -> bool:
-    """The first element matching `selector` lies wholly inside the window."""
-    box = page.locator(selector).first.bounding_box()
-    vp = page.viewport_size
-    return (box is not None and box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= vp["width"] + 1
-            and box["y"] + box["height"] <= vp["height"] + 1)
 
 
 def below_top_bar(page: Any, selector: str) -> bool:
@@ -162,9 +111,9 @@ def test_live_page_shows_picture_count_and_cue_in_one_screen(server: App, camera
                 if not w.startswith(f"Rep {block.split()[0]}:"):  # a warning names the latest rep, or is gone
                     mismatched.append(f"{block} / {w}")
         snap(page, f"live-{tag}.png")
-        cue = '[data-testid="live-warning"], [data-testid="live-cue"], [data-testid="live-setup"]'
         assert in_viewport(page, '[data-testid="live-count"]')
-        assert in_viewport(page, cue)
+        page.locator(LIVE_CUE).first.wait_for(timeout=5_000)  # the page redraws twice a second
+        assert in_viewport(page, LIVE_CUE)
         if size is not PHONE:  # the picture too (on a phone the count and the cue come first, above it)
             assert in_viewport(page, WEBRTC_IFRAME)
         assert_readable(page)
@@ -291,6 +240,7 @@ def test_a_bad_file_says_what_is_wrong_and_what_to_do_where_the_eye_is(server: A
         assert "damaged or is not a video" in text and "What to do:" in text
         assert "Invalid data" not in text
         assert comes_into_view(page, '[data-testid="stAlertContentError"]')
+        assert_readable(page)  # the upload box's own words and buttons too
         browser.close()
 
 
@@ -313,6 +263,12 @@ def test_history_is_readable_at_both_sizes(server: App, size: dict[str, int]) ->
         assert heads[:3] == ["When", "Exercise", "Reps"]
         assert_table_fits(page, '[data-testid="history-table"]')  # every column on screen, none cut at the right
         assert_table_fits(page, '[data-testid="progress-table"]')
+        first = table.locator("tbody tr").first
+        for heading in ("Reps", "Sets", "Warnings", "Load (kg)", "How"):  # more than When and Exercise
+            cell = first.locator(f'td[data-label="{heading}"]')
+            expect(cell).to_be_visible()
+            box = cell.bounding_box()
+            assert box is not None and box["width"] > 0 and box["x"] + box["width"] <= size["width"] + 1
         assert_readable(page)
         assert_accessible(page)
         browser.close()
@@ -346,6 +302,10 @@ def test_every_page_is_readable_zoomed_to_200_percent(server: App, camera: list[
         assert_zoomed_page_readable(page, "zoom200-live.png")
         page.locator('[data-testid="live-count"]').scroll_into_view_if_needed()
         assert in_viewport(page, '[data-testid="live-count"]')  # the count, whole, fits the zoomed screen
+        cue = page.locator(LIVE_CUE).first
+        expect(cue).to_be_visible()
+        cue.scroll_into_view_if_needed()
+        assert in_viewport(page, LIVE_CUE)  # and the cue, whole: no wider than the zoomed screen
         assert_zoomed_page_readable(page, "zoom200-live-count.png")
         stop_camera(frame)
 
