@@ -54,6 +54,9 @@ HOLD_BAND_DEG = 15.0
 """Full extension = within this of the rep's peak lift (and at least the counter's depth), degrees."""
 
 
+LIMB_VIEWS = (View.SIDE, View.OBLIQUE)
+"""Views from which the arm and leg height at the hold is judged."""
+
 LEVEL_LIFT_DEG = 90.0
 """A lift (`lift_share_deg`) that brings the limb level with the back, degrees of the 0–90 scale."""
 
@@ -102,6 +105,8 @@ class BirdDogAnalyzer(BaseAnalyzer):
         self._rest_tilts: list[tuple[float, float]] = []
         self.on_scene_cut()  # the camera-dependent references start unknown
         self._side_counts: dict[Side, int] = {s: 0 for s in Side}
+        self.limbs_unjudged = False
+        """A rep's arm and leg height was not judged: the view runs along the body (`LIMB_VIEWS`)."""
 
     # --- signal -------------------------------------------------------------------------------
     def counter_thresholds(self) -> CounterThresholds:
@@ -268,7 +273,11 @@ class BirdDogAnalyzer(BaseAnalyzer):
                                                           "button gently in.")
 
     def _check_limbs(self, hold: Sequence[BodyFeatures], side: Side, metrics: dict[str, float]) -> list[FormWarning]:
-        """The working arm and leg should reach about horizontal at the hold."""
+        """The working arm and leg should reach about horizontal at the hold (judged from the side or at 45° only:
+        from the head or the feet end the limbs point along the view and their image angles mean nothing)."""
+        if self.view() not in LIMB_VIEWS:
+            self.limbs_unjudged = True
+            return []
         if side is Side.LEFT:
             arm = [f.arm_elevation_left_deg for f in hold]
             leg = [f.leg_elevation_right_deg for f in hold]
@@ -297,6 +306,10 @@ class BirdDogAnalyzer(BaseAnalyzer):
             out.append(Notice(NoticeKind.UNRELIABLE_MEASURE,
                               "Twist (hips or shoulders rolling) cannot be measured reliably on all fours yet, so it "
                               "was not checked: keep your hips level and square to the floor."))
+        if self.limbs_unjudged:
+            out.append(Notice(NoticeKind.VIEW_LIMITS,
+                              "How high your arm and leg reach can only be seen from the side, so it was not "
+                              "checked: film from the side to check it."))
         out.append(Notice(NoticeKind.UNRELIABLE_MEASURE,
                           "A sagging lower back cannot be measured yet (only rounding is checked): keep your back "
                           "flat."))

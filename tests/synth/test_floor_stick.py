@@ -90,3 +90,19 @@ def test_floor_table_counts_exact_and_within_one() -> None:
     rows = [{"exercise": "bird_dog", "variant": "knees", "view": "rear", "reps_true": 6, "reps_counted": c}
             for c in (6, 5, 3)]
     assert floor_table(rows) == {"bird_dog:knees": {"rear": {"clips": 3, "exact": 1, "within_one": 2}}}
+
+
+@pytest.mark.parametrize("view", [View.REAR, View.FRONT])
+def test_arm_and_leg_height_is_not_judged_along_the_body_and_the_notice_says_so(view: View) -> None:
+    # From behind, "arm or leg not lifted to level" fired on every good rep (the leg read 73–86° below level):
+    # along the body the limbs' image angles mean nothing.
+    review = _bird_dog(view, "none", seed=1)
+    assert review.complete_reps == 6
+    assert not any(w.kind is WarningKind.LIMB_BELOW_HORIZONTAL for r in review.reps for w in r.warnings)
+    assert any("arm and leg reach" in n.message and n.kind is NoticeKind.VIEW_LIMITS for n in review.session.notices)
+
+
+def test_arm_and_leg_height_is_still_judged_from_the_side() -> None:
+    review = _bird_dog(View.SIDE, "none", seed=1)
+    assert not any("arm and leg reach" in n.message for n in review.session.notices)
+    assert all("arm_elevation_deg" in r.metrics for r in review.reps if r.complete)
