@@ -95,6 +95,9 @@ class LiveSnapshot:
     session_id: int | None = None
     save_error: str | None = None
     """Why reps stopped being saved to the history (the count goes on), if they did."""
+    headline: str | None = None
+    """What the big line says instead of "N of 8–12" for a timed test or a hold ("2 holds timed", "5 stands");
+    None for exercises counted in sets."""
     test_status: str = ""
     """Balance and functional tests: the chair-stand clock ("Get ready: 3", "Go!", "12 seconds left") or the
     hold under way, the last hold's end, or that the person looks unsteady (empty for the other exercises)."""
@@ -210,7 +213,7 @@ class LiveCoach:
         self._session_id: int | None = None
         self._save_error: str | None = None
         self._reps: list[Rep] = []
-        self._snap = LiveSnapshot(target_min=target.reps_min, target_max=target.reps_max)
+        self._snap = LiveSnapshot(target_min=target.reps_min, target_max=target.reps_max, headline=self._headline())
 
     # --- the page side --------------------------------------------------------------------------
     def snapshot(self) -> LiveSnapshot:
@@ -341,6 +344,16 @@ class LiveCoach:
             return words["holding"].format(n=f"{holder.timer.elapsed_s(t):.0f}")
         return self._last_hold_text
 
+    def _headline(self) -> str | None:
+        """The big line for a hold exercise (holds timed) or the chair-stand test (stands); None otherwise."""
+        if self._holder is not None:
+            n = len(self._holder.holds)
+            return f"{n} hold{'s' if n != 1 else ''} timed"
+        if self._chair is not None:
+            n = self._chair.count
+            return f"{n} stand{'s' if n != 1 else ''}"
+        return None
+
     def _save_test(self, test: FunctionalTest | None) -> None:
         """Keep the live test's result in the history (the page says so if it cannot be saved)."""
         if test is not None:
@@ -427,7 +440,8 @@ class LiveCoach:
             warning_rep=warning_rep, warnings=tuple((w.message, w.cue) for w in shown), rest_left_s=rest_left,
             utterances=tuple(self._utterances),
             calibrated=calibrated, error=error, session_id=self._session_id, save_error=self._save_error,
-            test_status=self._test_status, unsteady=self._holder is not None and self._holder.paused)
+            headline=self._headline(), test_status=self._test_status,
+            unsteady=self._holder is not None and self._holder.paused)
         with self._lock:
             self._snap = snap
 

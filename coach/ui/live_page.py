@@ -182,7 +182,7 @@ def show_snapshot(snap: LiveSnapshot, playing: bool, now: float, starting: bool 
     if snap.phase is LivePhase.ERROR:
         st.error(snap.error or "Something went wrong.")
         return
-    parts = [big_html(f"{snap.set_reps} of {snap.target_text}", "big", "live-count")]
+    parts = [big_html(snap.headline or f"{snap.set_reps} of {snap.target_text}", "big", "live-count")]
     if snap.test_status:
         parts.append(big_html(snap.test_status, "warn" if snap.unsteady else "mid", "live-test"))
     if silent:
@@ -205,8 +205,9 @@ def show_snapshot(snap: LiveSnapshot, playing: bool, now: float, starting: bool 
         text = (f"Rest: {left // 60}:{left % 60:02d} left before set {snap.set_number + 1}" if left > 0 else
                 f"Rest over: start set {snap.set_number + 1} when you are ready.")
         parts.append(big_html(text, "ok", "live-rest"))
-    parts.append(big_html(f"Set {snap.set_number} · {snap.count} rep{'s' if snap.count != 1 else ''} in total",
-                          "mid", "live-set"))
+    if snap.headline is None:  # a test or a hold has no sets
+        parts.append(big_html(f"Set {snap.set_number} · {snap.count} rep{'s' if snap.count != 1 else ''} in total",
+                              "mid", "live-set"))
     angles = [f"{measure_words(k)}: {measure_text(k, v)}" for k, v in snap.angles.items() if not math.isnan(v)]
     if angles and playing and now - snap.last_frame_at < 1.0:  # gone at STOP, never left from the last frame
         parts.append(big_html(" · ".join(angles), "small", "live-angles"))

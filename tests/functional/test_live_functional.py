@@ -58,6 +58,7 @@ def test_live_chair_stand_counts_from_its_go_for_30_seconds(tmp_path):
     assert any(s == LIVE_TEST_WORDS["go"] for _, s in statuses)
     (saved,) = hist.test_results("chair_stand")  # the result is kept with the norm for a 72-year-old woman
     assert saved["score"] == len(counted) and saved["norm"]["below_average_under"] == 10
+    assert live.snapshot().headline == f"{len(counted)} stands"  # the big line: stands, not "N of 8–12"
 
 
 def test_live_single_leg_stand_shows_the_hold_and_says_how_it_ended():
@@ -67,6 +68,8 @@ def test_live_single_leg_stand_shows_the_hold_and_says_how_it_ended():
     spoken = [text for _, text in live.snapshot().utterances]
     assert "The raised foot came down: held 7 seconds." in spoken
     assert not live.snapshot().unsteady
+    holds = len(live._holder.holds)
+    assert holds >= 1 and live.snapshot().headline == f"{holds} hold{'s' if holds != 1 else ''} timed"
 
 
 def _sway_suddenly(poses: list[PoseFrame], at_s: float, cm: float, height_cm: float) -> list[PoseFrame]:

@@ -539,3 +539,20 @@ def test_live_says_when_someone_else_is_in_the_picture_and_keeps_counting() -> N
     snap = coach.snapshot()
     assert snap.message == SEVERAL_PEOPLE_TEXT
     assert snap.count >= 1
+
+
+def test_the_live_big_line_of_a_hold_or_the_chair_stand_is_not_a_rep_target() -> None:
+    # A live single-leg stand said "0 of 8–12" and "Set 1 · 0 reps in total" above its hold line.
+    from coach.live import LiveSnapshot
+
+    at = AppTest.from_function(_snapshot_app, args=(LiveSnapshot(headline="2 holds timed"),)).run()
+    text = _markdown(at)
+    assert "2 holds timed" in text and "of 8–12" not in text and "reps in total" not in text
+    at = AppTest.from_function(_snapshot_app, args=(LiveSnapshot(),)).run()
+    assert "0 of 8–12" in _markdown(at) and "Set 1 · 0 reps in total" in _markdown(at)
+
+
+def _snapshot_app(snap) -> None:  # type: ignore[no-untyped-def]  # AppTest runs its source alone
+    from coach.ui.live_page import show_snapshot
+
+    show_snapshot(snap, playing=False, now=0.0)
