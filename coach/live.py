@@ -24,6 +24,7 @@ import numpy.typing as npt
 from coach.annotate import Annotator
 from coach.countdown import GoCountdown
 from coach.counter import Phase
+from coach.exercises import spec_of
 from coach.exercises.chair_stand import ChairStandAnalyzer
 from coach.exercises.stances import HoldAnalyzer
 from coach.features import BodyFeatures
@@ -350,8 +351,7 @@ class LiveCoach:
             n = len(self._holder.holds)
             return f"{n} hold{'s' if n != 1 else ''} timed"
         if self._chair is not None:
-            n = self._chair.count
-            return f"{n} stand{'s' if n != 1 else ''}"
+            return spec_of(self.exercise).count_text(self._chair.count)
         return None
 
     def _save_test(self, test: FunctionalTest | None) -> None:

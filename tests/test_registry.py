@@ -105,3 +105,15 @@ def test_the_cli_offers_the_registry_s_exercises() -> None:
         [action] = [a for sub in parser._subparsers._group_actions for p in sub.choices.values()  # type: ignore[union-attr]
                     for a in p._actions if "--exercise" in a.option_strings]
         assert list(action.choices) == [e.value for e in REGISTRY]  # type: ignore[arg-type]
+
+
+def test_a_count_is_said_in_the_exercises_own_words() -> None:
+    # A chair-stand review said "14 reps counted"; a test counts stands, heel drops are heel drops.
+    from coach.types import Exercise
+
+    assert spec_of(Exercise.CHAIR_STAND).count_text(14) == "14 stands"
+    assert spec_of(Exercise.HEEL_DROP).count_text(1) == "1 heel drop"
+    assert spec_of(Exercise.SQUAT).count_text(1) == "1 rep" and spec_of(Exercise.SQUAT).count_text(0) == "0 reps"
+    for spec in REGISTRY.values():
+        one, many = spec.counted_as
+        assert one and many and one != many and "_" not in one + many

@@ -232,6 +232,7 @@ SPEC = ExerciseSpec(
     name="30-second chair stand",
     title="30-second chair stand test (film from the side)",
     group=Group.TEST,
+    counted_as=("stand", "stands"),
     posture=Posture.STANDING,
     signal_words="knee bend from the hips' height (°)",
     counter=lambda th: NO_BAND,

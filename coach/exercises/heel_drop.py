@@ -164,6 +164,7 @@ SPEC = ExerciseSpec(
     exercise=Exercise.HEEL_DROP,
     name="heel drop",
     title="Heel drops (impact)",
+    counted_as=("heel drop", "heel drops"),
     harder="add a few more drops, spread over the day",
     posture=Posture.STANDING,
     signal_words="heel lift (cm)",

@@ -99,6 +99,12 @@ class ExerciseSpec:
     load: Load = Load.BODYWEIGHT
     harder: str = "move a little more slowly and pause a moment longer at the hardest point"
     """How to make a set harder once it goes beyond the target, without a weight (a sentence part)."""
+    counted_as: tuple[str, str] = ("rep", "reps")
+    """What one counted repetition is called, one and many ("stand", "stands" for the chair-stand test)."""
+
+    def count_text(self, n: int) -> str:
+        """`n` counted repetitions in words: "1 rep", "14 stands"."""
+        return f"{n} {self.counted_as[0] if n == 1 else self.counted_as[1]}"
 
     @property
     def file_words(self) -> tuple[str, ...]:

@@ -385,7 +385,7 @@ def show_result(result: ReviewResult, settings: prefs.Settings) -> None:
         k = len(report.session.analysis.holds)
         big(f"{k} hold{'s' if k != 1 else ''} timed", "big", "review-count")
     else:
-        big(f"{n} rep{'s' if n != 1 else ''} counted", "big", "review-count")
+        big(f"{spec_of(report.exercise).count_text(n)} counted", "big", "review-count")
     if warned:
         big(f"{warned} rep{'s' if warned != 1 else ''} with a warning", "warn", "review-warned")
     elif n:
