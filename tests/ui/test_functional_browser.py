@@ -50,8 +50,10 @@ def test_live_single_leg_hold_is_shown_and_its_end_said(server: App, tmp_path: P
         height = page.get_by_role("spinbutton", name="Your height (cm)")
         height.fill("170")
         height.press("Enter")
+        page.wait_for_timeout(1500)  # the page reruns for the typed height: a START pressed meanwhile was lost
         frame = page.frame_locator(WEBRTC_IFRAME)
         frame.get_by_role("button", name="START").click(timeout=30_000)
+        frame.get_by_role("button", name="STOP").wait_for(timeout=30_000)
         status = page.locator('[data-testid="live-test"]')
         seen: set[str] = set()
         for _ in range(90):  # up to about a minute and a half of page time (the clip is 25 s, looped)
