@@ -35,7 +35,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
 
 
 def test_live_single_leg_hold_is_shown_and_its_end_said(server: App, tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import sync_playwright
 
     clip = tmp_path / "single_leg.mp4"
     generate(SynthSpec(Exercise.SINGLE_LEG_STAND, view=View.FRONT, fps=15.0), clip)
@@ -43,17 +43,8 @@ def test_live_single_leg_hold_is_shown_and_its_end_said(server: App, tmp_path: P
     with sync_playwright() as p:
         browser = launch(p, flags)
         page = browser.new_page(viewport={"width": 1300, "height": 1300})
-        page.goto(server.url + "/")
-        page.locator('[data-testid="stSelectbox"]').first.click(timeout=30_000)
-        page.get_by_role("option", name="Single-leg stand (balance, film from the front)").click()
-        expect(page.get_by_text(SAFETY_NOTE)).to_be_visible(timeout=30_000)
-        height = page.get_by_role("spinbutton", name="Your height (cm)")
-        height.fill("170")
-        height.press("Enter")
-        page.wait_for_timeout(1500)  # the page reruns for the typed height: a START pressed meanwhile was lost
-        frame = page.frame_locator(WEBRTC_IFRAME)
-        frame.get_by_role("button", name="START").click(timeout=30_000)
-        frame.get_by_role("button", name="STOP").wait_for(timeout=30_000)
+        frame = start_live_test(page, server, "Single-leg stand (balance, film from the front)",
+                                "Your height (cm)", "170")
         status = page.locator('[data-testid="live-test"]')
         seen: set[str] = set()
         for _ in range(90):  # up to about a minute and a half of page time (the clip is 25 s, looped)
@@ -146,16 +137,8 @@ def test_live_chair_stand_counts_down_3_2_1_go_and_keeps_its_score(server: App, 
     with sync_playwright() as p:
         browser = launch(p, flags)
         page = browser.new_page(viewport={"width": 1280, "height": 800})
-        page.goto(server.url + "/")
-        page.locator('[data-testid="stSelectbox"]').first.click(timeout=30_000)
-        page.get_by_role("option", name="30-second chair stand test (film from the side)").click()
-        expect(page.get_by_text(SAFETY_NOTE)).to_be_visible(timeout=30_000)
-        age = page.get_by_role("spinbutton", name="Your age (years)")
-        age.fill("72")
-        age.press("Enter")
-        page.wait_for_timeout(1000)
-        frame = page.frame_locator(WEBRTC_IFRAME)
-        frame.get_by_role("button", name="START").click(timeout=30_000)
+        frame = start_live_test(page, server, "30-second chair stand test (film from the side)",
+                                "Your age (years)", "72")
         status = page.locator('[data-testid="live-test"]')
         seen: list[str] = []
         for _ in range(150):  # the clock is 3 s and 30 s of frame time; up to 75 s of page time
@@ -183,6 +166,26 @@ def test_live_chair_stand_counts_down_3_2_1_go_and_keeps_its_score(server: App, 
         assert row.locator('td[data-label="Result"]').inner_text() == f"{stands} stands"  # the score kept
         assert row.locator('td[data-label="Age"]').inner_text() == "72"
         browser.close()
+
+
+def start_live_test(page: Any, server: App, title: str, field: str, value: str) -> Any:
+    """Open the live page, pick the exercise `title`, see its safety note, type `value` into the number `field`
+    and press START once the page has rerun for it (a START pressed meanwhile was lost); returns the camera frame,
+    playing."""
+    from playwright.sync_api import expect
+
+    page.goto(server.url + "/")
+    page.locator('[data-testid="stSelectbox"]').first.click(timeout=30_000)
+    page.get_by_role("option", name=title).click()
+    expect(page.get_by_text(SAFETY_NOTE)).to_be_visible(timeout=30_000)
+    box = page.get_by_role("spinbutton", name=field)
+    box.fill(value)
+    box.press("Enter")
+    page.wait_for_timeout(1500)
+    frame = page.frame_locator(WEBRTC_IFRAME)
+    frame.get_by_role("button", name="START").click(timeout=30_000)
+    frame.get_by_role("button", name="STOP").wait_for(timeout=30_000)
+    return frame
 
 
 def pick_option(page: Any, box: str, option: str) -> None:
