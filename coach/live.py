@@ -208,7 +208,6 @@ class LiveCoach:
         self._idle = True
         self._set_number = 1
         self._set_reps = 0
-        self._rep_in_set: dict[int, int] = {}  # each rep's number within its set (by session index), as shown
         self._sets_done = 0
         self._last_rep_end: float | None = None
         self._session_id: int | None = None
@@ -386,7 +385,6 @@ class LiveCoach:
             self._set_number += 1
             self._set_reps = 0
         self._set_reps += 1
-        self._rep_in_set[rep.index] = self._set_reps
         self._last_rep_end = rep.end_s
         self._reps.append(rep)
         if rep.warnings:
@@ -414,7 +412,8 @@ class LiveCoach:
         latest = next((r for r in reversed(self._session.reps()) if r.complete), None)
         shown = latest.warnings if latest is not None else ()
         warning, cue = (shown[0].message, shown[0].cue) if shown else (None, None)
-        warning_rep = self._rep_in_set.get(latest.index) if latest is not None and shown else None
+        # the latest rep is the one `_on_rep` counted last: its number in the set is the count on screen
+        warning_rep = self._set_reps if latest is not None and shown else None
         if error is not None:
             phase = LivePhase.ERROR
         elif not self._started:
