@@ -114,6 +114,11 @@ def test_sentence(test: FunctionalTest) -> str:
     return f"{name}: {test.score:g} {UNIT_WORDS.get(test.unit, '')}. {VERDICT_WORDS[test.verdict]}."
 
 
+def holds_timed(n: int) -> str:
+    """How many holds a balance exercise timed, for its big line: "1 hold timed", "3 holds timed"."""
+    return f"{n} hold{'s' if n != 1 else ''} timed"
+
+
 def hold_sentence(hold: Hold) -> str:
     """A hold in one sentence: "Hold 1: standing on one leg (the left), 12.3 s. The raised foot came down"."""
     leg = f" (the {hold.leg.value})" if hold.leg is not None else ""

@@ -29,7 +29,7 @@ from coach.exercises.chair_stand import ChairStandAnalyzer
 from coach.exercises.stances import HoldAnalyzer
 from coach.features import BodyFeatures
 from coach.history import History
-from coach.labels import HOLD_END_WORDS, LIVE_TEST_WORDS
+from coach.labels import HOLD_END_WORDS, LIVE_TEST_WORDS, holds_timed
 from coach.session import SEVERAL_PEOPLE_TEXT, SessionAnalyzer, ends_set
 from coach.speech import SpeechGate
 from coach.thresholds import LIVE_TURN_MESSAGE_MIN_S, OSTEOPOROSIS_TARGET, SetTarget, Thresholds, range_text
@@ -347,8 +347,7 @@ class LiveCoach:
     def _headline(self) -> str | None:
         """The big line for a hold exercise (holds timed) or the chair-stand test (stands); None otherwise."""
         if self._holder is not None:
-            n = len(self._holder.holds)
-            return f"{n} hold{'s' if n != 1 else ''} timed"
+            return holds_timed(len(self._holder.holds))
         if self._chair is not None:
             return spec_of(self.exercise).count_text(self._chair.count)
         return None

@@ -19,7 +19,7 @@ import streamlit as st
 
 from coach.exercises import Group, NotAnalyzedYet, in_group, spec_of
 from coach.history import file_key, not_saved_reason
-from coach.labels import NO, YES, exercise_title, measure_heading, measure_text, set_advice
+from coach.labels import NO, YES, exercise_title, holds_timed, measure_heading, measure_text, set_advice
 from coach.outputs import process_alive
 from coach.pipeline import review
 from coach.pose import ModelError
@@ -382,8 +382,7 @@ def show_result(result: ReviewResult, settings: prefs.Settings) -> None:
     n = report.complete_reps
     warned = sum(1 for r in report.reps if r.warnings)
     if report.exercise in HOLD_EXERCISES:  # a balance exercise is timed holds, never "0 reps counted"
-        k = len(report.session.analysis.holds)
-        big(f"{k} hold{'s' if k != 1 else ''} timed", "big", "review-count")
+        big(holds_timed(len(report.session.analysis.holds)), "big", "review-count")
     else:
         big(f"{spec_of(report.exercise).count_text(n)} counted", "big", "review-count")
     if warned:
